@@ -1,0 +1,390 @@
+package analyzer
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	tfjson "github.com/hashicorp/terraform-json"
+)
+
+// Classify maps Terraform's actions to a Kind. ok is false for actions blast
+// does not know, which callers must treat as an error: a gate that guesses
+// what an unknown action does can be fooled.
+func Classify(actions []string) (kind Kind, ok bool) {
+	switch strings.Join(actions, ",") {
+	case "no-op":
+		return KindNoOp, true
+	case "create":
+		return KindCreate, true
+	case "read":
+		return KindRead, true
+	case "update":
+		return KindUpdate, true
+	case "delete":
+		return KindDelete, true
+	case "delete,create":
+		return KindReplace, true
+	case "create,delete":
+		return KindReplaceCBD, true
+	case "forget", "create,forget":
+		// create,forget: a new object is made and the old one left alone,
+		// no longer managed; nothing is destroyed.
+		return KindForget, true
+	}
+	return "", false
+}
+
+func analyze(p *Plan, changes, drift []*tfjson.ResourceChange, deferred []*tfjson.DeferredResourceChange,
+	prior, planned *tfjson.StateValues, root *tfjson.ConfigModule) error {
+	seen := make(map[string]bool, len(changes))
+	p.Changes = make([]Change, 0, len(changes))
+	for i, rc := range changes {
+		c, err := convertChange(rc, true)
+		if err != nil {
+			return fmt.Errorf("resource_changes[%d]: %w", i, err)
+		}
+		if seen[c.Key()] {
+			if c.Deposed == "" {
+				return fmt.Errorf("resource_changes: %s appears twice and is not a deposed object", c.Address)
+			}
+			return fmt.Errorf("resource_changes: %s appears twice", c.Key())
+		}
+		seen[c.Key()] = true
+		if strings.HasPrefix(rc.ProviderName, "registry.opentofu.org/") {
+			p.Tool = "opentofu"
+		}
+		p.Changes = append(p.Changes, c)
+	}
+	sortChanges(p.Changes)
+	for i, rc := range drift {
+		c, err := convertChange(rc, false)
+		if err != nil {
+			return fmt.Errorf("resource_drift[%d]: %w", i, err)
+		}
+		p.Drift = append(p.Drift, c)
+	}
+	sortChanges(p.Drift)
+	for i, d := range deferred {
+		if d == nil || d.ResourceChange == nil {
+			return fmt.Errorf("deferred_changes[%d]: no resource_change", i)
+		}
+		c, err := convertChange(d.ResourceChange, false)
+		if err != nil {
+			return fmt.Errorf("deferred_changes[%d]: %w", i, err)
+		}
+		p.Deferred = append(p.Deferred, Deferred{Change: c, Reason: d.Reason})
+	}
+	sort.SliceStable(p.Deferred, func(i, j int) bool { return p.Deferred[i].Change.Key() < p.Deferred[j].Change.Key() })
+
+	instances := make(map[string]bool)
+	for _, c := range p.Changes {
+		if c.Deposed == "" {
+			instances[c.Address] = true
+		}
+	}
+	if prior != nil && prior.RootModule != nil {
+		p.PriorDependsOn = make(map[string][]string)
+		walkState(prior.RootModule, 0, func(r *tfjson.StateResource) {
+			instances[r.Address] = true
+			if len(r.DependsOn) > 0 {
+				p.PriorDependsOn[r.Address] = mergeSorted(p.PriorDependsOn[r.Address], r.DependsOn)
+			}
+		})
+	}
+	if planned != nil && planned.RootModule != nil {
+		walkState(planned.RootModule, 0, func(r *tfjson.StateResource) { instances[r.Address] = true })
+	}
+	delete(instances, "")
+	p.Instances = sortedKeys(instances)
+	if root != nil {
+		p.Config = &Config{Root: convertModule(root, 0)}
+	}
+	return nil
+}
+
+func sortChanges(cs []Change) {
+	sort.SliceStable(cs, func(i, j int) bool {
+		if cs[i].Address != cs[j].Address {
+			return cs[i].Address < cs[j].Address
+		}
+		return cs[i].Deposed < cs[j].Deposed
+	})
+}
+
+// maxModuleDepth bounds recursion through nested modules; Terraform itself
+// has no limit, but no real configuration comes near this.
+const maxModuleDepth = 256
+
+func walkState(m *tfjson.StateModule, depth int, fn func(*tfjson.StateResource)) {
+	if m == nil || depth > maxModuleDepth {
+		return
+	}
+	for _, r := range m.Resources {
+		if r != nil {
+			fn(r)
+		}
+	}
+	for _, child := range m.ChildModules {
+		walkState(child, depth+1, fn)
+	}
+}
+
+func convertChange(rc *tfjson.ResourceChange, strict bool) (Change, error) {
+	if rc == nil {
+		return Change{}, fmt.Errorf("null where a resource change belongs")
+	}
+	if rc.Address == "" {
+		return Change{}, fmt.Errorf("a resource change without an address")
+	}
+	if rc.Change == nil {
+		return Change{}, fmt.Errorf("%s: no change object", rc.Address)
+	}
+	actions := make([]string, len(rc.Change.Actions))
+	for i, a := range rc.Change.Actions {
+		actions[i] = string(a)
+	}
+	kind, ok := Classify(actions)
+	if !ok {
+		return Change{}, fmt.Errorf("%s: %w %q: blast does not judge what it does not know", rc.Address, ErrUnknownActions, strings.Join(actions, ","))
+	}
+	mode := string(rc.Mode)
+	if mode == "" {
+		mode = "managed"
+		if strings.HasPrefix(rc.Address, "data.") || strings.Contains(rc.Address, ".data.") {
+			mode = "data"
+		}
+	}
+	c := Change{
+		Address:   rc.Address,
+		Mode:      mode,
+		Type:      rc.Type,
+		Name:      rc.Name,
+		Module:    rc.ModuleAddress,
+		Provider:  rc.ProviderName,
+		Kind:      kind,
+		Actions:   actions,
+		Reason:    string(rc.ActionReason),
+		MovedFrom: rc.PreviousAddress,
+		Imported:  rc.Change.Importing != nil,
+		Deposed:   rc.DeposedKey,
+	}
+	if c.Type == "" {
+		return Change{}, fmt.Errorf("%s: no resource type", rc.Address)
+	}
+	for _, p := range rc.Change.ReplacePaths {
+		c.ForcedBy = append(c.ForcedBy, renderPath(p))
+	}
+	sort.Strings(c.ForcedBy)
+	c.BeforeHash = hashValue(rc.Change.Before)
+	c.AfterHash = hashValue([]any{rc.Change.After, rc.Change.AfterUnknown})
+	if kind.Destructive() {
+		c.Unprotected = unprotected(rc.Change.Before)
+	}
+	if mode == "managed" {
+		switch kind {
+		case KindDelete:
+			c.Attrs = attrDigests(rc.Change.Before, nil)
+		case KindCreate:
+			c.Attrs = attrDigests(rc.Change.After, rc.Change.AfterUnknown)
+		}
+	}
+	return c, nil
+}
+
+var identifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
+
+// renderPath writes a replace_paths entry the way people read attribute
+// paths: network_interface.0.subnet_id, tags["team"].
+func renderPath(p any) string {
+	steps, ok := p.([]any)
+	if !ok {
+		steps = []any{p}
+	}
+	var b strings.Builder
+	for _, s := range steps {
+		switch v := s.(type) {
+		case string:
+			if identifier.MatchString(v) {
+				if b.Len() > 0 {
+					b.WriteByte('.')
+				}
+				b.WriteString(v)
+			} else {
+				q, _ := json.Marshal(v)
+				b.WriteByte('[')
+				b.Write(q)
+				b.WriteByte(']')
+			}
+		case json.Number:
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(v.String())
+		default:
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString("?")
+		}
+	}
+	return b.String()
+}
+
+// hashValue digests a value's canonical JSON: encoding/json sorts object keys
+// and json.Number keeps numbers exactly as Terraform wrote them.
+func hashValue(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		b = []byte(fmt.Sprintf("%#v", v))
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// protections are attributes whose prior value says an object is not
+// protected against deletion, and the value that says so.
+var protections = []struct {
+	attr   string
+	unsafe func(any) bool
+}{
+	{"deletion_protection", isFalse},
+	{"deletion_protection_enabled", isFalse},
+	{"skip_final_snapshot", isTrue},
+	{"force_destroy", isTrue},
+	{"force_delete", isTrue},
+	{"backup_retention_period", isZero},
+	{"prevent_destroy", isFalse},
+}
+
+func isTrue(v any) bool  { b, ok := v.(bool); return ok && b }
+func isFalse(v any) bool { b, ok := v.(bool); return ok && !b }
+func isZero(v any) bool  { n, ok := v.(json.Number); return ok && (n == "0" || n == "0.0") }
+
+func unprotected(before any) []string {
+	obj, ok := before.(map[string]any)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, p := range protections {
+		if v, ok := obj[p.attr]; ok && p.unsafe(v) {
+			out = append(out, p.attr)
+		}
+	}
+	return out
+}
+
+func attrDigests(v, unknown any) map[string]string {
+	obj, ok := v.(map[string]any)
+	if !ok || len(obj) == 0 {
+		return nil
+	}
+	unk, _ := unknown.(map[string]any)
+	out := make(map[string]string, len(obj))
+	for k, val := range obj {
+		if u, ok := unk[k]; ok && u != false {
+			continue
+		}
+		if val == nil {
+			continue
+		}
+		out[k] = hashValue(val)[:16]
+	}
+	return out
+}
+
+func convertModule(m *tfjson.ConfigModule, depth int) *ConfigModule {
+	out := &ConfigModule{Outputs: map[string][]string{}, ModuleCalls: map[string]*ConfigModuleCall{}}
+	if m == nil || depth > maxModuleDepth {
+		return out
+	}
+	for _, r := range m.Resources {
+		if r == nil {
+			continue
+		}
+		refs := refsOf(r.Expressions)
+		refs = append(refs, exprRefs(r.CountExpression)...)
+		refs = append(refs, exprRefs(r.ForEachExpression)...)
+		refs = append(refs, r.DependsOn...)
+		for _, pr := range r.Provisioners {
+			if pr != nil {
+				refs = append(refs, refsOf(pr.Expressions)...)
+			}
+		}
+		out.Resources = append(out.Resources, ConfigResource{
+			Address: r.Address, Mode: string(r.Mode), Type: r.Type, References: uniqueSorted(refs),
+		})
+	}
+	for name, o := range m.Outputs {
+		if o == nil {
+			continue
+		}
+		out.Outputs[name] = uniqueSorted(append(exprRefs(o.Expression), o.DependsOn...))
+	}
+	for name, mc := range m.ModuleCalls {
+		if mc == nil {
+			continue
+		}
+		call := &ConfigModuleCall{
+			Source:     mc.Source,
+			Inputs:     map[string][]string{},
+			DependsOn:  uniqueSorted(mc.DependsOn),
+			Repetition: uniqueSorted(append(exprRefs(mc.CountExpression), exprRefs(mc.ForEachExpression)...)),
+			Module:     convertModule(mc.Module, depth+1),
+		}
+		for v, e := range mc.Expressions {
+			call.Inputs[v] = uniqueSorted(exprRefs(e))
+		}
+		out.ModuleCalls[name] = call
+	}
+	return out
+}
+
+func refsOf(exprs map[string]*tfjson.Expression) []string {
+	var refs []string
+	for _, e := range exprs {
+		refs = append(refs, exprRefs(e)...)
+	}
+	return refs
+}
+
+// exprRefs collects the references of an expression, nested blocks included.
+func exprRefs(e *tfjson.Expression) []string {
+	if e == nil || e.ExpressionData == nil {
+		return nil
+	}
+	refs := append([]string(nil), e.References...)
+	for _, block := range e.NestedBlocks {
+		refs = append(refs, refsOf(block)...)
+	}
+	return refs
+}
+
+func uniqueSorted(s []string) []string {
+	if len(s) == 0 {
+		return nil
+	}
+	m := make(map[string]bool, len(s))
+	for _, v := range s {
+		m[v] = true
+	}
+	return sortedKeys(m)
+}
+
+func mergeSorted(a, b []string) []string {
+	return uniqueSorted(append(append([]string(nil), a...), b...))
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,133 @@
+package analyzer
+
+// Kind is what a resource change does to real infrastructure, as blast judges it.
+type Kind string
+
+// The kinds of change. Every resource change is exactly one of these.
+const (
+	KindCreate     Kind = "create"
+	KindUpdate     Kind = "update"
+	KindDelete     Kind = "delete"
+	KindReplace    Kind = "replace"     // destroy, then create
+	KindReplaceCBD Kind = "replace_cbd" // create, then destroy
+	KindRead       Kind = "read"
+	KindNoOp       Kind = "no_op"
+	KindForget     Kind = "forget" // a removed block that keeps the real object
+)
+
+// Kinds lists every kind in the order reports show them.
+var Kinds = []Kind{KindDelete, KindReplace, KindReplaceCBD, KindUpdate, KindCreate, KindForget, KindRead, KindNoOp}
+
+// Destructive reports whether the kind destroys a real object.
+func (k Kind) Destructive() bool {
+	return k == KindDelete || k == KindReplace || k == KindReplaceCBD
+}
+
+// Change is one resource change of a plan. It holds addresses, types and
+// attribute paths only: never an attribute value.
+type Change struct {
+	Address   string   // full instance address, e.g. module.app[2].aws_instance.web["a"]
+	Mode      string   // "managed" or "data"
+	Type      string   // resource type, e.g. aws_instance
+	Name      string   // resource name, e.g. web
+	Module    string   // module instance address, "" for the root module
+	Provider  string   // provider address as the plan gives it
+	Kind      Kind     // what the change does
+	Actions   []string // Terraform's own actions, in order
+	Reason    string   // Terraform's action_reason, "" when none
+	ForcedBy  []string // replace_paths rendered as attribute paths
+	MovedFrom string   // previous_address, "" when not moved
+	Imported  bool     // the change imports an existing object
+	Deposed   string   // deposed object key, "" for the current object
+
+	// Unprotected names the attributes of the prior object that show it is not
+	// protected against deletion (deletion_protection off, force_destroy on, ...).
+	Unprotected []string
+
+	// BeforeHash and AfterHash are SHA-256 digests of the canonical JSON of the
+	// before and after values (after also covers after_unknown). They bind a
+	// sign-off to the values without ever holding them.
+	BeforeHash string
+	AfterHash  string
+
+	// Attrs maps each top-level attribute of the object that is destroyed
+	// (delete) or created (create) to a digest of its known value, so that a
+	// delete and a create can be compared without keeping values.
+	Attrs map[string]string
+}
+
+// Key identifies a change within a plan: address alone is not unique, since
+// deposed objects share the address of the current one.
+func (c *Change) Key() string {
+	if c.Deposed == "" {
+		return c.Address
+	}
+	return c.Address + " (deposed " + c.Deposed + ")"
+}
+
+// Deferred is a change Terraform could not plan yet.
+type Deferred struct {
+	Change Change
+	Reason string
+}
+
+// Plan is one analysed plan.
+type Plan struct {
+	Source           string // file name, "-" for stdin, with ":N" for NDJSON line N
+	FormatVersion    string // "" when the plan does not say
+	TerraformVersion string
+	Tool             string // "terraform" or "opentofu", as far as the plan tells
+	HasConfiguration bool
+	HasPriorState    bool
+	Complete         *bool // nil when the plan does not say
+
+	Changes  []Change   // every resource change, sorted by address then deposed key
+	Drift    []Change   // changes made outside Terraform (resource_drift)
+	Deferred []Deferred // deferred_changes
+
+	// Warnings are facts about the input the report should mention, such as a
+	// missing format_version.
+	Warnings []string
+
+	// Config is the plan's configuration, for the dependency graph. It is nil
+	// when the plan has none.
+	Config *Config
+
+	// PriorDependsOn maps each instance address in prior_state to the
+	// dependencies Terraform recorded for it (resource addresses, no keys).
+	PriorDependsOn map[string][]string
+
+	// Instances lists every resource instance address the plan knows of, in
+	// prior_state, planned_values and resource_changes, sorted.
+	Instances []string
+}
+
+// Config is the part of the plan's configuration the dependency graph needs.
+// It is filled by the loader and kept free of values.
+type Config struct {
+	Root *ConfigModule
+}
+
+// ConfigModule is one module of the configuration.
+type ConfigModule struct {
+	Resources   []ConfigResource
+	Outputs     map[string][]string          // output name -> references
+	ModuleCalls map[string]*ConfigModuleCall // call name -> call
+}
+
+// ConfigResource is one resource block.
+type ConfigResource struct {
+	Address    string   // address within its module, e.g. aws_instance.web
+	Mode       string   // managed or data
+	Type       string   // resource type
+	References []string // every reference in its expressions, count, for_each and depends_on
+}
+
+// ConfigModuleCall is one module block.
+type ConfigModuleCall struct {
+	Source     string
+	Inputs     map[string][]string // variable name -> references in the input expression
+	DependsOn  []string
+	Repetition []string // references in count and for_each
+	Module     *ConfigModule
+}

@@ -1,0 +1,290 @@
+package analyzer
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	tfjson "github.com/hashicorp/terraform-json"
+)
+
+// Parse reads plan JSON from data. data holds one plan, or several plans as
+// newline-delimited JSON (what `terragrunt run --all show -json` prints); each
+// plan of a stream is named source:LINE.
+func Parse(source string, data []byte) ([]*Plan, error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a UTF-8 byte-order mark carries no meaning
+	if bytes.HasPrefix(data, []byte("\xff\xfe")) || bytes.HasPrefix(data, []byte("\xfe\xff")) ||
+		(len(data) >= 2 && (data[0] == 0 || data[1] == 0)) {
+		return nil, inputErr(source, "in PowerShell write it with: terraform show -json plan.out | Out-File -Encoding utf8 plan.json",
+			"is UTF-16 text; blast reads UTF-8 plan JSON")
+	}
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 {
+		return nil, inputErr(source, hintShowJSON, "is empty")
+	}
+	if trimmed[0] != '{' {
+		return nil, notJSONObject(source, trimmed)
+	}
+	if !utf8.Valid(trimmed) {
+		return nil, inputErr(source, "", "is not valid UTF-8 text")
+	}
+
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var plans []*Plan
+	for {
+		start := dec.InputOffset()
+		var raw json.RawMessage
+		err := dec.Decode(&raw)
+		if err == io.EOF {
+			break
+		}
+		line := lineAt(data, start+leadingSpace(data[start:]))
+		name := source
+		if err != nil {
+			if len(plans) > 0 || line > 1 {
+				name = fmt.Sprintf("%s:%d", source, line)
+			}
+			return nil, jsonError(name, data, err)
+		}
+		plans = append(plans, nil)
+		if len(plans) == 1 {
+			// Decide on a stream only once a second value shows up.
+			if rest := bytes.TrimSpace(data[dec.InputOffset():]); len(rest) == 0 {
+				p, err := decodePlan(source, raw)
+				if err != nil {
+					return nil, err
+				}
+				return []*Plan{p}, nil
+			}
+		}
+		name = fmt.Sprintf("%s:%d", source, line)
+		p, err := decodePlan(name, raw)
+		if err != nil {
+			return nil, err
+		}
+		plans[len(plans)-1] = p
+	}
+	return plans, nil
+}
+
+func leadingSpace(b []byte) int64 {
+	return int64(len(b) - len(bytes.TrimLeft(b, " \t\r\n")))
+}
+
+func lineAt(data []byte, offset int64) int {
+	if offset > int64(len(data)) {
+		offset = int64(len(data))
+	}
+	return bytes.Count(data[:offset], []byte("\n")) + 1
+}
+
+func notJSONObject(source string, b []byte) error {
+	switch {
+	case b[0] == '[':
+		return inputErr(source, hintShowJSON, "%w: a JSON array, expected a plan object", ErrNotAPlan)
+	case bytes.Contains(b[:min(len(b), 4096)], []byte("Terraform will perform")) ||
+		bytes.Contains(b[:min(len(b), 4096)], []byte("OpenTofu will perform")):
+		return inputErr(source, hintShowJSON, "%w: this is the human-readable plan text, not plan JSON", ErrNotAPlan)
+	case b[0] == '"' || b[0] == '-' || (b[0] >= '0' && b[0] <= '9') || bytes.HasPrefix(b, []byte("true")) ||
+		bytes.HasPrefix(b, []byte("false")) || bytes.HasPrefix(b, []byte("null")):
+		return inputErr(source, hintShowJSON, "%w: a JSON scalar, expected a plan object", ErrNotAPlan)
+	}
+	return inputErr(source, hintShowJSON, "is not JSON")
+}
+
+func jsonError(source string, data []byte, err error) error {
+	var syn *json.SyntaxError
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return inputErr(source, "the file was cut short; write it again with terraform show -json", "truncated JSON: it ends before the plan does")
+	case errors.As(err, &syn):
+		return inputErr(source, "", "invalid JSON at line %d: %s", lineAt(data, syn.Offset), strings.TrimPrefix(syn.Error(), "json: "))
+	}
+	return inputErr(source, "", "invalid JSON: %s", strings.TrimPrefix(err.Error(), "json: "))
+}
+
+// planKeys are the top-level keys blast reads. The others (planned_values,
+// variables, output_changes, provider schemas ...) are never decoded.
+type planKeys struct {
+	FormatVersion     json.RawMessage `json:"format_version"`
+	PlanFormatVersion json.RawMessage `json:"plan_format_version"`
+	TerraformVersion  json.RawMessage `json:"terraform_version"`
+	ResourceChanges   json.RawMessage `json:"resource_changes"`
+	ResourceDrift     json.RawMessage `json:"resource_drift"`
+	DeferredChanges   json.RawMessage `json:"deferred_changes"`
+	Complete          json.RawMessage `json:"complete"`
+	PriorState        json.RawMessage `json:"prior_state"`
+	PlannedValues     json.RawMessage `json:"planned_values"`
+	Configuration     json.RawMessage `json:"configuration"`
+
+	// Keys that identify a state file given by mistake.
+	Values  json.RawMessage `json:"values"`
+	Lineage json.RawMessage `json:"lineage"`
+	Serial  json.RawMessage `json:"serial"`
+}
+
+func present(r json.RawMessage) bool { return len(r) > 0 && string(r) != "null" }
+
+func decodePlan(source string, raw json.RawMessage) (*Plan, error) {
+	var keys planKeys
+	if err := json.Unmarshal(raw, &keys); err != nil {
+		return nil, typeError(source, "", err)
+	}
+	if present(keys.Lineage) && present(keys.Serial) {
+		return nil, inputErr(source, hintShowJSON, "%w: this is a Terraform state file", ErrNotAPlan)
+	}
+	if present(keys.Values) && !present(keys.ResourceChanges) && !present(keys.PlannedValues) {
+		return nil, inputErr(source, hintShowJSON, "%w: this is state JSON (terraform show -json without a plan file)", ErrNotAPlan)
+	}
+	p := &Plan{Source: source, Tool: "terraform"}
+	version := keys.FormatVersion
+	hcp := false
+	if !present(version) && present(keys.PlanFormatVersion) {
+		version, hcp = keys.PlanFormatVersion, true
+	}
+	if present(version) {
+		var v string
+		if err := json.Unmarshal(version, &v); err != nil {
+			return nil, inputErr(source, "", "format_version is not a string")
+		}
+		if err := checkFormatVersion(v); err != nil {
+			return nil, &InputError{Source: source, Err: err, Hint: "upgrade blast, or check what wrote this file"}
+		}
+		p.FormatVersion = v
+	}
+	if !present(keys.ResourceChanges) && !present(keys.PlannedValues) && !present(keys.Configuration) {
+		if p.FormatVersion == "" {
+			return nil, inputErr(source, hintShowJSON, `%w: no "resource_changes" key`, ErrNotAPlan)
+		}
+		if !present(keys.PriorState) && !present(keys.TerraformVersion) {
+			return nil, inputErr(source, hintShowJSON, `%w: no "resource_changes", "planned_values" or "configuration" key`, ErrNotAPlan)
+		}
+	}
+	switch {
+	case hcp:
+		p.Warnings = append(p.Warnings, "an HCP Terraform redacted plan: judged from its resource_changes")
+	case p.FormatVersion == "":
+		p.Warnings = append(p.Warnings, "no format_version: a trimmed or hand-made plan, judged from what it holds")
+	}
+	if present(keys.TerraformVersion) {
+		if err := json.Unmarshal(keys.TerraformVersion, &p.TerraformVersion); err != nil {
+			return nil, inputErr(source, "", "terraform_version is not a string")
+		}
+	}
+	if present(keys.Complete) {
+		var c bool
+		if err := json.Unmarshal(keys.Complete, &c); err != nil {
+			return nil, inputErr(source, "", "complete is not a boolean")
+		}
+		p.Complete = &c
+	}
+
+	var changes, drift []*tfjson.ResourceChange
+	var deferred []*tfjson.DeferredResourceChange
+	if err := decodeKey(source, "resource_changes", keys.ResourceChanges, &changes); err != nil {
+		return nil, err
+	}
+	if err := decodeKey(source, "resource_drift", keys.ResourceDrift, &drift); err != nil {
+		return nil, err
+	}
+	if err := decodeKey(source, "deferred_changes", keys.DeferredChanges, &deferred); err != nil {
+		return nil, err
+	}
+	var prior, planned struct {
+		Values *tfjson.StateValues `json:"values"`
+	}
+	if err := decodeKey(source, "prior_state", keys.PriorState, &prior); err != nil {
+		return nil, err
+	}
+	p.HasPriorState = present(keys.PriorState)
+	var plannedValues *tfjson.StateValues
+	if err := decodeKey(source, "planned_values", keys.PlannedValues, &plannedValues); err != nil {
+		return nil, err
+	}
+	planned.Values = plannedValues
+	var config struct {
+		RootModule *tfjson.ConfigModule `json:"root_module"`
+	}
+	if err := decodeKey(source, "configuration", keys.Configuration, &config); err != nil {
+		return nil, err
+	}
+	p.HasConfiguration = present(keys.Configuration) && config.RootModule != nil
+
+	if err := analyze(p, changes, drift, deferred, prior.Values, planned.Values, config.RootModule); err != nil {
+		return nil, &InputError{Source: source, Err: err, Hint: hintShowJSON}
+	}
+	return p, nil
+}
+
+// checkFormatVersion accepts every plan format blast knows: 0.x and 1.x.
+// A new major version may change what the keys mean, so it is refused.
+func checkFormatVersion(v string) error {
+	major, rest, ok := strings.Cut(v, ".")
+	n, err := strconv.Atoi(major)
+	if err != nil || n < 0 || (ok && rest == "") {
+		return fmt.Errorf("format_version %q is not a version number", v)
+	}
+	if ok {
+		if _, err := strconv.Atoi(strings.SplitN(rest, ".", 2)[0]); err != nil {
+			return fmt.Errorf("format_version %q is not a version number", v)
+		}
+	}
+	if n > 1 {
+		return fmt.Errorf("%w: format_version %s is newer than this blast reads (0.x and 1.x)", ErrFutureFormat, v)
+	}
+	return nil
+}
+
+func decodeKey(source, key string, raw json.RawMessage, into any) error {
+	if !present(raw) {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if err := dec.Decode(into); err != nil {
+		return typeError(source, key, err)
+	}
+	return nil
+}
+
+// typeError turns encoding/json's complaint about a wrong type into a line
+// that names the key in the plan, not the Go type.
+func typeError(source, key string, err error) error {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		field := te.Field
+		if key != "" && !strings.HasPrefix(field, key) {
+			field = strings.TrimPrefix(key+"."+field, ".")
+		}
+		if field == "" {
+			field = key
+		}
+		if field == "" {
+			return inputErr(source, hintShowJSON, "%w: a JSON %s, expected a plan object", ErrNotAPlan, te.Value)
+		}
+		return inputErr(source, hintShowJSON, "wrong type at %s: a JSON %s where the plan format has %s", field, te.Value, jsonKind(te.Type.Kind().String()))
+	}
+	return inputErr(source, hintShowJSON, "invalid %s: %s", key, strings.TrimPrefix(err.Error(), "json: "))
+}
+
+func jsonKind(goKind string) string {
+	switch goKind {
+	case "slice", "array":
+		return "an array"
+	case "struct", "map", "ptr":
+		return "an object"
+	case "string":
+		return "a string"
+	case "bool":
+		return "a boolean"
+	case "interface":
+		return "a value"
+	}
+	return "a number"
+}
