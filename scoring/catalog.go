@@ -91,11 +91,16 @@ var catalogTSV string
 
 // catalog is the parsed catalog.tsv.
 type catalog struct {
-	classes   []Class        // sorted by name
-	byName    map[string]int // class name -> index in classes
-	exact     map[string]int // resource type -> class index
-	prefixes  map[string]int // prefix without "*" -> class index
-	prefixLen []int          // distinct prefix lengths, longest first
+	classes   []Class               // sorted by name
+	byName    map[string]int        // class name -> index in classes
+	exact     map[string]int        // resource type -> class index
+	prefixes  map[string]prefixRule // prefix without "*" -> its rule
+	prefixLen []int                 // distinct prefix lengths, longest first
+}
+
+type prefixRule struct {
+	class int    // index in classes
+	rule  string // as written in catalog.tsv, e.g. "aws_db_*"
 }
 
 var (
@@ -124,7 +129,7 @@ func parseCatalog(data string, classes []Class) (*catalog, error) {
 		classes:  append([]Class(nil), classes...),
 		byName:   make(map[string]int, len(classes)),
 		exact:    make(map[string]int, 1400),
-		prefixes: make(map[string]int),
+		prefixes: make(map[string]prefixRule),
 	}
 	sort.Slice(c.classes, func(i, j int) bool { return c.classes[i].Name < c.classes[j].Name })
 	for i, cl := range c.classes {
@@ -165,7 +170,7 @@ func parseCatalog(data string, classes []Class) (*catalog, error) {
 			if p == "" || strings.Contains(p, "*") {
 				return nil, fmt.Errorf("line %d: bad prefix rule %q", n, typ)
 			}
-			c.prefixes[p] = idx
+			c.prefixes[p] = prefixRule{class: idx, rule: typ}
 			lens[len(p)] = true
 			continue
 		}
@@ -189,8 +194,8 @@ func (c *catalog) classify(resourceType string) (Class, string, string) {
 		if l > len(resourceType) {
 			continue
 		}
-		if i, ok := c.prefixes[resourceType[:l]]; ok {
-			return c.classes[i], matchPrefix, resourceType[:l] + "*"
+		if p, ok := c.prefixes[resourceType[:l]]; ok {
+			return c.classes[p.class], matchPrefix, p.rule
 		}
 	}
 	return c.classes[c.byName[defaultClass]], matchDefault, ""
