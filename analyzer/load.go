@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 )
 
@@ -135,7 +136,7 @@ func showBinaryPlan(path string, data []byte, opts Options) ([]byte, error) {
 			msg = err.Error()
 		}
 		return nil, inputErr(path, "run blast where terraform init was run for this plan, or give plan JSON",
-			"%s show -json failed: %s", bin, msg)
+			"%s show -json failed: %s", filepath.Base(bin), msg)
 	}
 	return stdout.Bytes(), nil
 }
@@ -156,15 +157,19 @@ func findTerraform(bin string) (string, error) {
 	return "", fmt.Errorf("%w: a binary plan needs terraform or tofu on PATH to read it", ErrNoTerraform)
 }
 
-// firstLine returns the first line of Terraform's error output that says
-// something, without its box-drawing decoration.
+// firstLine returns the line of Terraform's error output that says what went
+// wrong: the first "Error:" line, else the first line with text, without the
+// box-drawing decoration.
 func firstLine(s string) string {
+	first := ""
 	for _, line := range strings.Split(s, "\n") {
 		line = strings.TrimSpace(strings.TrimLeft(line, "│╷╵ "))
-		line = strings.TrimPrefix(line, "Error: ")
-		if line != "" {
-			return line
+		if msg, ok := strings.CutPrefix(line, "Error: "); ok {
+			return msg
+		}
+		if first == "" {
+			first = line
 		}
 	}
-	return ""
+	return first
 }

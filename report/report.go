@@ -1,0 +1,188 @@
+package report
+
+import (
+	"github.com/blast-dev/blast/analyzer"
+	"github.com/blast-dev/blast/scoring"
+)
+
+// SchemaVersion is the version of the JSON report schema (docs/json-report.md).
+// It changes only when a field changes meaning or goes away.
+const SchemaVersion = "1"
+
+// Report is everything blast says about a set of plans.
+type Report struct {
+	Version   string    `json:"version"`
+	Score     int       `json:"score"`
+	Threshold int       `json:"threshold"`
+	Decision  string    `json:"decision"`
+	Plans     []Plan    `json:"plans"`
+	Summary   Summary   `json:"summary"`
+	Changes   []Change  `json:"changes"`
+	Findings  []Finding `json:"findings"`
+	// CappedPoints is what creates and updates scored beyond their cap.
+	CappedPoints float64 `json:"capped_points"`
+}
+
+// Plan describes one input plan.
+type Plan struct {
+	Source           string     `json:"source"`
+	FormatVersion    string     `json:"format_version"`
+	TerraformVersion string     `json:"terraform_version"`
+	Tool             string     `json:"tool"`
+	HasConfiguration bool       `json:"has_configuration"`
+	HasPriorState    bool       `json:"has_prior_state"`
+	Complete         *bool      `json:"complete"`
+	Summary          Summary    `json:"summary"`
+	Drift            []Drift    `json:"drift"`
+	Deferred         []Deferred `json:"deferred"`
+	Warnings         []string   `json:"warnings"`
+}
+
+// Summary counts changes per kind. Field order is the report order.
+type Summary struct {
+	Delete     int `json:"delete"`
+	Replace    int `json:"replace"`
+	ReplaceCBD int `json:"replace_cbd"`
+	Update     int `json:"update"`
+	Create     int `json:"create"`
+	Forget     int `json:"forget"`
+	Read       int `json:"read"`
+	NoOp       int `json:"no_op"`
+	Moved      int `json:"moved"`
+	Imported   int `json:"imported"`
+}
+
+func (s *Summary) add(c *analyzer.Change) {
+	switch c.Kind {
+	case analyzer.KindDelete:
+		s.Delete++
+	case analyzer.KindReplace:
+		s.Replace++
+	case analyzer.KindReplaceCBD:
+		s.ReplaceCBD++
+	case analyzer.KindUpdate:
+		s.Update++
+	case analyzer.KindCreate:
+		s.Create++
+	case analyzer.KindForget:
+		s.Forget++
+	case analyzer.KindRead:
+		s.Read++
+	case analyzer.KindNoOp:
+		s.NoOp++
+	}
+	if c.MovedFrom != "" {
+		s.Moved++
+	}
+	if c.Imported {
+		s.Imported++
+	}
+}
+
+// Destructive is the number of changes that destroy an object.
+func (s Summary) Destructive() int { return s.Delete + s.Replace + s.ReplaceCBD }
+
+// Change is one judged resource change.
+type Change struct {
+	Plan      int      `json:"plan"`
+	Address   string   `json:"address"`
+	Type      string   `json:"type"`
+	Module    string   `json:"module"`
+	Kind      string   `json:"kind"`
+	Actions   []string `json:"actions"`
+	Reason    string   `json:"reason"`
+	ForcedBy  []string `json:"forced_by"`
+	MovedFrom string   `json:"moved_from"`
+	Imported  bool     `json:"imported"`
+	Deposed   string   `json:"deposed"`
+	Class     string   `json:"class"`
+	Risk      float64  `json:"risk"`
+	Factors   []Factor `json:"factors"`
+}
+
+// Factor is one named contribution to a change's risk.
+type Factor struct {
+	Name   string  `json:"name"`
+	Points float64 `json:"points"`
+	Detail string  `json:"detail"`
+}
+
+// Finding is a rule that fired.
+type Finding struct {
+	Plan     int     `json:"plan"`
+	Rule     string  `json:"rule"`
+	Severity string  `json:"severity"`
+	Address  string  `json:"address"`
+	Message  string  `json:"message"`
+	Points   float64 `json:"points"`
+}
+
+// Drift is a change made outside Terraform since the last apply.
+type Drift struct {
+	Address string `json:"address"`
+	Type    string `json:"type"`
+	Kind    string `json:"kind"`
+}
+
+// Deferred is a change Terraform postponed.
+type Deferred struct {
+	Address string `json:"address"`
+	Type    string `json:"type"`
+	Kind    string `json:"kind"`
+	Reason  string `json:"reason"`
+}
+
+// New builds the report of an assessment and the gate's decision.
+func New(a *scoring.Assessment, decision scoring.Decision) *Report {
+	r := &Report{
+		Version:      SchemaVersion,
+		Score:        a.Score,
+		Threshold:    a.Threshold,
+		Decision:     string(decision),
+		Plans:        []Plan{},
+		Changes:      []Change{},
+		Findings:     []Finding{},
+		CappedPoints: a.CappedPoints,
+	}
+	for _, p := range a.Plans {
+		rp := Plan{
+			Source: p.Source, FormatVersion: p.FormatVersion, TerraformVersion: p.TerraformVersion, Tool: p.Tool,
+			HasConfiguration: p.HasConfiguration, HasPriorState: p.HasPriorState, Complete: p.Complete,
+			Drift: []Drift{}, Deferred: []Deferred{}, Warnings: append([]string{}, p.Warnings...),
+		}
+		for i := range p.Changes {
+			rp.Summary.add(&p.Changes[i])
+			r.Summary.add(&p.Changes[i])
+		}
+		for _, d := range p.Drift {
+			rp.Drift = append(rp.Drift, Drift{Address: d.Address, Type: d.Type, Kind: string(d.Kind)})
+		}
+		for _, d := range p.Deferred {
+			rp.Deferred = append(rp.Deferred, Deferred{Address: d.Change.Address, Type: d.Change.Type, Kind: string(d.Change.Kind), Reason: d.Reason})
+		}
+		r.Plans = append(r.Plans, rp)
+	}
+	for _, cr := range a.Changes {
+		c := cr.Change
+		rc := Change{
+			Plan: cr.Plan, Address: c.Address, Type: c.Type, Module: c.Module, Kind: string(c.Kind),
+			Actions: nonNil(c.Actions), Reason: c.Reason, ForcedBy: nonNil(c.ForcedBy), MovedFrom: c.MovedFrom,
+			Imported: c.Imported, Deposed: c.Deposed, Class: cr.Class, Risk: cr.Points, Factors: []Factor{},
+		}
+		for _, f := range cr.Factors {
+			rc.Factors = append(rc.Factors, Factor(f))
+		}
+		r.Changes = append(r.Changes, rc)
+	}
+	for _, f := range a.Findings {
+		r.Findings = append(r.Findings, Finding{Plan: f.Plan, Rule: f.Rule, Severity: f.Severity, Address: f.Address, Message: f.Message, Points: f.Points})
+	}
+	return r
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

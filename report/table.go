@@ -1,0 +1,205 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+)
+
+// TableOptions tune the terminal report.
+type TableOptions struct {
+	// All lists every change, not only the destructive ones.
+	All bool
+	// MaxRows caps the change table; 0 means 50.
+	MaxRows int
+}
+
+// WriteTable writes the terminal report: the decision first, then the
+// destructive changes ranked by risk, then the findings. A plan with nothing
+// destructive gets a few lines, not a wall of text.
+func WriteTable(w io.Writer, r *Report, opts TableOptions) error {
+	ew := &errWriter{w: w}
+	ew.printf("blast: %s  score %d/100 (threshold %d)\n", decisionLabel(r.Decision), r.Score, r.Threshold)
+	for i, p := range r.Plans {
+		ew.printf("plan %s: %s\n", planLabel(r, i), describePlan(p))
+		for _, warn := range p.Warnings {
+			ew.printf("  note: %s\n", warn)
+		}
+		if len(p.Drift) > 0 {
+			ew.printf("  drift: %d resources changed outside Terraform since the last apply\n", len(p.Drift))
+		}
+		if len(p.Deferred) > 0 {
+			ew.printf("  deferred: %d changes Terraform could not plan yet\n", len(p.Deferred))
+		}
+	}
+	ew.printf("changes: %s\n", summaryLine(r.Summary))
+
+	var rows []Change
+	for _, c := range r.Changes {
+		if opts.All || isDestructive(c.Kind) {
+			rows = append(rows, c)
+		}
+	}
+	max := opts.MaxRows
+	if max <= 0 {
+		max = 50
+	}
+	if len(rows) > 0 {
+		ew.printf("\n")
+		shown := rows
+		if len(shown) > max {
+			shown = shown[:max]
+		}
+		ew.err = writeChangeTable(ew, r, shown)
+		if len(rows) > len(shown) {
+			ew.printf("... and %d more (--format json lists all)\n", len(rows)-len(shown))
+		}
+	}
+	if len(r.Findings) > 0 {
+		ew.printf("\nfindings:\n")
+		for _, f := range r.Findings {
+			ew.printf("  %-8s %s: %s\n", strings.ToUpper(f.Severity), f.Rule, f.Message)
+		}
+	}
+	switch r.Decision {
+	case "signoff_required":
+		ew.printf("\nsign-off required: the score reaches the threshold; a senior approves this exact plan with blast approve\n")
+	case "approved":
+		ew.printf("\napproved: signed off by a senior for this exact plan\n")
+	}
+	return ew.err
+}
+
+func writeChangeTable(w io.Writer, r *Report, rows []Change) error {
+	t := tablewriter.NewTable(w,
+		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
+			Symbols: tw.NewSymbols(tw.StyleASCII),
+		})),
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithRowAutoWrap(tw.WrapNone),
+		tablewriter.WithHeaderAlignment(tw.AlignLeft),
+		tablewriter.WithRowAlignment(tw.AlignLeft),
+	)
+	multi := len(r.Plans) > 1
+	header := []string{"RISK", "KIND", "ADDRESS", "CLASS", "WHY"}
+	if multi {
+		header = append([]string{"PLAN"}, header...)
+	}
+	t.Header(header)
+	for _, c := range rows {
+		addr := c.Address
+		if c.Deposed != "" {
+			addr += " (deposed " + c.Deposed + ")"
+		}
+		row := []string{fmt.Sprintf("%.1f", c.Risk), c.Kind, addr, c.Class, why(c)}
+		if multi {
+			row = append([]string{planLabel(r, c.Plan)}, row...)
+		}
+		if err := t.Append(row); err != nil {
+			return err
+		}
+	}
+	return t.Render()
+}
+
+func why(c Change) string {
+	var parts []string
+	if c.Reason != "" {
+		parts = append(parts, c.Reason)
+	}
+	if len(c.ForcedBy) > 0 {
+		parts = append(parts, "forced by "+strings.Join(c.ForcedBy, ", "))
+	}
+	if c.MovedFrom != "" {
+		parts = append(parts, "moved from "+c.MovedFrom)
+	}
+	if c.Imported {
+		parts = append(parts, "imported")
+	}
+	return strings.Join(parts, "; ")
+}
+
+func isDestructive(kind string) bool {
+	return kind == "delete" || kind == "replace" || kind == "replace_cbd"
+}
+
+func decisionLabel(d string) string {
+	switch d {
+	case "pass":
+		return "PASS"
+	case "approved":
+		return "APPROVED"
+	case "signoff_required":
+		return "SIGN-OFF REQUIRED"
+	}
+	return strings.ToUpper(d)
+}
+
+func planLabel(r *Report, i int) string {
+	if len(r.Plans) == 1 {
+		return r.Plans[i].Source
+	}
+	return fmt.Sprintf("#%d %s", i+1, r.Plans[i].Source)
+}
+
+func describePlan(p Plan) string {
+	var parts []string
+	tool := p.Tool
+	if tool == "" {
+		tool = "terraform"
+	}
+	if p.TerraformVersion != "" {
+		parts = append(parts, tool+" "+p.TerraformVersion)
+	}
+	if p.FormatVersion != "" {
+		parts = append(parts, "format "+p.FormatVersion)
+	}
+	parts = append(parts, fmt.Sprintf("%d destructive", p.Summary.Destructive()))
+	return strings.Join(parts, ", ")
+}
+
+// summaryLine counts changes per kind, leaving out kinds with none.
+func summaryLine(s Summary) string {
+	counts := []struct {
+		n    int
+		name string
+	}{
+		{s.Delete, "delete"}, {s.Replace, "replace"}, {s.ReplaceCBD, "replace (create before destroy)"},
+		{s.Update, "update"}, {s.Create, "create"}, {s.Forget, "forget"}, {s.Read, "read"},
+		{s.NoOp, "no-op"}, {s.Moved, "moved"}, {s.Imported, "imported"},
+	}
+	var parts []string
+	for _, c := range counts {
+		if c.n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", c.n, c.name))
+		}
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// errWriter keeps the first write error so a renderer can print freely and
+// check once.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
+}
+
+func (e *errWriter) printf(format string, args ...any) {
+	fmt.Fprintf(e, format, args...)
+}
