@@ -1,8 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -18,6 +18,7 @@ type checkOptions struct {
 	terraformBin string
 	all          bool
 	thresholdSet bool
+	outputs      []string
 }
 
 func newCheckCmd(a *app) *cobra.Command {
@@ -44,17 +45,20 @@ and one score.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&opts.format, "format", "f", "table", "output format: "+strings.Join(formats, ", "))
+	f.StringVarP(&opts.format, "format", "f", "table", "output format: "+strings.Join(report.Formats(), ", "))
+	f.StringArrayVarP(&opts.outputs, "output", "o", nil, "also write the report to FILE in FORMAT (FILE:FORMAT, repeatable)")
 	f.IntVar(&opts.threshold, "threshold", scoring.DefaultThreshold, "score at which sign-off is required (1-100)")
 	f.StringVar(&opts.terraformBin, "terraform-bin", "", "terraform or tofu binary for binary plan files (default: terraform on PATH, then tofu)")
 	f.BoolVar(&opts.all, "all", false, "list every change in the table, not only destructive ones")
 	return cmd
 }
 
-var formats = []string{"table", "json"}
-
 func runCheck(a *app, opts *checkOptions, args []string) error {
 	if err := validateFormat(opts.format); err != nil {
+		return err
+	}
+	outs, err := parseOutputs(opts.outputs)
+	if err != nil {
 		return err
 	}
 	pol := scoring.DefaultPolicy()
@@ -71,7 +75,7 @@ func runCheck(a *app, opts *checkOptions, args []string) error {
 	assessment := scoring.Assess(plans, pol)
 	decision := scoring.Gate(assessment, 0, 1)
 	r := report.New(assessment, decision)
-	if err := render(a, r, opts.format, report.TableOptions{All: opts.all}); err != nil {
+	if err := render(a, r, opts.format, report.Options{Table: report.TableOptions{All: opts.all}}, outs); err != nil {
 		return err
 	}
 	if decision == scoring.DecisionSignoffRequired {
@@ -81,12 +85,29 @@ func runCheck(a *app, opts *checkOptions, args []string) error {
 }
 
 func validateFormat(format string) error {
-	for _, f := range formats {
-		if f == format {
-			return nil
-		}
+	if report.HasFormat(format) {
+		return nil
 	}
-	return withHint(fmt.Errorf("unknown --format %q", format), "use one of: "+strings.Join(formats, ", "))
+	return withHint(fmt.Errorf("unknown --format %q", format), "use one of: "+strings.Join(report.Formats(), ", "))
+}
+
+// output is one --output FILE:FORMAT.
+type output struct{ file, format string }
+
+func parseOutputs(specs []string) ([]output, error) {
+	var outs []output
+	for _, spec := range specs {
+		i := strings.LastIndexByte(spec, ':')
+		if i <= 0 || i == len(spec)-1 {
+			return nil, withHint(fmt.Errorf("--output %q is not FILE:FORMAT", spec), "for example --output report.md:markdown")
+		}
+		o := output{file: spec[:i], format: spec[i+1:]}
+		if !report.HasFormat(o.format) {
+			return nil, withHint(fmt.Errorf("--output %q: unknown format %q", spec, o.format), "use one of: "+strings.Join(report.Formats(), ", "))
+		}
+		outs = append(outs, o)
+	}
+	return outs, nil
 }
 
 func loadPlans(a *app, args []string, opts analyzer.Options) ([]*analyzer.Plan, error) {
@@ -109,20 +130,25 @@ func loadPlans(a *app, args []string, opts analyzer.Options) ([]*analyzer.Plan, 
 	return plans, nil
 }
 
-// render writes the whole report to a buffer first, so that a failure never
-// leaves half a report on stdout.
-func render(a *app, r *report.Report, format string, topts report.TableOptions) error {
-	var buf bytes.Buffer
-	var err error
-	switch format {
-	case "json":
-		err = report.WriteJSON(&buf, r)
-	default:
-		err = report.WriteTable(&buf, r, topts)
-	}
+// render writes the report to stdout in one format and to every --output
+// file in theirs. Everything is rendered before anything is written, so a
+// failure never leaves half a report behind.
+func render(a *app, r *report.Report, format string, opts report.Options, outs []output) error {
+	main, err := report.Render(r, format, opts)
 	if err != nil {
-		return fmt.Errorf("rendering the %s report: %w", format, err)
+		return err
 	}
-	_, err = a.stdout.Write(buf.Bytes())
+	files := make([][]byte, len(outs))
+	for i, o := range outs {
+		if files[i], err = report.Render(r, o.format, opts); err != nil {
+			return err
+		}
+	}
+	for i, o := range outs {
+		if err := os.WriteFile(o.file, files[i], 0o644); err != nil {
+			return fmt.Errorf("writing --output %s: %w", o.file, err)
+		}
+	}
+	_, err = a.stdout.Write(main)
 	return err
 }

@@ -30,7 +30,7 @@ pattern behind a 13-hour outage. demo shows the full report and exits 0.`,
 			}
 			assessment := scoring.Assess(plans, scoring.DefaultPolicy())
 			r := report.New(assessment, scoring.Gate(assessment, 0, 1))
-			return render(a, r, format, report.TableOptions{})
+			return render(a, r, format, report.Options{}, nil)
 		},
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format")
