@@ -21,6 +21,27 @@ type Report struct {
 	Findings  []Finding `json:"findings"`
 	// CappedPoints is what creates and updates scored beyond their cap.
 	CappedPoints float64 `json:"capped_points"`
+	// Signoff is the sign-off status; nil when the check looked for none.
+	Signoff *Signoff `json:"signoff,omitempty"`
+}
+
+// Signoff is what the gate found of senior sign-offs.
+type Signoff struct {
+	Digest   string          `json:"digest"`   // what a sign-off signs: sha256:<hex>
+	Required int             `json:"required"` // valid sign-offs needed at this score
+	Valid    int             `json:"valid"`    // distinct seniors whose sign-off counts
+	Records  []SignoffRecord `json:"records"`  // every sign-off file found, valid or not
+	Notes    []string        `json:"notes"`    // why a stricter rule applied (AI-assisted change ...)
+}
+
+// SignoffRecord is one sign-off file and whether it counts.
+type SignoffRecord struct {
+	File        string `json:"file"`
+	Principal   string `json:"principal"`
+	Fingerprint string `json:"fingerprint"`
+	Valid       bool   `json:"valid"`
+	Reason      string `json:"reason"` // ok, wrong-plan, unknown-key, not-a-senior, wrong-namespace, self-approval, expired-key, malformed, duplicate-signer
+	Detail      string `json:"detail"`
 }
 
 // Plan describes one input plan.
@@ -98,6 +119,16 @@ type Change struct {
 	Class     string   `json:"class"`
 	Risk      float64  `json:"risk"`
 	Factors   []Factor `json:"factors"`
+	// BlastRadius is set on destructive changes: what transitively depends on
+	// the object, split by whether the plan changes it too.
+	BlastRadius *Radius `json:"blast_radius,omitempty"`
+}
+
+// Radius is the blast radius of a destructive change: instance addresses,
+// sorted.
+type Radius struct {
+	Changed   []string `json:"changed"`
+	Unchanged []string `json:"unchanged"`
 }
 
 // Factor is one named contribution to a change's risk.
