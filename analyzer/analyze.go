@@ -279,23 +279,59 @@ func unprotected(before any) []string {
 	return out
 }
 
+// maxAttrLeaves bounds the digests kept per object: enough to recognise a
+// renamed resource, never a memory problem on a plan of huge objects.
+const maxAttrLeaves = 64
+
+// attrDigests digests the known leaf values of an object by attribute path
+// (input.region, tags.team), skipping the parts after_unknown marks unknown.
 func attrDigests(v, unknown any) map[string]string {
 	obj, ok := v.(map[string]any)
 	if !ok || len(obj) == 0 {
 		return nil
 	}
-	unk, _ := unknown.(map[string]any)
-	out := make(map[string]string, len(obj))
-	for k, val := range obj {
-		if u, ok := unk[k]; ok && u != false {
-			continue
-		}
-		if val == nil {
-			continue
-		}
-		out[k] = hashValue(val)[:16]
+	out := make(map[string]string)
+	walkLeaves("", obj, unknown, out)
+	if len(out) == 0 {
+		return nil
 	}
 	return out
+}
+
+func walkLeaves(prefix string, v, unknown any, out map[string]string) {
+	if len(out) >= maxAttrLeaves || v == nil || unknown == true {
+		return
+	}
+	switch val := v.(type) {
+	case map[string]any:
+		unk, _ := unknown.(map[string]any)
+		keys := make([]string, 0, len(val))
+		for k := range val {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			walkLeaves(joinPath(prefix, k), val[k], unk[k], out)
+		}
+	case []any:
+		unk, _ := unknown.([]any)
+		for i, e := range val {
+			var u any
+			if i < len(unk) {
+				u = unk[i]
+			}
+			walkLeaves(joinPath(prefix, fmt.Sprint(i)), e, u, out)
+		}
+	default:
+		out[prefix] = hashValue(val)[:16]
+	}
+}
+
+func joinPath(prefix, step string) string {
+	if prefix == "" {
+		return step
+	}
+	return prefix + "." + step
 }
 
 func convertModule(m *tfjson.ConfigModule, depth int) *ConfigModule {

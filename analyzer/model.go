@@ -50,9 +50,10 @@ type Change struct {
 	BeforeHash string
 	AfterHash  string
 
-	// Attrs maps each top-level attribute of the object that is destroyed
-	// (delete) or created (create) to a digest of its known value, so that a
-	// delete and a create can be compared without keeping values.
+	// Attrs maps the attribute paths of the known leaf values of the object
+	// that is destroyed (delete) or created (create), such as input.region,
+	// to a digest of the value, so that a delete and a create can be compared
+	// without keeping values. At most 64 leaves are kept.
 	Attrs map[string]string
 }
 
