@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"strings"
 
 	"golang.org/x/crypto/ssh"
 )
@@ -25,6 +26,8 @@ const (
 	armorBegin = "-----BEGIN SSH SIGNATURE-----"
 	armorEnd   = "-----END SSH SIGNATURE-----"
 	armorWidth = 70 // what OpenSSH writes
+
+	skUserPresent = 0x01 // flag of a hardware key signature made with a touch
 )
 
 // signature is a parsed SSHSIG blob (OpenSSH PROTOCOL.sshsig).
@@ -108,6 +111,9 @@ func parseBlob(blob []byte) (*signature, error) {
 	}
 	if !signatureFits(key, s.sig.Format) {
 		return nil, malformed("signature type %q does not fit key type %q", s.sig.Format, key.Type())
+	}
+	if strings.HasPrefix(s.sig.Format, "sk-") && (len(s.sig.Rest) == 0 || s.sig.Rest[0]&skUserPresent == 0) {
+		return nil, malformed("hardware key signature without user presence: the key was not touched")
 	}
 	return s, nil
 }

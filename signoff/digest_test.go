@@ -1,0 +1,209 @@
+package signoff
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"regexp"
+	"slices"
+	"testing"
+
+	"github.com/blast-dev/blast/analyzer"
+)
+
+// A plan re-run gives another timestamp and maybe another Terraform, its
+// resource changes in another order, other whitespace and another path:
+// none of that may change the digest.
+func TestDigestStableAcrossReruns(t *testing.T) {
+	for _, name := range []string{"replace", "demo-teardown", "moved", "nested-modules", "forget"} {
+		t.Run(name, func(t *testing.T) {
+			orig := loadPlan(t, name)
+			m := rawPlan(t, name)
+			m["timestamp"] = "2031-01-02T03:04:05Z"
+			m["terraform_version"] = "1.99.0"
+			rcs := m["resource_changes"].([]any)
+			slices.Reverse(rcs)
+			rerun := parseRaw(t, "/builds/other/path/plan.json", m)
+			if got, want := Digest(rerun), Digest(orig); got != want {
+				t.Errorf("digest changed on a re-run: %s, was %s", got, want)
+			}
+			if got, want := string(Payload(rerun)), string(Payload(orig)); got != want {
+				t.Errorf("payload changed on a re-run:\n%s\nwas\n%s", got, want)
+			}
+		})
+	}
+}
+
+// Any change to what the plan does changes the digest.
+func TestDigestChangesWithThePlan(t *testing.T) {
+	base := Digest(loadPlan(t, "replace"))
+	cases := map[string]func(m map[string]any){
+		"one action": func(m map[string]any) {
+			ch := resourceChange(t, m, "terraform_data.database")["change"].(map[string]any)
+			ch["actions"] = []any{"create", "delete"} // create before destroy
+		},
+		"one before value": func(m map[string]any) {
+			ch := resourceChange(t, m, "terraform_data.database")["change"].(map[string]any)
+			ch["before"].(map[string]any)["input"].(map[string]any)["instance_class"] = "db.r6g.xlarge"
+		},
+		"one after value": func(m map[string]any) {
+			ch := resourceChange(t, m, "terraform_data.app_server")["change"].(map[string]any)
+			ch["after"].(map[string]any)["input"].(map[string]any)["instance_type"] = "m6i.xlarge"
+		},
+		"after becomes unknown": func(m map[string]any) {
+			ch := resourceChange(t, m, "terraform_data.app_server")["change"].(map[string]any)
+			ch["after_unknown"].(map[string]any)["input"] = true
+		},
+		"the reason": func(m map[string]any) {
+			resourceChange(t, m, "terraform_data.database")["action_reason"] = "replace_by_request"
+		},
+		"the forced-by paths": func(m map[string]any) {
+			ch := resourceChange(t, m, "terraform_data.database")["change"].(map[string]any)
+			ch["replace_paths"] = []any{[]any{"input"}}
+		},
+		"the address": func(m map[string]any) {
+			resourceChange(t, m, "terraform_data.database")["address"] = "terraform_data.database2"
+		},
+		"a change dropped": func(m map[string]any) {
+			rcs := m["resource_changes"].([]any)
+			m["resource_changes"] = rcs[1:]
+		},
+	}
+	for name, mutate := range cases {
+		t.Run(name, func(t *testing.T) {
+			m := rawPlan(t, "replace")
+			mutate(m)
+			if Digest(parseRaw(t, "plan.json", m)) == base {
+				t.Errorf("digest unchanged after changing %s", name)
+			}
+		})
+	}
+}
+
+// The mutations above must really reach the analyzer: without any, the
+// re-encoded plan has the original digest.
+func TestDigestParseRawRoundTrip(t *testing.T) {
+	if Digest(parseRaw(t, "x", rawPlan(t, "replace"))) != Digest(loadPlan(t, "replace")) {
+		t.Fatal("re-encoding the fixture changed its digest")
+	}
+}
+
+func TestDigestNoOps(t *testing.T) {
+	// A plain no-op is left out: an unchanged resource whose refreshed
+	// values differ between runs must not invalidate a sign-off.
+	m := rawPlan(t, "delete")
+	ch := resourceChange(t, m, "terraform_data.vpc")["change"].(map[string]any)
+	ch["before"] = map[string]any{"id": "something else"}
+	ch["after"] = map[string]any{"id": "something else"}
+	if Digest(parseRaw(t, "p", m)) != Digest(loadPlan(t, "delete")) {
+		t.Error("a plain no-op changed the digest")
+	}
+	if got := string(Payload(loadPlan(t, "delete"))); !regexp.MustCompile(`\nchanges 1\n$`).MatchString(got) {
+		t.Errorf("delete fixture: want 1 change (no-ops left out), payload:\n%s", got)
+	}
+	// A no-op that moves an object changes the state's addresses: it counts.
+	m = rawPlan(t, "moved")
+	delete(resourceChange(t, m, "module.cache.terraform_data.this"), "previous_address")
+	if Digest(parseRaw(t, "p", m)) == Digest(loadPlan(t, "moved")) {
+		t.Error("dropping a move from a no-op did not change the digest")
+	}
+	if got := string(Payload(loadPlan(t, "moved"))); !regexp.MustCompile(`\nchanges 3\n$`).MatchString(got) {
+		t.Errorf("moved fixture: want 3 changes (moves count), payload:\n%s", got)
+	}
+}
+
+func TestDigestSeveralPlans(t *testing.T) {
+	a, b := loadPlan(t, "replace"), loadPlan(t, "delete")
+	ab := Digest(append(slices.Clone(a), b...))
+	if ba := Digest(append(slices.Clone(b), a...)); ab != ba {
+		t.Error("the order of the plans changed the digest")
+	}
+	if ab == Digest(a) || ab == Digest(b) {
+		t.Error("a plan's changes are missing from the digest of two plans")
+	}
+	// The same plan twice: two workspaces that do the same thing.
+	if Digest(append(slices.Clone(a), a...)) == Digest(a) {
+		t.Error("a second workspace with the same changes did not change the digest")
+	}
+	// Moving a change from one plan to another changes the digest.
+	one := &analyzer.Plan{Changes: []analyzer.Change{change("x", "delete"), change("y", "create")}}
+	split := []*analyzer.Plan{
+		{Changes: []analyzer.Change{change("x", "delete")}},
+		{Changes: []analyzer.Change{change("y", "create")}},
+	}
+	if Digest([]*analyzer.Plan{one}) == Digest(split) {
+		t.Error("moving a change to another plan did not change the digest")
+	}
+	// A plan with nothing to do adds nothing.
+	empty := &analyzer.Plan{Changes: []analyzer.Change{{Address: "z", Kind: analyzer.KindNoOp, Actions: []string{"no-op"}}}}
+	if Digest(append(slices.Clone(a), empty)) != Digest(a) {
+		t.Error("a plan with no changes changed the digest")
+	}
+	if Digest(append(slices.Clone(a), nil)) != Digest(a) {
+		t.Error("a nil plan changed the digest")
+	}
+}
+
+func change(addr string, actions ...string) analyzer.Change {
+	kind, _ := analyzer.Classify(actions)
+	return analyzer.Change{Address: addr, Kind: kind, Actions: actions, BeforeHash: "b", AfterHash: "a"}
+}
+
+// Fields that run together must not collide: the encoding is prefix-free.
+func TestDigestUnambiguous(t *testing.T) {
+	pairs := [][2]analyzer.Change{
+		{{Address: "ab", Deposed: "c", Kind: analyzer.KindDelete}, {Address: "a", Deposed: "bc", Kind: analyzer.KindDelete}},
+		{{Address: "a", Kind: analyzer.KindReplace, Actions: []string{"delete", "create"}}, {Address: "a", Kind: analyzer.KindReplace, Actions: []string{"deletecreate"}}},
+		{{Address: "a", Kind: analyzer.KindReplace, ForcedBy: []string{"x", "y"}}, {Address: "a", Kind: analyzer.KindReplace, ForcedBy: []string{"x,y"}}},
+		{{Address: "a", Kind: analyzer.KindCreate, Imported: true}, {Address: "a", Kind: analyzer.KindCreate}},
+		{{Address: "a", Kind: analyzer.KindUpdate, BeforeHash: "1", AfterHash: "2"}, {Address: "a", Kind: analyzer.KindUpdate, BeforeHash: "2", AfterHash: "1"}},
+		{{Address: "a", Kind: analyzer.KindUpdate, MovedFrom: "b"}, {Address: "a", Kind: analyzer.KindUpdate, Reason: "b"}},
+	}
+	for i, p := range pairs {
+		x := Digest([]*analyzer.Plan{{Changes: []analyzer.Change{p[0]}}})
+		y := Digest([]*analyzer.Plan{{Changes: []analyzer.Change{p[1]}}})
+		if x == y {
+			t.Errorf("pair %d: %+v and %+v share a digest", i, p[0], p[1])
+		}
+	}
+}
+
+// The canonical form of package doc, written out by hand: a reimplementation
+// must reproduce this digest.
+func TestDigestCanonicalForm(t *testing.T) {
+	p1 := &analyzer.Plan{Source: "ignored.json", Changes: []analyzer.Change{
+		{Address: "aws_db_instance.main", Kind: analyzer.KindReplace, Actions: []string{"delete", "create"},
+			Reason: "replace_because_cannot_update", ForcedBy: []string{"engine"}, BeforeHash: "bb", AfterHash: "aa"},
+		{Address: "aws_s3_bucket.logs", Kind: analyzer.KindNoOp, Actions: []string{"no-op"}},
+	}}
+	p2 := &analyzer.Plan{Changes: []analyzer.Change{
+		{Address: "null_resource.x", Kind: analyzer.KindNoOp, Actions: []string{"no-op"}, MovedFrom: "null_resource.y", Imported: true},
+	}}
+	line1 := "115:20:aws_db_instance.main,0:,18:6:delete,6:create,,29:replace_because_cannot_update,9:6:engine,,0:,5:false,2:bb,2:aa,,"
+	line2 := "71:15:null_resource.x,0:,8:5:no-op,,0:,0:,15:null_resource.y,4:true,0:,0:,,"
+	// Records sort by their bytes, length prefix first: "120:" before "75:".
+	canon := "blast-digest v1\n" + "120:" + line1 + "," + "75:" + line2 + ","
+	// The same, computed by an independent implementation (Python, hashlib).
+	if got := fmt.Sprintf("%x", sha256.Sum256([]byte(canon))); got != "15460708115bb89e52109e6ded8117e441293a3a8fdad91a76529af7b6c27ae4" {
+		t.Fatalf("the hand-written canonical form hashes to %s", got)
+	}
+	want := Sum(sha256.Sum256([]byte(canon)))
+	if got := Digest([]*analyzer.Plan{p1, p2}); got != want {
+		t.Errorf("digest %s, want %s of\n%q", got, want, canon)
+	}
+	wantPayload := fmt.Sprintf("blast-signoff v1\ndigest %s\nchanges 2\n", want)
+	if got := string(Payload([]*analyzer.Plan{p2, p1})); got != wantPayload {
+		t.Errorf("payload\n%q, want\n%q", got, wantPayload)
+	}
+}
+
+func TestPayloadFormat(t *testing.T) {
+	got := string(Payload(loadPlan(t, "demo-teardown")))
+	if !regexp.MustCompile(`\Ablast-signoff v1\ndigest sha256:[0-9a-f]{64}\nchanges [1-9][0-9]*\n\z`).MatchString(got) {
+		t.Errorf("payload:\n%q", got)
+	}
+	empty := string(Payload(nil))
+	want := fmt.Sprintf("blast-signoff v1\ndigest sha256:%x\nchanges 0\n", sha256.Sum256([]byte("blast-digest v1\n")))
+	if empty != want {
+		t.Errorf("empty payload %q, want %q", empty, want)
+	}
+}
