@@ -23,6 +23,25 @@ type Report struct {
 	CappedPoints float64 `json:"capped_points"`
 	// Signoff is the sign-off status; nil when the check looked for none.
 	Signoff *Signoff `json:"signoff,omitempty"`
+	// Ignored lists what the policy's ignore rules silenced, with the reason.
+	Ignored []Ignored `json:"ignored"`
+	// Notes say why the gate is what it is (environment, AI-assisted change).
+	Notes []string `json:"notes"`
+	// Warnings are problems worth fixing that did not stop the check.
+	Warnings []string `json:"warnings"`
+	// Policy is the policy file used, "" for the built-in defaults.
+	Policy string `json:"policy"`
+	// Environment is the policy environment applied, "" for none.
+	Environment string `json:"environment"`
+}
+
+// Ignored is a change or finding an ignore rule silenced.
+type Ignored struct {
+	Plan    int    `json:"plan"`
+	Address string `json:"address"`
+	What    string `json:"what"` // the finding rule or the change kind
+	Reason  string `json:"reason"`
+	Line    int    `json:"line"` // the rule's line in the policy file
 }
 
 // Signoff is what the gate found of senior sign-offs.
@@ -55,6 +74,7 @@ type Plan struct {
 	Complete         *bool      `json:"complete"`
 	Summary          Summary    `json:"summary"`
 	Drift            []Drift    `json:"drift"`
+	GraphNotes       []string   `json:"graph_notes"`
 	Deferred         []Deferred `json:"deferred"`
 	Warnings         []string   `json:"warnings"`
 }
@@ -146,6 +166,7 @@ type Finding struct {
 	Address  string  `json:"address"`
 	Message  string  `json:"message"`
 	Points   float64 `json:"points"`
+	Fix      string  `json:"fix"` // a suggested fix, such as a moved block; "" when none
 }
 
 // Drift is a change made outside Terraform since the last apply.
@@ -174,12 +195,23 @@ func New(a *scoring.Assessment, decision scoring.Decision) *Report {
 		Changes:      []Change{},
 		Findings:     []Finding{},
 		CappedPoints: a.CappedPoints,
+		Ignored:      []Ignored{},
+		Notes:        append([]string{}, a.Notes...),
+		Warnings:     append([]string{}, a.Warnings...),
+		Policy:       a.Policy.Source,
+		Environment:  a.Policy.Env,
 	}
-	for _, p := range a.Plans {
+	for _, ig := range a.Ignored {
+		r.Ignored = append(r.Ignored, Ignored(ig))
+	}
+	for pi, p := range a.Plans {
 		rp := Plan{
 			Source: p.Source, FormatVersion: p.FormatVersion, TerraformVersion: p.TerraformVersion, Tool: p.Tool,
 			HasConfiguration: p.HasConfiguration, HasPriorState: p.HasPriorState, Complete: p.Complete,
-			Drift: []Drift{}, Deferred: []Deferred{}, Warnings: append([]string{}, p.Warnings...),
+			Drift: []Drift{}, Deferred: []Deferred{}, Warnings: append([]string{}, p.Warnings...), GraphNotes: []string{},
+		}
+		if pi < len(a.GraphNotes) {
+			rp.GraphNotes = append(rp.GraphNotes, a.GraphNotes[pi]...)
 		}
 		for i := range p.Changes {
 			rp.Summary.add(&p.Changes[i])
@@ -203,10 +235,13 @@ func New(a *scoring.Assessment, decision scoring.Decision) *Report {
 		for _, f := range cr.Factors {
 			rc.Factors = append(rc.Factors, Factor(f))
 		}
+		if cr.Radius != nil {
+			rc.BlastRadius = &Radius{Changed: nonNil(cr.Radius.Changed), Unchanged: nonNil(cr.Radius.Unchanged)}
+		}
 		r.Changes = append(r.Changes, rc)
 	}
 	for _, f := range a.Findings {
-		r.Findings = append(r.Findings, Finding{Plan: f.Plan, Rule: f.Rule, Severity: f.Severity, Address: f.Address, Message: f.Message, Points: f.Points})
+		r.Findings = append(r.Findings, Finding{Plan: f.Plan, Rule: f.Rule, Severity: f.Severity, Address: f.Address, Message: f.Message, Points: f.Points, Fix: f.Fix})
 	}
 	return r
 }

@@ -29,6 +29,13 @@ func WriteTable(w io.Writer, r *Report, opts TableOptions) error {
 		for _, warn := range p.Warnings {
 			ew.printf("  note: %s\n", warn)
 		}
+		if !p.HasConfiguration {
+			// The graph's other notes (locals ...) are in the JSON; the
+			// table speaks up only when dependents may be missing.
+			for _, n := range p.GraphNotes {
+				ew.printf("  note: %s\n", n)
+			}
+		}
 		if len(p.Drift) > 0 {
 			ew.printf("  drift: %d resources changed outside Terraform since the last apply\n", len(p.Drift))
 		}
@@ -63,7 +70,22 @@ func WriteTable(w io.Writer, r *Report, opts TableOptions) error {
 		ew.printf("\nfindings:\n")
 		for _, f := range r.Findings {
 			ew.printf("  %-8s %s: %s\n", strings.ToUpper(f.Severity), f.Rule, f.Message)
+			if f.Fix != "" {
+				ew.printf("           %s\n", strings.ReplaceAll(f.Fix, "\n", "\n           "))
+			}
 		}
+	}
+	if len(r.Ignored) > 0 {
+		ew.printf("\nignored by %s:\n", r.Policy)
+		for _, ig := range r.Ignored {
+			ew.printf("  %s %s (line %d): %s\n", ig.What, ig.Address, ig.Line, ig.Reason)
+		}
+	}
+	for _, n := range r.Notes {
+		ew.printf("note: %s\n", n)
+	}
+	for _, w := range r.Warnings {
+		ew.printf("warning: %s\n", w)
 	}
 	switch r.Decision {
 	case "signoff_required":
@@ -85,7 +107,7 @@ func writeChangeTable(w io.Writer, r *Report, rows []Change) error {
 		tablewriter.WithRowAlignment(tw.AlignLeft),
 	)
 	multi := len(r.Plans) > 1
-	header := []string{"RISK", "KIND", "ADDRESS", "CLASS", "WHY"}
+	header := []string{"RISK", "KIND", "ADDRESS", "CLASS", "DEPENDENTS", "WHY"}
 	if multi {
 		header = append([]string{"PLAN"}, header...)
 	}
@@ -95,7 +117,7 @@ func writeChangeTable(w io.Writer, r *Report, rows []Change) error {
 		if c.Deposed != "" {
 			addr += " (deposed " + c.Deposed + ")"
 		}
-		row := []string{fmt.Sprintf("%.1f", c.Risk), c.Kind, addr, c.Class, why(c)}
+		row := []string{fmt.Sprintf("%.1f", c.Risk), c.Kind, addr, c.Class, dependents(c), why(c)}
 		if multi {
 			row = append([]string{planLabel(r, c.Plan)}, row...)
 		}
@@ -104,6 +126,19 @@ func writeChangeTable(w io.Writer, r *Report, rows []Change) error {
 		}
 	}
 	return t.Render()
+}
+
+// dependents counts a destructive change's blast radius: all, and how many
+// of them the plan does not change (those may break unannounced).
+func dependents(c Change) string {
+	if c.BlastRadius == nil {
+		return ""
+	}
+	n := len(c.BlastRadius.Changed) + len(c.BlastRadius.Unchanged)
+	if n == 0 {
+		return "0"
+	}
+	return fmt.Sprintf("%d (%d unchanged)", n, len(c.BlastRadius.Unchanged))
 }
 
 func why(c Change) string {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/blast-dev/blast/analyzer"
 )
@@ -13,8 +14,8 @@ import (
 const DefaultThreshold = 50
 
 // Points of the model. They are chosen so that the properties DESIGN.md asks
-// for hold: one destructive change of a resource of weight 1 reaches the
-// default threshold alone, create-before-destroy scores half of
+// for hold: one destructive change of a critical or stateful resource reaches
+// the default threshold alone, create-before-destroy scores half of
 // destroy-before-create, and creates and updates together can never reach it.
 const (
 	destroyPoints        = 50.0 // delete or destroy-before-create replace, times the weight
@@ -25,9 +26,13 @@ const (
 	dataLossPoints       = 10.0
 	unprotectedPoints    = 10.0
 	accidentPoints       = 10.0
+	changedDepPoints     = 1.5 // per dependent the plan changes too, times its weight
+	unchangedDepPoints   = 3.0 // per dependent with no planned change, times its weight
+	radiusCap            = 30.0
 	teardownPoints       = 50.0
 	teardownMinResources = 5
 	teardownShare        = 0.5
+	criticalWeight       = 0.9 // a class this heavy is critical
 )
 
 // Factor is one named contribution to a change's risk.
@@ -46,6 +51,8 @@ type ChangeRisk struct {
 	Critical bool
 	Points   float64
 	Factors  []Factor
+	Radius   *analyzer.Radius // destructive changes only
+	Ignored  string           // why the policy ignores it, "" when it counts
 }
 
 // Severities, highest first.
@@ -61,6 +68,9 @@ const (
 const (
 	RuleDataLoss            = "data-loss"
 	RuleEnvironmentTeardown = "environment-teardown"
+	RuleMovedCandidate      = "moved-candidate"
+	RuleTrivialReplace      = "trivial-replace"
+	RuleDriftRevert         = "drift-revert"
 )
 
 // Finding is something about the plan worth a reviewer's attention.
@@ -71,77 +81,159 @@ type Finding struct {
 	Address  string // the change or module it is about; "" for the whole plan
 	Message  string
 	Points   float64 // what it adds to the score beyond its change's factors
+	Fix      string  // a suggested fix, such as a moved block; "" when none
+}
+
+// Ignored is a change or finding a policy rule silenced.
+type Ignored struct {
+	Plan    int
+	Address string
+	What    string // the finding's rule or the change's kind
+	Reason  string
+	Line    int // the rule's line in the policy file
 }
 
 // Assessment is the score of a set of plans.
 type Assessment struct {
 	Plans     []*analyzer.Plan
+	Policy    Policy
 	Score     int
 	Threshold int
 	Changes   []ChangeRisk // every change except plain no-ops, riskiest first
 	Findings  []Finding    // most severe first
+	Ignored   []Ignored
+	Warnings  []string // problems worth fixing, such as an expired ignore rule
+	Notes     []string // why the gate is what it is: an environment, an AI-assisted change
 	// CappedPoints is what creates and updates would have added beyond the cap.
 	CappedPoints float64
+	// GraphNotes say, per plan, where the dependency graph knows less.
+	GraphNotes [][]string
 }
 
-// Policy holds what a team can tune.
-type Policy struct {
-	Threshold int
+// Options are the inputs of an assessment that are not the policy.
+type Options struct {
+	Now time.Time // for ignore rules' expiry dates; zero means time.Now
+	// AIAssisted applies the policy's stricter ai_assisted threshold;
+	// AIReason says why the change counts as AI-assisted.
+	AIAssisted bool
+	AIReason   string
 }
-
-// DefaultPolicy is the policy when no file is given.
-func DefaultPolicy() Policy { return Policy{Threshold: DefaultThreshold} }
 
 // Assess scores plans under a policy.
-func Assess(plans []*analyzer.Plan, pol Policy) *Assessment {
-	a := &Assessment{Plans: plans, Threshold: pol.Threshold}
+func Assess(plans []*analyzer.Plan, pol Policy, opts ...Options) *Assessment {
+	var o Options
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	if o.Now.IsZero() {
+		o.Now = time.Now()
+	}
+	s := &scorer{pol: pol, now: o.Now, weights: map[string]classInfo{}}
+	a := &Assessment{Plans: plans, Policy: pol, Threshold: pol.Threshold}
+	if o.AIAssisted && pol.AIAssisted.Threshold > 0 && pol.AIAssisted.Threshold < a.Threshold {
+		a.Threshold = pol.AIAssisted.Threshold
+		a.Notes = append(a.Notes, fmt.Sprintf("AI-assisted change (%s): the stricter ai_assisted threshold %d applies", o.AIReason, a.Threshold))
+	} else if o.AIAssisted {
+		a.Notes = append(a.Notes, fmt.Sprintf("AI-assisted change (%s): the policy sets no stricter threshold", o.AIReason))
+	}
+	if pol.Env != "" {
+		a.Notes = append(a.Notes, fmt.Sprintf("environment %s of %s applies", pol.Env, pol.Source))
+	}
+	for _, r := range pol.Ignore {
+		if !r.Expires.IsZero() && o.Now.After(r.Expires.Add(24*time.Hour)) {
+			a.Warnings = append(a.Warnings, fmt.Sprintf("%s:%d: ignore rule expired on %s and no longer applies (%s)",
+				pol.Source, r.Line, r.Expires.Format("2006-01-02"), r.Reason))
+		}
+	}
 	var destructive, nonDestructive float64
 	for pi, p := range plans {
+		g := analyzer.BuildGraph(p)
+		radius := analyzer.BlastRadius(p, g)
+		a.GraphNotes = append(a.GraphNotes, g.Notes())
+		var risks []ChangeRisk
 		for i := range p.Changes {
 			c := &p.Changes[i]
 			if c.Kind == analyzer.KindNoOp && c.MovedFrom == "" && !c.Imported {
 				continue
 			}
-			r := judgeChange(pi, c)
+			var rad *analyzer.Radius
+			if c.Kind.Destructive() {
+				if r, ok := radius[c.Key()]; ok {
+					rad = &r
+				}
+			}
+			r := s.judgeChange(pi, c, rad)
+			if rule, ok := s.ignored(c.Address, "", string(c.Kind)); ok {
+				r.Ignored = rule.Reason
+				r.Points = 0
+				r.Factors = []Factor{{Name: "ignored", Detail: fmt.Sprintf("ignored by %s:%d: %s", pol.Source, rule.Line, rule.Reason)}}
+				a.Ignored = append(a.Ignored, Ignored{Plan: pi, Address: c.Address, What: string(c.Kind), Reason: rule.Reason, Line: rule.Line})
+			}
 			if c.Kind.Destructive() {
 				destructive += r.Points
 			} else {
 				nonDestructive += r.Points
 			}
-			a.Changes = append(a.Changes, r)
+			risks = append(risks, r)
 		}
-		a.Findings = append(a.Findings, dataLossFindings(pi, a.Changes)...)
-		a.Findings = append(a.Findings, teardownFindings(pi, p)...)
+		var findings []Finding
+		findings = append(findings, s.dataLossFindings(pi, risks)...)
+		findings = append(findings, teardownFindings(pi, p)...)
+		findings = append(findings, movedCandidates(pi, p)...)
+		findings = append(findings, trivialReplaces(pi, p)...)
+		findings = append(findings, driftReverts(pi, p)...)
+		for _, f := range findings {
+			if rule, ok := s.ignored(f.Address, f.Rule, ""); ok {
+				a.Ignored = append(a.Ignored, Ignored{Plan: pi, Address: f.Address, What: f.Rule, Reason: rule.Reason, Line: rule.Line})
+				continue
+			}
+			a.Findings = append(a.Findings, f)
+		}
+		a.Changes = append(a.Changes, risks...)
 	}
 	total := destructive + math.Min(nonDestructive, nonDestructiveCap)
-	a.CappedPoints = math.Max(0, nonDestructive-nonDestructiveCap)
+	a.CappedPoints = round1(math.Max(0, nonDestructive-nonDestructiveCap))
 	for _, f := range a.Findings {
 		total += f.Points
 	}
 	a.Score = int(math.Min(100, math.Round(total)))
+	sortAssessment(a)
+	return a
+}
+
+func sortAssessment(a *Assessment) {
 	sort.SliceStable(a.Changes, func(i, j int) bool {
-		if a.Changes[i].Points != a.Changes[j].Points {
-			return a.Changes[i].Points > a.Changes[j].Points
+		ci, cj := a.Changes[i], a.Changes[j]
+		if ci.Points != cj.Points {
+			return ci.Points > cj.Points
 		}
-		if a.Changes[i].Plan != a.Changes[j].Plan {
-			return a.Changes[i].Plan < a.Changes[j].Plan
+		if ci.Plan != cj.Plan {
+			return ci.Plan < cj.Plan
 		}
-		return a.Changes[i].Change.Key() < a.Changes[j].Change.Key()
+		return ci.Change.Key() < cj.Change.Key()
 	})
 	sort.SliceStable(a.Findings, func(i, j int) bool {
-		si, sj := severityRank(a.Findings[i].Severity), severityRank(a.Findings[j].Severity)
-		if si != sj {
+		fi, fj := a.Findings[i], a.Findings[j]
+		if si, sj := severityRank(fi.Severity), severityRank(fj.Severity); si != sj {
 			return si < sj
 		}
-		if a.Findings[i].Plan != a.Findings[j].Plan {
-			return a.Findings[i].Plan < a.Findings[j].Plan
+		if fi.Plan != fj.Plan {
+			return fi.Plan < fj.Plan
 		}
-		if a.Findings[i].Rule != a.Findings[j].Rule {
-			return a.Findings[i].Rule < a.Findings[j].Rule
+		if fi.Rule != fj.Rule {
+			return fi.Rule < fj.Rule
 		}
-		return a.Findings[i].Address < a.Findings[j].Address
+		return fi.Address < fj.Address
 	})
-	return a
+	sort.SliceStable(a.Ignored, func(i, j int) bool {
+		if a.Ignored[i].Plan != a.Ignored[j].Plan {
+			return a.Ignored[i].Plan < a.Ignored[j].Plan
+		}
+		if a.Ignored[i].Address != a.Ignored[j].Address {
+			return a.Ignored[i].Address < a.Ignored[j].Address
+		}
+		return a.Ignored[i].What < a.Ignored[j].What
+	})
 }
 
 func severityRank(s string) int {
@@ -158,6 +250,80 @@ func severityRank(s string) int {
 	return 4
 }
 
+// scorer holds the policy and caches class lookups per type.
+type scorer struct {
+	pol     Policy
+	now     time.Time
+	weights map[string]classInfo
+}
+
+type classInfo struct {
+	class  Class
+	weight float64
+	source string // where the weight comes from, for the factor's detail
+}
+
+// classOf resolves a type's class and weight: the policy's per-type class and
+// weight overrides first, then its per-class weights, then the catalog.
+func (s *scorer) classOf(typ string) classInfo {
+	if ci, ok := s.weights[typ]; ok {
+		return ci
+	}
+	class, _, _ := Classify(typ)
+	source := "catalog"
+	if name, ok := s.pol.TypeClasses[typ]; ok {
+		if c, ok := ClassByName(name); ok {
+			class, source = c, "policy class"
+		}
+	}
+	weight := class.Weight
+	if w, ok := s.pol.ClassWeights[class.Name]; ok {
+		weight, source = w, "policy class weight"
+	}
+	if w, ok := s.pol.TypeWeights[typ]; ok {
+		weight, source = w, "policy type weight"
+	}
+	ci := classInfo{class: class, weight: weight, source: source}
+	s.weights[typ] = ci
+	return ci
+}
+
+func (s *scorer) isCritical(addr string, ci classInfo) bool {
+	if ci.weight >= criticalWeight {
+		return true
+	}
+	for _, g := range s.pol.Critical {
+		if g.Match(addr) {
+			return true
+		}
+	}
+	return false
+}
+
+// ignored finds the first live ignore rule that covers an address and a
+// finding rule or change kind. A rule naming a kind covers only changes, a
+// rule naming a rule only findings, a rule with only an address both.
+func (s *scorer) ignored(addr, rule, kind string) (IgnoreRule, bool) {
+	for _, r := range s.pol.Ignore {
+		if !r.Expires.IsZero() && s.now.After(r.Expires.Add(24*time.Hour)) {
+			continue
+		}
+		if r.Address != nil && !r.Address.Match(addr) {
+			continue
+		}
+		switch {
+		case r.Rule != "" && r.Rule != rule:
+			continue
+		case r.Kind != "" && r.Kind != kind:
+			continue
+		case r.Rule == "" && r.Kind == "" && r.Address == nil:
+			continue
+		}
+		return r, true
+	}
+	return IgnoreRule{}, false
+}
+
 // accidentalReasons are action reasons that often mean a mistake: a key or
 // index moved and Terraform destroys what was meant to stay.
 var accidentalReasons = map[string]string{
@@ -165,11 +331,12 @@ var accidentalReasons = map[string]string{
 	"delete_because_count_index":      "its count index is gone: shrinking count destroys the last instances",
 	"delete_because_wrong_repetition": "count and for_each were swapped",
 	"delete_because_no_move_target":   "a moved block points at an address with no configuration",
+	"delete_because_no_module":        "its module instance is gone: a module key or count changed",
 }
 
-func judgeChange(plan int, c *analyzer.Change) ChangeRisk {
-	class, _, _ := Classify(c.Type)
-	r := ChangeRisk{Plan: plan, Change: c, Class: class.Name, Weight: class.Weight, Critical: class.Weight >= 0.9}
+func (s *scorer) judgeChange(plan int, c *analyzer.Change, rad *analyzer.Radius) ChangeRisk {
+	ci := s.classOf(c.Type)
+	r := ChangeRisk{Plan: plan, Change: c, Class: ci.class.Name, Weight: ci.weight, Critical: s.isCritical(c.Address, ci), Radius: rad}
 	add := func(name string, points float64, detail string) {
 		points = round1(points)
 		if points == 0 {
@@ -178,133 +345,66 @@ func judgeChange(plan int, c *analyzer.Change) ChangeRisk {
 		r.Factors = append(r.Factors, Factor{Name: name, Points: points, Detail: detail})
 		r.Points += points
 	}
+	weight, weightNote := ci.weight, fmt.Sprintf("weight %.2f (%s, %s)", ci.weight, ci.class.Name, ci.source)
+	if r.Critical && weight < 1 {
+		weight, weightNote = 1, fmt.Sprintf("weight 1.00 (critical; %s would be %.2f)", ci.class.Name, ci.weight)
+	}
 	switch c.Kind {
-	case analyzer.KindDelete, analyzer.KindReplace:
-		verb := "deleted"
-		if c.Kind == analyzer.KindReplace {
-			verb = "destroyed, then created"
-		}
-		add("kind", destroyPoints*class.Weight, fmt.Sprintf("%s %s: %.0f x weight %.2f (%s)", c.Type, verb, destroyPoints, class.Weight, class.Name))
+	case analyzer.KindDelete:
+		add("kind", destroyPoints*weight, fmt.Sprintf("deleted: %.0f x %s", destroyPoints, weightNote))
+	case analyzer.KindReplace:
+		add("kind", destroyPoints*weight, fmt.Sprintf("destroyed, then created: %.0f x %s", destroyPoints, weightNote))
 	case analyzer.KindReplaceCBD:
-		add("kind", cbdPoints*class.Weight, fmt.Sprintf("%s created, then destroyed: %.0f x weight %.2f (%s)", c.Type, cbdPoints, class.Weight, class.Name))
+		add("kind", cbdPoints*weight, fmt.Sprintf("created, then destroyed: %.0f x %s", cbdPoints, weightNote))
 	case analyzer.KindUpdate:
 		add("kind", updatePoints, "updated in place")
 	case analyzer.KindCreate:
 		add("kind", createPoints, "created")
 	}
-	if c.Kind.Destructive() {
-		if class.Stateful {
-			add("data-loss", dataLossPoints, fmt.Sprintf("%s holds data that is lost with the object", c.Type))
-			if len(c.Unprotected) > 0 {
-				add("unprotected", unprotectedPoints, "no protection in the prior state: "+strings.Join(c.Unprotected, ", "))
-			}
+	if !c.Kind.Destructive() {
+		r.Points = round1(r.Points)
+		return r
+	}
+	if ci.class.Stateful {
+		add("data-loss", dataLossPoints, fmt.Sprintf("%s holds data that is lost with the object", c.Type))
+		if len(c.Unprotected) > 0 {
+			add("unprotected", unprotectedPoints, "the prior state shows no protection: "+strings.Join(c.Unprotected, ", "))
 		}
-		if why, ok := accidentalReasons[c.Reason]; ok {
-			add("reason", accidentPoints, why)
+	}
+	if why, ok := accidentalReasons[c.Reason]; ok {
+		add("reason", accidentPoints, c.Reason+": "+why)
+	}
+	if rad != nil && rad.Size() > 0 {
+		var pts float64
+		for _, dep := range rad.Changed {
+			pts += changedDepPoints * s.depWeight(dep)
 		}
+		for _, dep := range rad.Unchanged {
+			pts += unchangedDepPoints * s.depWeight(dep)
+		}
+		detail := fmt.Sprintf("%d dependents (%d changed x %.1f, %d unchanged x %.1f, each times its weight)",
+			rad.Size(), len(rad.Changed), changedDepPoints, len(rad.Unchanged), unchangedDepPoints)
+		if pts > radiusCap {
+			detail += fmt.Sprintf(", %.1f capped at %.0f", round1(pts), radiusCap)
+			pts = radiusCap
+		}
+		add("blast-radius", pts, detail)
 	}
 	r.Points = round1(r.Points)
 	return r
 }
 
+// depWeight is the weight of a dependent instance, from its address.
+func (s *scorer) depWeight(addr string) float64 {
+	a, err := analyzer.ParseAddress(addr)
+	if err != nil {
+		return s.classOf("").weight
+	}
+	ci := s.classOf(a.Type)
+	if s.isCritical(addr, ci) {
+		return 1
+	}
+	return ci.weight
+}
+
 func round1(f float64) float64 { return math.Round(f*10) / 10 }
-
-func dataLossFindings(plan int, risks []ChangeRisk) []Finding {
-	var out []Finding
-	for _, r := range risks {
-		if r.Plan != plan || !r.Change.Kind.Destructive() || r.Change.Deposed != "" {
-			continue
-		}
-		class, ok := ClassByName(r.Class)
-		if !ok || !class.Stateful {
-			continue
-		}
-		f := Finding{Plan: plan, Rule: RuleDataLoss, Severity: SeverityHigh, Address: r.Change.Address}
-		verb := "deleted"
-		switch r.Change.Kind {
-		case analyzer.KindReplace:
-			verb = "destroyed and recreated"
-		case analyzer.KindReplaceCBD:
-			verb = "replaced (create before destroy)"
-		}
-		f.Message = fmt.Sprintf("%s (%s) is %s: its data goes with it", r.Change.Address, r.Change.Type, verb)
-		if len(r.Change.Unprotected) > 0 {
-			f.Severity = SeverityCritical
-			f.Message += "; the prior state shows no protection (" + strings.Join(r.Change.Unprotected, ", ") + ")"
-		}
-		out = append(out, f)
-	}
-	return out
-}
-
-// teardownFindings finds module instances, and the whole configuration, of
-// which most managed resources are destroyed in this plan.
-func teardownFindings(plan int, p *analyzer.Plan) []Finding {
-	type tally struct{ total, destroyed int }
-	byModule := map[string]*tally{}
-	all := &tally{}
-	count := func(module string, destroyed bool) {
-		for m := module; ; m = analyzer.ParentModule(m) {
-			if m != "" {
-				t := byModule[m]
-				if t == nil {
-					t = &tally{}
-					byModule[m] = t
-				}
-				t.total++
-				if destroyed {
-					t.destroyed++
-				}
-			}
-			if m == "" {
-				break
-			}
-		}
-		all.total++
-		if destroyed {
-			all.destroyed++
-		}
-	}
-	counted := map[string]bool{}
-	for _, c := range p.Changes {
-		if c.Deposed != "" || c.Mode != "managed" {
-			continue
-		}
-		counted[c.Address] = true
-		count(c.Module, c.Kind.Destructive())
-	}
-	for _, addr := range p.Instances {
-		if counted[addr] {
-			continue
-		}
-		a, err := analyzer.ParseAddress(addr)
-		if err != nil || a.Mode != "managed" {
-			continue
-		}
-		count(a.ModulePath(), false)
-	}
-	var out []Finding
-	torn := func(t *tally) bool {
-		return t.total >= teardownMinResources && float64(t.destroyed) >= teardownShare*float64(t.total)
-	}
-	if torn(all) {
-		out = append(out, Finding{Plan: plan, Rule: RuleEnvironmentTeardown, Severity: SeverityCritical, Points: teardownPoints,
-			Message: fmt.Sprintf("%d of %d managed resources (%d%%) of the whole configuration are destroyed or replaced",
-				all.destroyed, all.total, percent(all.destroyed, all.total))})
-	}
-	modules := make([]string, 0, len(byModule))
-	for m := range byModule {
-		modules = append(modules, m)
-	}
-	sort.Strings(modules)
-	for _, m := range modules {
-		if t := byModule[m]; torn(t) {
-			out = append(out, Finding{Plan: plan, Rule: RuleEnvironmentTeardown, Severity: SeverityCritical, Address: m, Points: teardownPoints,
-				Message: fmt.Sprintf("%d of %d managed resources (%d%%) of %s are destroyed or replaced",
-					t.destroyed, t.total, percent(t.destroyed, t.total), m)})
-		}
-	}
-	return out
-}
-
-func percent(a, b int) int { return int(math.Round(100 * float64(a) / float64(b))) }

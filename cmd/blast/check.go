@@ -19,6 +19,8 @@ type checkOptions struct {
 	all          bool
 	thresholdSet bool
 	outputs      []string
+	policy       string
+	env          string
 }
 
 func newCheckCmd(a *app) *cobra.Command {
@@ -49,6 +51,8 @@ and one score.`,
 	f.StringArrayVarP(&opts.outputs, "output", "o", nil, "also write the report to FILE in FORMAT (FILE:FORMAT, repeatable)")
 	f.IntVar(&opts.threshold, "threshold", scoring.DefaultThreshold, "score at which sign-off is required (1-100)")
 	f.StringVar(&opts.terraformBin, "terraform-bin", "", "terraform or tofu binary for binary plan files (default: terraform on PATH, then tofu)")
+	f.StringVar(&opts.policy, "policy", "", "policy file (default .blast.yml when present)")
+	f.StringVar(&opts.env, "env", "", "policy environment to apply (default: chosen by plan path)")
 	f.BoolVar(&opts.all, "all", false, "list every change in the table, not only destructive ones")
 	return cmd
 }
@@ -61,7 +65,10 @@ func runCheck(a *app, opts *checkOptions, args []string) error {
 	if err != nil {
 		return err
 	}
-	pol := scoring.DefaultPolicy()
+	pol, err := loadPolicy(opts.policy, opts.env, args)
+	if err != nil {
+		return err
+	}
 	if opts.thresholdSet {
 		if opts.threshold < 1 || opts.threshold > 100 {
 			return withHint(fmt.Errorf("--threshold %d is out of range", opts.threshold), "give a score from 1 to 100")
@@ -73,7 +80,7 @@ func runCheck(a *app, opts *checkOptions, args []string) error {
 		return err
 	}
 	assessment := scoring.Assess(plans, pol)
-	decision := scoring.Gate(assessment, 0, 1)
+	decision := scoring.Gate(assessment, 0)
 	r := report.New(assessment, decision)
 	if err := render(a, r, opts.format, report.Options{Table: report.TableOptions{All: opts.all}}, outs); err != nil {
 		return err

@@ -29,7 +29,7 @@ pattern behind a 13-hour outage. demo shows the full report and exits 0.`,
 				return err
 			}
 			assessment := scoring.Assess(plans, scoring.DefaultPolicy())
-			r := report.New(assessment, scoring.Gate(assessment, 0, 1))
+			r := report.New(assessment, scoring.Gate(assessment, 0))
 			return render(a, r, format, report.Options{}, nil)
 		},
 	}

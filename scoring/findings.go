@@ -1,0 +1,261 @@
+package scoring
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/blast-dev/blast/analyzer"
+)
+
+func (s *scorer) dataLossFindings(plan int, risks []ChangeRisk) []Finding {
+	var out []Finding
+	for _, r := range risks {
+		c := r.Change
+		if !c.Kind.Destructive() || c.Deposed != "" {
+			continue
+		}
+		if !s.classOf(c.Type).class.Stateful {
+			continue
+		}
+		f := Finding{Plan: plan, Rule: RuleDataLoss, Severity: SeverityHigh, Address: c.Address}
+		verb := "deleted"
+		switch c.Kind {
+		case analyzer.KindReplace:
+			verb = "destroyed and recreated"
+		case analyzer.KindReplaceCBD:
+			verb = "replaced (create before destroy)"
+		}
+		f.Message = fmt.Sprintf("%s (%s) is %s: its data goes with it", c.Address, c.Type, verb)
+		if len(c.Unprotected) > 0 {
+			f.Severity = SeverityCritical
+			f.Message += "; the prior state shows no protection (" + strings.Join(c.Unprotected, ", ") + ")"
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// teardownFindings finds module instances, and the whole configuration, of
+// which most managed resources are destroyed in this plan.
+func teardownFindings(plan int, p *analyzer.Plan) []Finding {
+	type tally struct{ total, destroyed int }
+	byModule := map[string]*tally{}
+	all := &tally{}
+	count := func(module string, destroyed bool) {
+		for m := module; m != ""; m = analyzer.ParentModule(m) {
+			t := byModule[m]
+			if t == nil {
+				t = &tally{}
+				byModule[m] = t
+			}
+			t.total++
+			if destroyed {
+				t.destroyed++
+			}
+		}
+		all.total++
+		if destroyed {
+			all.destroyed++
+		}
+	}
+	counted := map[string]bool{}
+	for _, c := range p.Changes {
+		if c.Deposed != "" || c.Mode != "managed" {
+			continue
+		}
+		counted[c.Address] = true
+		count(c.Module, c.Kind.Destructive())
+	}
+	for _, addr := range p.Instances {
+		if counted[addr] {
+			continue
+		}
+		a, err := analyzer.ParseAddress(addr)
+		if err != nil || a.Mode != "managed" {
+			continue
+		}
+		count(a.ModulePath(), false)
+	}
+	torn := func(t *tally) bool {
+		return t.total >= teardownMinResources && float64(t.destroyed) >= teardownShare*float64(t.total)
+	}
+	var out []Finding
+	if torn(all) {
+		out = append(out, Finding{Plan: plan, Rule: RuleEnvironmentTeardown, Severity: SeverityCritical, Points: teardownPoints,
+			Message: fmt.Sprintf("%d of %d managed resources (%d%%) of the whole configuration are destroyed or replaced",
+				all.destroyed, all.total, percent(all.destroyed, all.total))})
+	}
+	modules := make([]string, 0, len(byModule))
+	for m := range byModule {
+		modules = append(modules, m)
+	}
+	sort.Strings(modules)
+	for _, m := range modules {
+		if t := byModule[m]; torn(t) {
+			out = append(out, Finding{Plan: plan, Rule: RuleEnvironmentTeardown, Severity: SeverityCritical, Address: m, Points: teardownPoints,
+				Message: fmt.Sprintf("%d of %d managed resources (%d%%) of %s are destroyed or replaced",
+					t.destroyed, t.total, percent(t.destroyed, t.total), m)})
+		}
+	}
+	return out
+}
+
+func percent(a, b int) int { return int(math.Round(100 * float64(a) / float64(b))) }
+
+// identityAttrs differ between two objects that are otherwise the same: the
+// provider assigns them, or they carry the name that was changed.
+var identityAttrs = map[string]bool{
+	"id": true, "arn": true, "self_link": true, "unique_id": true, "name": true, "name_prefix": true,
+	"tags": true, "tags_all": true, "labels": true, "display_name": true, "etag": true, "fingerprint": true,
+	"creation_timestamp": true, "create_time": true, "created_at": true, "output": true,
+}
+
+// minSimilarity is the share of a created object's known values that must
+// equal the deleted object's for blast to suggest a moved block.
+const minSimilarity = 0.6
+
+// movedCandidates pairs deletes with creates of the same type whose known
+// values mostly match: a renamed resource or for_each key that destroys an
+// object a moved block would keep.
+func movedCandidates(plan int, p *analyzer.Plan) []Finding {
+	type cand struct {
+		del, cre *analyzer.Change
+		sim      float64
+	}
+	deletes := map[string][]*analyzer.Change{}
+	for i := range p.Changes {
+		c := &p.Changes[i]
+		if c.Kind == analyzer.KindDelete && c.Mode == "managed" && c.Deposed == "" {
+			deletes[c.Type] = append(deletes[c.Type], c)
+		}
+	}
+	if len(deletes) == 0 {
+		return nil
+	}
+	var cands []cand
+	for i := range p.Changes {
+		c := &p.Changes[i]
+		if c.Kind != analyzer.KindCreate || c.Mode != "managed" {
+			continue
+		}
+		for _, d := range deletes[c.Type] {
+			if sim, ok := similarity(d.Attrs, c.Attrs); ok && sim >= minSimilarity {
+				cands = append(cands, cand{del: d, cre: c, sim: sim})
+			}
+		}
+	}
+	sort.SliceStable(cands, func(i, j int) bool {
+		if cands[i].sim != cands[j].sim {
+			return cands[i].sim > cands[j].sim
+		}
+		if cands[i].del.Address != cands[j].del.Address {
+			return cands[i].del.Address < cands[j].del.Address
+		}
+		return cands[i].cre.Address < cands[j].cre.Address
+	})
+	used := map[*analyzer.Change]bool{}
+	var out []Finding
+	for _, c := range cands {
+		if used[c.del] || used[c.cre] {
+			continue
+		}
+		used[c.del], used[c.cre] = true, true
+		out = append(out, Finding{
+			Plan: plan, Rule: RuleMovedCandidate, Severity: SeverityMedium, Address: c.del.Address,
+			Message: fmt.Sprintf("%s is deleted and %s created with %d%% of the same known values: probably a rename; a moved block keeps the object",
+				c.del.Address, c.cre.Address, int(math.Round(100*c.sim))),
+			Fix: fmt.Sprintf("moved {\n  from = %s\n  to   = %s\n}", c.del.Address, c.cre.Address),
+		})
+	}
+	return out
+}
+
+// similarity is the share of the created object's known leaf values, names
+// and ids aside, that the deleted object has too.
+func similarity(deleted, created map[string]string) (float64, bool) {
+	compared, equal := 0, 0
+	for path, digest := range created {
+		if identityAttrs[strings.SplitN(path, ".", 2)[0]] {
+			continue
+		}
+		compared++
+		if deleted[path] == digest {
+			equal++
+		}
+	}
+	if compared == 0 || equal == 0 {
+		return 0, false
+	}
+	return float64(equal) / float64(compared), true
+}
+
+// trivialAttrs rarely justify destroying an object: labels, not substance.
+var trivialAttrs = map[string]bool{
+	"name": true, "name_prefix": true, "tags": true, "tags_all": true, "labels": true, "description": true,
+	"display_name": true, "comment": true, "title": true, "friendly_name": true,
+}
+
+func trivialReplaces(plan int, p *analyzer.Plan) []Finding {
+	var out []Finding
+	for _, c := range p.Changes {
+		if (c.Kind != analyzer.KindReplace && c.Kind != analyzer.KindReplaceCBD) || len(c.ForcedBy) == 0 || c.Deposed != "" {
+			continue
+		}
+		trivial := true
+		for _, path := range c.ForcedBy {
+			if !trivialAttrs[strings.SplitN(strings.SplitN(path, "[", 2)[0], ".", 2)[0]] {
+				trivial = false
+				break
+			}
+		}
+		if !trivial {
+			continue
+		}
+		out = append(out, Finding{Plan: plan, Rule: RuleTrivialReplace, Severity: SeverityMedium, Address: c.Address,
+			Message: fmt.Sprintf("%s is recreated only because %s changed: consider keeping the old value, or ignore_changes",
+				c.Address, strings.Join(c.ForcedBy, ", "))})
+	}
+	return out
+}
+
+// driftReverts finds planned changes to objects that changed outside
+// Terraform: applying puts them back, undoing someone's manual fix.
+func driftReverts(plan int, p *analyzer.Plan) []Finding {
+	drifted := map[string]bool{}
+	for _, d := range p.Drift {
+		if d.Kind != analyzer.KindNoOp && d.Kind != analyzer.KindRead {
+			drifted[d.Address] = true
+		}
+	}
+	var out []Finding
+	for _, c := range p.Changes {
+		if !drifted[c.Address] || c.Deposed != "" {
+			continue
+		}
+		switch c.Kind {
+		case analyzer.KindUpdate, analyzer.KindDelete, analyzer.KindReplace, analyzer.KindReplaceCBD:
+		default:
+			continue
+		}
+		sev := SeverityLow
+		if c.Kind.Destructive() {
+			sev = SeverityMedium
+		}
+		out = append(out, Finding{Plan: plan, Rule: RuleDriftRevert, Severity: sev, Address: c.Address,
+			Message: fmt.Sprintf("%s changed outside Terraform since the last apply, and this plan %s it: the outside change is undone",
+				c.Address, verbOf(c.Kind))})
+	}
+	return out
+}
+
+func verbOf(k analyzer.Kind) string {
+	switch k {
+	case analyzer.KindUpdate:
+		return "updates"
+	case analyzer.KindDelete:
+		return "deletes"
+	}
+	return "replaces"
+}

@@ -1,0 +1,103 @@
+package scoring
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// AddressGlob matches resource and module addresses. '*' matches any run of
+// characters, dots and brackets included; everything else is literal, so
+// module.app[0].* means what it says (no character classes to trip over).
+type AddressGlob struct {
+	Pattern string
+	re      *regexp.Regexp
+}
+
+// ParseAddressGlob checks an address pattern.
+func ParseAddressGlob(p string) (AddressGlob, error) {
+	if strings.TrimSpace(p) == "" {
+		return AddressGlob{}, fmt.Errorf("an empty address pattern")
+	}
+	for _, r := range p {
+		if r <= ' ' || r == 0x7f {
+			return AddressGlob{}, fmt.Errorf("address pattern %q has white space or a control character", p)
+		}
+	}
+	if strings.Count(p, `"`)%2 != 0 {
+		return AddressGlob{}, fmt.Errorf("address pattern %q has an unclosed quote", p)
+	}
+	depth := 0
+	for _, r := range strings.ReplaceAll(p, "*", "") {
+		switch r {
+		case '[':
+			depth++
+		case ']':
+			depth--
+		}
+		if depth < 0 || depth > 1 {
+			return AddressGlob{}, fmt.Errorf("address pattern %q has unbalanced brackets", p)
+		}
+	}
+	if depth != 0 {
+		return AddressGlob{}, fmt.Errorf("address pattern %q has unbalanced brackets", p)
+	}
+	var b strings.Builder
+	b.WriteString("^")
+	for i, part := range strings.Split(p, "*") {
+		if i > 0 {
+			b.WriteString(".*")
+		}
+		b.WriteString(regexp.QuoteMeta(part))
+	}
+	b.WriteString("$")
+	return AddressGlob{Pattern: p, re: regexp.MustCompile(b.String())}, nil
+}
+
+// Match reports whether the address matches.
+func (g AddressGlob) Match(addr string) bool { return g.re != nil && g.re.MatchString(addr) }
+
+// PathGlob matches plan file paths: '*' and '?' stay within a path segment,
+// '**' crosses segments.
+type PathGlob struct {
+	Pattern string
+	re      *regexp.Regexp
+}
+
+// ParsePathGlob checks a path pattern.
+func ParsePathGlob(p string) (PathGlob, error) {
+	if strings.TrimSpace(p) == "" {
+		return PathGlob{}, fmt.Errorf("an empty path pattern")
+	}
+	var b strings.Builder
+	b.WriteString("^")
+	for i := 0; i < len(p); i++ {
+		switch {
+		case strings.HasPrefix(p[i:], "**/"):
+			b.WriteString("(?:.*/)?")
+			i += 2
+		case strings.HasPrefix(p[i:], "**"):
+			b.WriteString(".*")
+			i++
+		case p[i] == '*':
+			b.WriteString("[^/]*")
+		case p[i] == '?':
+			b.WriteString("[^/]")
+		case p[i] == '[' || p[i] == ']':
+			return PathGlob{}, fmt.Errorf("path pattern %q: character classes are not supported", p)
+		default:
+			b.WriteString(regexp.QuoteMeta(p[i : i+1]))
+		}
+	}
+	b.WriteString("$")
+	re, err := regexp.Compile(b.String())
+	if err != nil {
+		return PathGlob{}, fmt.Errorf("path pattern %q: %v", p, err)
+	}
+	return PathGlob{Pattern: p, re: re}, nil
+}
+
+// Match reports whether a slash-separated path matches.
+func (g PathGlob) Match(path string) bool {
+	return g.re != nil && g.re.MatchString(strings.TrimPrefix(path, "./"))
+}

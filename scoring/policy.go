@@ -1,0 +1,574 @@
+package scoring
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// DefaultPolicyFile is read from the working directory when present.
+const DefaultPolicyFile = ".blast.yml"
+
+// maxPolicyBytes bounds a policy file; real ones are a few kilobytes.
+const maxPolicyBytes = 1 << 20
+
+// Rule ids a policy can name in an ignore rule.
+var knownRules = []string{RuleDataLoss, RuleDriftRevert, RuleEnvironmentTeardown, RuleMovedCandidate, RuleTrivialReplace}
+
+// Policy is what a team can tune. The zero value is not useful: start from
+// DefaultPolicy or LoadPolicy.
+type Policy struct {
+	Source       string             // the file it came from; "" for the built-in defaults
+	Threshold    int                // score at which sign-off is required
+	ClassWeights map[string]float64 // class name -> weight override
+	TypeWeights  map[string]float64 // resource type -> weight override
+	TypeClasses  map[string]string  // resource type -> class override
+	Critical     []AddressGlob      // addresses that always count as critical
+	Ignore       []IgnoreRule
+	Signoff      SignoffPolicy
+	AIAssisted   AIPolicy
+	Environments []Environment
+	Env          string // the environment applied, "" for none
+}
+
+// IgnoreRule silences a change or a finding, with a reason that the report
+// shows. It stops applying after Expires.
+type IgnoreRule struct {
+	Address *AddressGlob // nil: any address
+	Rule    string       // a finding rule id; "" for any
+	Kind    string       // a change kind; "" for any
+	Reason  string
+	Expires time.Time // zero: never
+	Line    int       // where it is written, for messages
+}
+
+// SignoffPolicy says who must sign off and how many.
+type SignoffPolicy struct {
+	Required       int      // valid sign-offs needed at or above the threshold
+	TwoAbove       int      // at or above this score two are needed; 0 means never
+	AllowedSigners string   // git-format allowed_signers file
+	Dir            string   // folder of .sig files
+	Seniors        []string // principals who may approve; empty means every allowed signer
+}
+
+// AIPolicy is the stricter gate for AI-assisted changes.
+type AIPolicy struct {
+	Threshold int              // 0 means no stricter threshold
+	Trailers  []*regexp.Regexp // commit trailer lines that mark a change AI-assisted
+}
+
+// Environment overrides parts of the policy for plans whose path matches,
+// or when chosen with --env.
+type Environment struct {
+	Name        string
+	Paths       []PathGlob
+	Threshold   int // 0: inherit
+	Critical    []AddressGlob
+	Required    int // 0: inherit
+	TwoAbove    int // 0: inherit
+	AIThreshold int // 0: inherit
+}
+
+// DefaultTrailers recognise commits made with a coding assistant.
+var DefaultTrailers = []string{
+	`(?i)^(co-authored-by|assisted-by|generated-by):.*\b(claude|copilot|chatgpt|openai|gpt-?\d|gemini|codex|cursor|devin|aider|amazon q|codewhisperer|windsurf|tabnine|sweep|bot)\b`,
+	`(?i)^(co-authored-by|assisted-by|generated-by):.*\[bot\]`,
+}
+
+// DefaultPolicy is the policy when no file is given.
+func DefaultPolicy() Policy {
+	p := Policy{Threshold: DefaultThreshold, Signoff: SignoffPolicy{Required: 1}}
+	for _, t := range DefaultTrailers {
+		p.AIAssisted.Trailers = append(p.AIAssisted.Trailers, regexp.MustCompile(t))
+	}
+	return p
+}
+
+// PolicyError is a problem in a policy file, with the line it is on.
+type PolicyError struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *PolicyError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return e.File + ": " + e.Msg
+}
+
+// LoadPolicy reads and checks a policy file.
+func LoadPolicy(path string) (Policy, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return Policy{}, &PolicyError{File: path, Msg: "no such file"}
+		}
+		return Policy{}, &PolicyError{File: path, Msg: err.Error()}
+	}
+	defer f.Close()
+	var buf bytes.Buffer
+	if _, err := buf.ReadFrom(io.LimitReader(f, maxPolicyBytes+1)); err != nil {
+		return Policy{}, &PolicyError{File: path, Msg: err.Error()}
+	}
+	if buf.Len() > maxPolicyBytes {
+		return Policy{}, &PolicyError{File: path, Msg: "larger than 1 MiB: not a policy file"}
+	}
+	return ParsePolicy(path, buf.Bytes())
+}
+
+// ParsePolicy checks a policy strictly: an unknown key, a wrong type or a bad
+// pattern is an error naming the line and what was expected.
+func ParsePolicy(file string, data []byte) (Policy, error) {
+	p := DefaultPolicy()
+	p.Source = file
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return Policy{}, yamlError(file, err)
+	}
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		return p, nil // an empty file: the defaults
+	}
+	d := &decoder{file: file}
+	root := doc.Content[0]
+	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
+		return p, nil
+	}
+	d.mapping(root, "the policy", func(key string, v *yaml.Node) {
+		switch key {
+		case "version":
+			if n := d.integer(v, 1, 1); n != 1 && d.err == nil {
+				d.fail(v, "version must be 1")
+			}
+		case "threshold":
+			p.Threshold = d.integer(v, 1, 100)
+		case "weights":
+			d.mapping(v, "weights", func(key string, v *yaml.Node) {
+				switch key {
+				case "classes":
+					p.ClassWeights = map[string]float64{}
+					d.mapping(v, "weights.classes", func(class string, w *yaml.Node) {
+						if _, ok := ClassByName(class); !ok {
+							d.fail(w, fmt.Sprintf("unknown class %q (known: %s)", class, strings.Join(classNames(), ", ")))
+							return
+						}
+						p.ClassWeights[class] = d.weight(w)
+					})
+				case "types":
+					p.TypeWeights = map[string]float64{}
+					d.mapping(v, "weights.types", func(typ string, w *yaml.Node) {
+						p.TypeWeights[typ] = d.weight(w)
+					})
+				default:
+					d.unknown(v, key, "weights", "classes, types")
+				}
+			})
+		case "classes":
+			p.TypeClasses = map[string]string{}
+			d.mapping(v, "classes", func(typ string, c *yaml.Node) {
+				class := d.str(c)
+				if _, ok := ClassByName(class); !ok && d.err == nil {
+					d.fail(c, fmt.Sprintf("unknown class %q (known: %s)", class, strings.Join(classNames(), ", ")))
+				}
+				p.TypeClasses[typ] = class
+			})
+		case "critical":
+			p.Critical = d.addressGlobs(v)
+		case "ignore":
+			d.sequence(v, "ignore", func(item *yaml.Node) {
+				p.Ignore = append(p.Ignore, d.ignoreRule(item))
+			})
+		case "signoff":
+			d.mapping(v, "signoff", func(key string, v *yaml.Node) {
+				switch key {
+				case "required":
+					p.Signoff.Required = d.integer(v, 1, 10)
+				case "two_above":
+					p.Signoff.TwoAbove = d.integer(v, 1, 100)
+				case "allowed_signers":
+					p.Signoff.AllowedSigners = d.str(v)
+				case "signoffs":
+					p.Signoff.Dir = d.str(v)
+				case "seniors":
+					p.Signoff.Seniors = d.strings(v)
+				default:
+					d.unknown(v, key, "signoff", "required, two_above, allowed_signers, signoffs, seniors")
+				}
+			})
+		case "ai_assisted":
+			d.mapping(v, "ai_assisted", func(key string, v *yaml.Node) {
+				switch key {
+				case "threshold":
+					p.AIAssisted.Threshold = d.integer(v, 1, 100)
+				case "trailers":
+					p.AIAssisted.Trailers = nil
+					for _, s := range d.strings(v) {
+						re, err := regexp.Compile(s)
+						if err != nil {
+							d.fail(v, fmt.Sprintf("trailer pattern %q is not a regular expression: %v", s, err))
+							return
+						}
+						p.AIAssisted.Trailers = append(p.AIAssisted.Trailers, re)
+					}
+				default:
+					d.unknown(v, key, "ai_assisted", "threshold, trailers")
+				}
+			})
+		case "environments":
+			d.mapping(v, "environments", func(name string, v *yaml.Node) {
+				p.Environments = append(p.Environments, d.environment(name, v))
+			})
+		default:
+			d.unknown(v, key, "the policy", "version, threshold, weights, classes, critical, ignore, signoff, ai_assisted, environments")
+		}
+	})
+	if d.err != nil {
+		return Policy{}, d.err
+	}
+	return p, nil
+}
+
+func classNames() []string {
+	var out []string
+	for _, c := range Classes() {
+		out = append(out, c.Name)
+	}
+	return out
+}
+
+func yamlError(file string, err error) error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	line := 0
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		if n, tail, ok := strings.Cut(rest, ": "); ok {
+			if l, err := strconv.Atoi(n); err == nil {
+				line, msg = l, tail
+			}
+		}
+	}
+	return &PolicyError{File: file, Line: line, Msg: "not valid YAML: " + msg}
+}
+
+// decoder walks the YAML tree and keeps the first error.
+type decoder struct {
+	file string
+	err  error
+}
+
+func (d *decoder) fail(n *yaml.Node, msg string) {
+	if d.err == nil {
+		d.err = &PolicyError{File: d.file, Line: n.Line, Msg: msg}
+	}
+}
+
+func (d *decoder) unknown(v *yaml.Node, key, where, known string) {
+	line := v.Line
+	d.fail(&yaml.Node{Line: line}, fmt.Sprintf("unknown key %q in %s (known: %s)", key, where, known))
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.AliasNode:
+		return "an alias"
+	}
+	switch n.Tag {
+	case "!!int", "!!float":
+		return "a number"
+	case "!!bool":
+		return "a boolean"
+	case "!!null":
+		return "nothing"
+	}
+	return "a string"
+}
+
+func (d *decoder) mapping(n *yaml.Node, what string, fn func(key string, v *yaml.Node)) {
+	if d.err != nil {
+		return
+	}
+	if n.Kind != yaml.MappingNode {
+		d.fail(n, fmt.Sprintf("%s must be a mapping, not %s", what, kindName(n)))
+		return
+	}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content) && d.err == nil; i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			d.fail(k, fmt.Sprintf("a key in %s must be a string", what))
+			return
+		}
+		if seen[k.Value] {
+			d.fail(k, fmt.Sprintf("key %q appears twice in %s", k.Value, what))
+			return
+		}
+		seen[k.Value] = true
+		// Report errors on the key's line when the value sits on it.
+		if v.Line == 0 {
+			v.Line = k.Line
+		}
+		fn(k.Value, v)
+	}
+}
+
+func (d *decoder) sequence(n *yaml.Node, what string, fn func(item *yaml.Node)) {
+	if d.err != nil {
+		return
+	}
+	if n.Kind != yaml.SequenceNode {
+		d.fail(n, fmt.Sprintf("%s must be a list, not %s", what, kindName(n)))
+		return
+	}
+	for _, item := range n.Content {
+		if d.err != nil {
+			return
+		}
+		fn(item)
+	}
+}
+
+func (d *decoder) str(n *yaml.Node) string {
+	if d.err != nil {
+		return ""
+	}
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" || n.Tag == "!!bool" || n.Tag == "!!int" || n.Tag == "!!float" {
+		d.fail(n, fmt.Sprintf("expected a string, got %s", kindName(n)))
+		return ""
+	}
+	return n.Value
+}
+
+func (d *decoder) strings(n *yaml.Node) []string {
+	var out []string
+	d.sequence(n, "this", func(item *yaml.Node) { out = append(out, d.str(item)) })
+	return out
+}
+
+func (d *decoder) integer(n *yaml.Node, lo, hi int) int {
+	if d.err != nil {
+		return 0
+	}
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
+		d.fail(n, fmt.Sprintf("expected a whole number from %d to %d, got %s", lo, hi, kindName(n)))
+		return 0
+	}
+	v, err := strconv.Atoi(n.Value)
+	if err != nil || v < lo || v > hi {
+		d.fail(n, fmt.Sprintf("expected a whole number from %d to %d, got %s", lo, hi, n.Value))
+		return 0
+	}
+	return v
+}
+
+func (d *decoder) weight(n *yaml.Node) float64 {
+	if d.err != nil {
+		return 0
+	}
+	if n.Kind != yaml.ScalarNode || (n.Tag != "!!int" && n.Tag != "!!float") {
+		d.fail(n, fmt.Sprintf("expected a weight from 0 to 1, got %s", kindName(n)))
+		return 0
+	}
+	v, err := strconv.ParseFloat(n.Value, 64)
+	if err != nil || math.IsNaN(v) || v < 0 || v > 1 {
+		d.fail(n, fmt.Sprintf("expected a weight from 0 to 1, got %s", n.Value))
+		return 0
+	}
+	return v
+}
+
+func (d *decoder) addressGlobs(n *yaml.Node) []AddressGlob {
+	var out []AddressGlob
+	d.sequence(n, "critical", func(item *yaml.Node) {
+		s := d.str(item)
+		if d.err != nil {
+			return
+		}
+		g, err := ParseAddressGlob(s)
+		if err != nil {
+			d.fail(item, err.Error())
+			return
+		}
+		out = append(out, g)
+	})
+	return out
+}
+
+var changeKinds = []string{"create", "update", "delete", "replace", "replace_cbd", "read", "no_op", "forget"}
+
+func (d *decoder) ignoreRule(n *yaml.Node) IgnoreRule {
+	r := IgnoreRule{Line: n.Line}
+	d.mapping(n, "an ignore rule", func(key string, v *yaml.Node) {
+		switch key {
+		case "address":
+			s := d.str(v)
+			if d.err != nil {
+				return
+			}
+			g, err := ParseAddressGlob(s)
+			if err != nil {
+				d.fail(v, err.Error())
+				return
+			}
+			r.Address = &g
+		case "rule":
+			r.Rule = d.str(v)
+			if d.err == nil && !contains(knownRules, r.Rule) {
+				d.fail(v, fmt.Sprintf("unknown rule %q (known: %s)", r.Rule, strings.Join(knownRules, ", ")))
+			}
+		case "kind":
+			r.Kind = d.str(v)
+			if d.err == nil && !contains(changeKinds, r.Kind) {
+				d.fail(v, fmt.Sprintf("unknown kind %q (known: %s)", r.Kind, strings.Join(changeKinds, ", ")))
+			}
+		case "reason":
+			r.Reason = strings.TrimSpace(d.str(v))
+		case "expires":
+			s := d.str(v)
+			if d.err != nil {
+				return
+			}
+			t, err := time.Parse("2006-01-02", s)
+			if err != nil {
+				d.fail(v, fmt.Sprintf("expires must be a date like 2027-01-31, got %q", s))
+				return
+			}
+			r.Expires = t
+		default:
+			d.unknown(v, key, "an ignore rule", "address, rule, kind, reason, expires")
+		}
+	})
+	if d.err == nil {
+		switch {
+		case r.Reason == "":
+			d.fail(n, "an ignore rule needs a reason")
+		case r.Address == nil && r.Rule == "" && r.Kind == "":
+			d.fail(n, "an ignore rule needs an address, a rule or a kind")
+		case r.Rule != "" && r.Kind != "":
+			d.fail(n, "an ignore rule names a rule (for findings) or a kind (for changes), not both")
+		}
+	}
+	return r
+}
+
+func (d *decoder) environment(name string, n *yaml.Node) Environment {
+	e := Environment{Name: name}
+	d.mapping(n, "environment "+name, func(key string, v *yaml.Node) {
+		switch key {
+		case "paths":
+			for _, s := range d.strings(v) {
+				g, err := ParsePathGlob(s)
+				if err != nil {
+					d.fail(v, err.Error())
+					return
+				}
+				e.Paths = append(e.Paths, g)
+			}
+		case "threshold":
+			e.Threshold = d.integer(v, 1, 100)
+		case "critical":
+			e.Critical = d.addressGlobs(v)
+		case "signoff":
+			d.mapping(v, "environment "+name+" signoff", func(key string, v *yaml.Node) {
+				switch key {
+				case "required":
+					e.Required = d.integer(v, 1, 10)
+				case "two_above":
+					e.TwoAbove = d.integer(v, 1, 100)
+				default:
+					d.unknown(v, key, "an environment's signoff", "required, two_above")
+				}
+			})
+		case "ai_assisted":
+			d.mapping(v, "environment "+name+" ai_assisted", func(key string, v *yaml.Node) {
+				if key != "threshold" {
+					d.unknown(v, key, "an environment's ai_assisted", "threshold")
+					return
+				}
+				e.AIThreshold = d.integer(v, 1, 100)
+			})
+		default:
+			d.unknown(v, key, "environment "+name, "paths, threshold, critical, signoff, ai_assisted")
+		}
+	})
+	return e
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// ForEnvironment applies the environment named env, or else the first one
+// whose paths match one of the plan paths. It returns an error for an env
+// name the policy does not define.
+func (p Policy) ForEnvironment(env string, planPaths []string) (Policy, error) {
+	var chosen *Environment
+	if env != "" {
+		for i := range p.Environments {
+			if p.Environments[i].Name == env {
+				chosen = &p.Environments[i]
+			}
+		}
+		if chosen == nil {
+			names := make([]string, 0, len(p.Environments))
+			for _, e := range p.Environments {
+				names = append(names, e.Name)
+			}
+			sort.Strings(names)
+			if len(names) == 0 {
+				return Policy{}, fmt.Errorf("--env %s: the policy defines no environments", env)
+			}
+			return Policy{}, fmt.Errorf("--env %s: the policy has no such environment (it has: %s)", env, strings.Join(names, ", "))
+		}
+	} else {
+		envs := append([]Environment(nil), p.Environments...)
+		sort.SliceStable(envs, func(i, j int) bool { return envs[i].Name < envs[j].Name })
+	search:
+		for i := range envs {
+			for _, g := range envs[i].Paths {
+				for _, path := range planPaths {
+					if g.Match(path) {
+						chosen = &envs[i]
+						break search
+					}
+				}
+			}
+		}
+	}
+	if chosen == nil {
+		return p, nil
+	}
+	p.Env = chosen.Name
+	if chosen.Threshold > 0 {
+		p.Threshold = chosen.Threshold
+	}
+	p.Critical = append(append([]AddressGlob(nil), p.Critical...), chosen.Critical...)
+	if chosen.Required > 0 {
+		p.Signoff.Required = chosen.Required
+	}
+	if chosen.TwoAbove > 0 {
+		p.Signoff.TwoAbove = chosen.TwoAbove
+	}
+	if chosen.AIThreshold > 0 {
+		p.AIAssisted.Threshold = chosen.AIThreshold
+	}
+	return p, nil
+}
