@@ -632,6 +632,10 @@ func (b *graphBuilder) configEdges() {
 					break
 				}
 			}
+			needFilter := t.key != ""
+			for _, k := range t.down[firstAny:] {
+				needFilter = needFilter || k != ""
+			}
 			var memo map[string][]int32
 			for _, i := range insts {
 				base := b.prefixes[i][c]
@@ -657,7 +661,7 @@ func (b *graphBuilder) configEdges() {
 					if j, ok := b.g.index[full]; ok {
 						targets = []int32{j}
 					}
-				case firstAny == len(t.down):
+				case firstAny == len(t.down) || !needFilter:
 					targets = b.byPrefix[prefixKey{t.res, prefix}]
 				default:
 					if memo == nil {

@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"bufio"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -383,5 +384,322 @@ func TestBlastRadiusByHand(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestSubjectsDropTerraformsShorterForms(t *testing.T) {
+	cases := []struct {
+		refs []string
+		want []string // rendered as kind:name[key].output
+	}{
+		// aws_instance.web[0].id comes with aws_instance.web[0] and aws_instance.web.
+		{[]string{"aws_instance.web[0].id", "aws_instance.web[0]", "aws_instance.web"}, []string{"res:aws_instance.web[0]"}},
+		{[]string{`aws_instance.web["a"].id`, `aws_instance.web["a"]`, "aws_instance.web", `aws_instance.web["b"]`},
+			[]string{`res:aws_instance.web["a"]`, `res:aws_instance.web["b"]`}},
+		// A splat or computed index: the resource alone, every instance.
+		{[]string{"aws_instance.web"}, []string{"res:aws_instance.web"}},
+		{[]string{"data.aws_ami.ubuntu.id", "data.aws_ami.ubuntu"}, []string{"res:data.aws_ami.ubuntu"}},
+		// module.m[1].out["k"] comes with module.m[1].out and module.m[1].
+		{[]string{`module.m[1].out["k"]`, "module.m[1].out", "module.m[1]"}, []string{"mod:m[1].out"}},
+		{[]string{"module.m.out", "module.m"}, []string{"mod:m.out"}},
+		// A whole module instance comes with the whole call.
+		{[]string{"module.m[1]", "module.m"}, []string{"mod:m[1]"}},
+		{[]string{"module.m"}, []string{"mod:m"}},
+		{[]string{"var.x", "local.y", "count.index", "each.key", "path.module", "terraform.workspace", "self.id", "self"},
+			[]string{"var:x"}},
+		// Odd input never panics; an unreadable key counts as every instance.
+		{[]string{"", ".", "module.", "data.", "data.x", "aws_instance", "aws_instance.", "module.m[", `x.y["unterminated`},
+			[]string{"res:x.y", "mod:m"}},
+	}
+	render := func(r reference) string {
+		s := map[refKind]string{refResource: "res", refModule: "mod", refVar: "var"}[r.kind] + ":" + r.name
+		if r.key != "" {
+			s += "[" + r.key + "]"
+		}
+		if r.output != "" {
+			s += "." + r.output
+		}
+		return s
+	}
+	for _, c := range cases {
+		subs, _ := subjects(c.refs)
+		got := []string{}
+		for _, s := range subs {
+			got = append(got, render(s))
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("subjects(%q)\n got %q\nwant %q", c.refs, got, c.want)
+		}
+	}
+}
+
+func FuzzSubjects(f *testing.F) {
+	for _, s := range []string{"aws_instance.web[0].id", `module.m["a"].out[0]`, "var.x", "data.a.b", "local.z", `x.y["a\"b"]`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		subs, _ := subjects([]string{s, s + ".x", "module." + s})
+		for _, r := range subs {
+			if r.kind == refResource && r.name == "" {
+				t.Fatalf("%q: resource reference without a name", s)
+			}
+		}
+	})
+}
+
+func TestGraphFallsBackToPriorState(t *testing.T) {
+	p := loadFixture(t, "graph-refs")
+	p.Config = nil
+	p.HasConfiguration = false
+	g := BuildGraph(p)
+	if g.HasConfig() {
+		t.Fatal("HasConfig true for a plan without configuration")
+	}
+	if len(g.Notes()) == 0 || !strings.Contains(g.Notes()[0], "no configuration") {
+		t.Errorf("notes do not say the configuration is missing: %q", g.Notes())
+	}
+	// prior_state records configuration resources: every instance of them.
+	if got, want := g.DependsOn("terraform_data.reader_one"), []string{
+		"terraform_data.shard[0]", "terraform_data.shard[1]", "terraform_data.shard[2]"}; !slices.Equal(got, want) {
+		t.Errorf("reader_one depends on %q, want %q", got, want)
+	}
+	r := BlastRadius(p, g)["terraform_data.legacy"]
+	if !slices.Equal(r.Changed, []string{"terraform_data.keeper"}) {
+		t.Errorf("legacy's radius without configuration: %+v", r)
+	}
+	// fresh is new, peer's read has no prior state: no edges for them, and
+	// the graph says why.
+	if len(g.DependsOn("terraform_data.fresh")) != 0 {
+		t.Errorf("fresh has dependencies without configuration or state: %q", g.DependsOn("terraform_data.fresh"))
+	}
+
+	p.PriorDependsOn = nil
+	g = BuildGraph(p)
+	if g.NumEdges() != 0 || !strings.Contains(strings.Join(g.Notes(), "\n"), "no blast radius") {
+		t.Errorf("no configuration, no state: %d edges, notes %q", g.NumEdges(), g.Notes())
+	}
+}
+
+func TestGraphNotesLocals(t *testing.T) {
+	g := BuildGraph(loadFixture(t, "graph-refs"))
+	if notes := strings.Join(g.Notes(), "\n"); !strings.Contains(notes, "local values") {
+		t.Errorf("no note about locals: %q", notes)
+	}
+	if notes := BuildGraph(loadFixture(t, "replace")).Notes(); len(notes) != 0 {
+		t.Errorf("notes for a plain plan: %q", notes)
+	}
+}
+
+func TestGraphDeposedSharesItsAddress(t *testing.T) {
+	p := &Plan{
+		Changes: []Change{
+			{Address: "aws_instance.app", Type: "aws_instance", Kind: KindUpdate},
+			{Address: "aws_instance.db", Type: "aws_instance", Kind: KindCreate},
+			{Address: "aws_instance.db", Type: "aws_instance", Kind: KindDelete, Deposed: "00aa"},
+			{Address: "aws_instance.old", Type: "aws_instance", Kind: KindDelete, Deposed: "00bb"},
+		},
+		Config: &Config{Root: &ConfigModule{Resources: []ConfigResource{
+			{Address: "aws_instance.app", Mode: "managed", Type: "aws_instance", References: []string{"aws_instance.db.id", "aws_instance.db"}},
+			{Address: "aws_instance.db", Mode: "managed", Type: "aws_instance"},
+		}}},
+		PriorDependsOn: map[string][]string{"aws_instance.app": {"aws_instance.db", "aws_instance.old"}},
+		Instances:      []string{"aws_instance.app", "aws_instance.db"},
+	}
+	g := BuildGraph(p)
+	if got := g.Nodes(); !slices.Equal(got, []string{"aws_instance.app", "aws_instance.db", "aws_instance.old"}) {
+		t.Fatalf("nodes %q", got)
+	}
+	r := BlastRadius(p, g)
+	for _, k := range []string{"aws_instance.db (deposed 00aa)", "aws_instance.old (deposed 00bb)"} {
+		if !slices.Equal(r[k].Changed, []string{"aws_instance.app"}) || len(r[k].Unchanged) != 0 {
+			t.Errorf("%s: radius %+v, want app changed", k, r[k])
+		}
+	}
+	if _, ok := r["aws_instance.db"]; ok {
+		t.Error("the create of db has a radius")
+	}
+}
+
+// TestGraphModuleInstances checks var resolution per module instance on a
+// configuration written in code: module.a[k] passes its own b[k] to
+// module.inner, whose resource must depend on that one instance only.
+func TestGraphModuleInstances(t *testing.T) {
+	inner := &ConfigModule{Resources: []ConfigResource{
+		{Address: "x.leaf", Mode: "managed", Type: "x", References: []string{"var.in"}},
+	}}
+	a := &ConfigModule{
+		Resources: []ConfigResource{{Address: "x.b", Mode: "managed", Type: "x", References: []string{"var.top", "count.index"}}},
+		ModuleCalls: map[string]*ConfigModuleCall{"inner": {
+			Inputs: map[string][]string{"in": {"x.b.id", "x.b"}}, Module: inner,
+		}},
+		Outputs: map[string][]string{"leaf": {"module.inner.leaf"}},
+	}
+	root := &ConfigModule{
+		Resources: []ConfigResource{
+			{Address: "x.top", Mode: "managed", Type: "x"},
+			{Address: "x.gate", Mode: "managed", Type: "x"},
+			{Address: "x.reads_a1", Mode: "managed", Type: "x", References: []string{"module.a[1].b_id", "module.a[1]"}},
+		},
+		ModuleCalls: map[string]*ConfigModuleCall{"a": {
+			Inputs: map[string][]string{"top": {"x.top.id", "x.top"}}, Repetition: []string{"x.gate.n", "x.gate"}, Module: a,
+		}},
+	}
+	a.Outputs["b_id"] = []string{"x.b.id", "x.b"}
+	p := &Plan{Config: &Config{Root: root}, Instances: []string{
+		"x.top", "x.gate", "x.reads_a1",
+		"module.a[0].x.b", "module.a[1].x.b",
+		"module.a[0].module.inner.x.leaf", "module.a[1].module.inner.x.leaf",
+	}}
+	g := BuildGraph(p)
+	want := map[string][]string{
+		"module.a[0].module.inner.x.leaf": {"module.a[0].x.b", "x.gate"},
+		"module.a[1].module.inner.x.leaf": {"module.a[1].x.b", "x.gate"},
+		"module.a[1].x.b":                 {"x.gate", "x.top"},
+		"x.reads_a1":                      {"module.a[1].x.b", "x.gate"},
+		"x.top":                           {},
+	}
+	for n, w := range want {
+		if got := g.DependsOn(n); !slices.Equal(got, w) && !(len(got) == 0 && len(w) == 0) {
+			t.Errorf("%s depends on %q, want %q", n, got, w)
+		}
+	}
+	if got := g.Dependents("module.a[0].x.b"); !slices.Equal(got, []string{"module.a[0].module.inner.x.leaf"}) {
+		t.Errorf("dependents of a[0].b: %q", got)
+	}
+}
+
+func TestCorpusPlansBuildGraphs(t *testing.T) {
+	files := corpusFiles(t, "plans")
+	withConfig, without := 0, 0
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			plans, err := Load(f, Options{})
+			if err != nil {
+				t.Fatalf("load: %v", err)
+			}
+			for _, p := range plans {
+				g := BuildGraph(p)
+				if g.HasConfig() != (p.Config != nil) {
+					t.Errorf("HasConfig %v, configuration present %v", g.HasConfig(), p.Config != nil)
+				}
+				if g.HasConfig() {
+					withConfig++
+				} else {
+					without++
+					if len(g.Notes()) == 0 {
+						t.Error("a plan without configuration and no note about it")
+					}
+				}
+				edges := 0
+				for _, n := range g.Nodes() {
+					deps := g.DependsOn(n)
+					edges += len(deps)
+					if !slices.IsSorted(deps) || slices.Contains(deps, n) {
+						t.Errorf("%s: dependencies unsorted or on itself: %q", n, deps)
+					}
+					for _, d := range deps {
+						if !slices.Contains(g.Dependents(d), n) {
+							t.Errorf("%s -> %s: not in %s's dependents", n, d, d)
+						}
+					}
+				}
+				if edges != g.NumEdges() {
+					t.Errorf("NumEdges %d, adjacency lists hold %d", g.NumEdges(), edges)
+				}
+				for key, r := range BlastRadius(p, g) {
+					all := append(slices.Clone(r.Changed), r.Unchanged...)
+					addr, _, _ := strings.Cut(key, " (deposed ")
+					if !slices.IsSorted(r.Changed) || !slices.IsSorted(r.Unchanged) || slices.Contains(all, addr) {
+						t.Errorf("%s: radius unsorted or holding itself: %+v", key, r)
+					}
+				}
+			}
+		})
+	}
+	t.Logf("%d plans with configuration, %d without (prior_state fallback)", withConfig, without)
+}
+
+// syntheticPlan is a configuration of the shape real estates have, written
+// in code: a root aws_vpc.main (count 10) and module.svc (count modules),
+// each instance holding `resources` resource blocks of count 10. Block k
+// reads var.vpc_id (vpc[0] in the parent), block k-1's instance [0], and for
+// even k every instance of block k-2. prior_state records, for every
+// instance, all the blocks before it and the VPC, as Terraform does.
+// modules=100, resources=15: 15,010 instances, 99,000 edges.
+func syntheticPlan(modules, resources int) *Plan {
+	svc := &ConfigModule{}
+	for k := 0; k < resources; k++ {
+		refs := []string{"var.vpc_id", "count.index"}
+		if k > 0 {
+			refs = append(refs, fmt.Sprintf("aws_instance.r%d[0].id", k-1), fmt.Sprintf("aws_instance.r%d[0]", k-1), fmt.Sprintf("aws_instance.r%d", k-1))
+		}
+		if k >= 2 && k%2 == 0 {
+			refs = append(refs, fmt.Sprintf("aws_instance.r%d", k-2))
+		}
+		svc.Resources = append(svc.Resources, ConfigResource{Address: fmt.Sprintf("aws_instance.r%d", k), Mode: "managed", Type: "aws_instance", References: refs})
+	}
+	root := &ConfigModule{
+		Resources: []ConfigResource{{Address: "aws_vpc.main", Mode: "managed", Type: "aws_vpc"}},
+		ModuleCalls: map[string]*ConfigModuleCall{"svc": {
+			Inputs: map[string][]string{"vpc_id": {"aws_vpc.main[0].id", "aws_vpc.main[0]", "aws_vpc.main"}},
+			Module: svc,
+		}},
+	}
+	p := &Plan{Config: &Config{Root: root}, PriorDependsOn: map[string][]string{}}
+	for i := 0; i < 10; i++ {
+		p.Instances = append(p.Instances, fmt.Sprintf("aws_vpc.main[%d]", i))
+	}
+	for m := 0; m < modules; m++ {
+		for k := 0; k < resources; k++ {
+			deps := []string{"aws_vpc.main"}
+			for j := 0; j < k; j++ {
+				deps = append(deps, fmt.Sprintf("module.svc.aws_instance.r%d", j))
+			}
+			for i := 0; i < 10; i++ {
+				addr := fmt.Sprintf("module.svc[%d].aws_instance.r%d[%d]", m, k, i)
+				p.Instances = append(p.Instances, addr)
+				p.PriorDependsOn[addr] = deps
+				p.Changes = append(p.Changes, Change{Address: addr, Type: "aws_instance", Kind: KindReplace})
+			}
+		}
+	}
+	sort.Strings(p.Instances)
+	return p
+}
+
+func TestSyntheticPlanShape(t *testing.T) {
+	g := BuildGraph(syntheticPlan(100, 15))
+	if n, e := len(g.Nodes()), g.NumEdges(); n != 15010 || e != 99000 {
+		t.Errorf("synthetic plan: %d nodes, %d edges; the benchmark expects 15010 and 99000", n, e)
+	}
+	// r2[5] of svc[3] reads r1[0] and every r0 of its own module instance, and vpc[0].
+	want := []string{"aws_vpc.main[0]", "module.svc[3].aws_instance.r0[0]", "module.svc[3].aws_instance.r0[1]",
+		"module.svc[3].aws_instance.r0[2]", "module.svc[3].aws_instance.r0[3]", "module.svc[3].aws_instance.r0[4]",
+		"module.svc[3].aws_instance.r0[5]", "module.svc[3].aws_instance.r0[6]", "module.svc[3].aws_instance.r0[7]",
+		"module.svc[3].aws_instance.r0[8]", "module.svc[3].aws_instance.r0[9]", "module.svc[3].aws_instance.r1[0]"}
+	if got := g.DependsOn("module.svc[3].aws_instance.r2[5]"); !slices.Equal(got, want) {
+		t.Errorf("r2[5] depends on\n%q\nwant\n%q", got, want)
+	}
+}
+
+// BenchmarkBuildGraph: 15,010 instances, 99,000 edges, prior_state depends_on
+// on every instance.
+func BenchmarkBuildGraph(b *testing.B) {
+	p := syntheticPlan(100, 15)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		BuildGraph(p)
+	}
+}
+
+// BenchmarkBlastRadius: every one of the 15,000 module resources replaced.
+func BenchmarkBlastRadius(b *testing.B) {
+	p := syntheticPlan(100, 15)
+	g := BuildGraph(p)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		BlastRadius(p, g)
 	}
 }
