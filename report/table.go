@@ -87,12 +87,7 @@ func WriteTable(w io.Writer, r *Report, opts TableOptions) error {
 	for _, w := range r.Warnings {
 		ew.printf("warning: %s\n", w)
 	}
-	switch r.Decision {
-	case "signoff_required":
-		ew.printf("\nsign-off required: the score reaches the threshold; a senior approves this exact plan with blast approve\n")
-	case "approved":
-		ew.printf("\napproved: signed off by a senior for this exact plan\n")
-	}
+	writeSignoff(ew, r)
 	return ew.err
 }
 
@@ -237,4 +232,43 @@ func (e *errWriter) Write(p []byte) (int, error) {
 
 func (e *errWriter) printf(format string, args ...any) {
 	fmt.Fprintf(e, format, args...)
+}
+
+func writeSignoff(ew *errWriter, r *Report) {
+	so := r.Signoff
+	switch r.Decision {
+	case "signoff_required":
+		need := 1
+		if so != nil && so.Required > 0 {
+			need = so.Required
+		}
+		ew.printf("\nsign-off required: the score reaches the threshold; %d senior sign-off(s) needed", need)
+		if so != nil {
+			ew.printf(", %d valid", so.Valid)
+		}
+		ew.printf("\n")
+		ew.printf("  a senior signs this exact plan: blast approve PLAN --key ~/.ssh/id_ed25519 --out .blast/signoffs\n")
+	case "approved":
+		ew.printf("\napproved: %d valid senior sign-off(s) for this exact plan\n", so.Valid)
+	}
+	if so == nil {
+		return
+	}
+	if r.Decision != "pass" {
+		ew.printf("  plan digest %s\n", so.Digest)
+	}
+	for _, rec := range so.Records {
+		who := rec.Principal
+		if who == "" {
+			who = "unknown key " + rec.Fingerprint
+		}
+		mark := "rejected"
+		if rec.Valid {
+			mark = "valid"
+		}
+		ew.printf("  %s: %s, %s (%s): %s\n", rec.File, mark, who, rec.Reason, rec.Detail)
+	}
+	for _, n := range so.Notes {
+		ew.printf("  note: %s\n", n)
+	}
 }

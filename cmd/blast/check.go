@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -10,17 +11,23 @@ import (
 	"github.com/blast-dev/blast/analyzer"
 	"github.com/blast-dev/blast/report"
 	"github.com/blast-dev/blast/scoring"
+	"github.com/blast-dev/blast/signoff"
 )
 
 type checkOptions struct {
-	format       string
-	threshold    int
-	terraformBin string
-	all          bool
-	thresholdSet bool
-	outputs      []string
-	policy       string
-	env          string
+	format         string
+	threshold      int
+	terraformBin   string
+	all            bool
+	thresholdSet   bool
+	outputs        []string
+	policy         string
+	env            string
+	signoffs       string
+	allowedSigners string
+	author         string
+	aiAssisted     bool
+	commits        string
 }
 
 func newCheckCmd(a *app) *cobra.Command {
@@ -53,6 +60,11 @@ and one score.`,
 	f.StringVar(&opts.terraformBin, "terraform-bin", "", "terraform or tofu binary for binary plan files (default: terraform on PATH, then tofu)")
 	f.StringVar(&opts.policy, "policy", "", "policy file (default .blast.yml when present)")
 	f.StringVar(&opts.env, "env", "", "policy environment to apply (default: chosen by plan path)")
+	f.StringVar(&opts.signoffs, "signoffs", "", "folder of sign-off .sig files (default signoff.signoffs of the policy)")
+	f.StringVar(&opts.allowedSigners, "allowed-signers", "", "seniors' keys in git's allowed_signers format (default signoff.allowed_signers of the policy)")
+	f.StringVar(&opts.author, "author", "", "author of the change, who may not approve it (default: the author of git HEAD)")
+	f.BoolVar(&opts.aiAssisted, "ai-assisted", false, "the change was made with a coding assistant: apply the policy's ai_assisted threshold")
+	f.StringVar(&opts.commits, "commits", "", "git revision range whose commit trailers tell whether the change is AI-assisted")
 	f.BoolVar(&opts.all, "all", false, "list every change in the table, not only destructive ones")
 	return cmd
 }
@@ -75,13 +87,58 @@ func runCheck(a *app, opts *checkOptions, args []string) error {
 		}
 		pol.Threshold = opts.threshold
 	}
+	so := signoffSettings(opts, pol)
+	if so.dir != "" && so.allowedSigners == "" {
+		return withHint(fmt.Errorf("--signoffs needs --allowed-signers"), "name the allowed_signers file of your seniors, or set signoff.allowed_signers in .blast.yml")
+	}
+	var allowed *signoff.AllowedSigners
+	if so.allowedSigners != "" {
+		// Read it before judging: a broken file is an error even when the
+		// plan turns out not to need a sign-off.
+		if allowed, err = signoff.ReadAllowedSigners(so.allowedSigners); err != nil {
+			return err
+		}
+	}
+	ai := scoring.Options{AIAssisted: opts.aiAssisted, AIReason: "--ai-assisted"}
+	if !opts.aiAssisted && opts.commits != "" {
+		commits, err := commitsIn(opts.commits)
+		if err != nil {
+			return err
+		}
+		ai.AIAssisted, ai.AIReason = scoring.DetectAIAssisted(commits, pol)
+	}
 	plans, err := loadPlans(a, args, analyzer.Options{TerraformBin: opts.terraformBin})
 	if err != nil {
 		return err
 	}
-	assessment := scoring.Assess(plans, pol)
-	decision := scoring.Gate(assessment, 0)
+	assessment := scoring.Assess(plans, pol, ai)
+	status := &report.Signoff{Digest: signoff.Digest(plans).String(), Required: assessment.Required(), Records: []report.SignoffRecord{}, Notes: []string{}}
+	if status.Required > 0 && so.dir != "" {
+		author := opts.author
+		if author == "" {
+			author = headAuthor()
+		}
+		res, err := signoff.Verify(signoff.VerifyOptions{
+			Payload: signoff.Payload(plans), Dir: so.dir, AllowedSigners: allowed, Seniors: pol.Signoff.Seniors, Author: author,
+		})
+		if err != nil {
+			return withHint(err, "create the folder seniors write sign-offs to, or drop --signoffs")
+		}
+		status.Valid = res.Count()
+		for _, s := range res.SignOffs {
+			status.Records = append(status.Records, report.SignoffRecord{
+				File: s.File, Principal: s.Principal, Fingerprint: s.KeyFingerprint, Valid: s.Valid, Reason: string(s.Reason), Detail: s.Detail,
+			})
+		}
+		if author == "" {
+			status.Notes = append(status.Notes, "no author known (no --author, no git HEAD): self-approval could not be checked")
+		}
+	} else if status.Required > 0 {
+		status.Notes = append(status.Notes, "no sign-off folder given (--signoffs, or signoff.signoffs in the policy)")
+	}
+	decision := scoring.Gate(assessment, status.Valid)
 	r := report.New(assessment, decision)
+	r.Signoff = status
 	if err := render(a, r, opts.format, report.Options{Table: report.TableOptions{All: opts.all}}, outs); err != nil {
 		return err
 	}
@@ -89,6 +146,27 @@ func runCheck(a *app, opts *checkOptions, args []string) error {
 		a.exit = exitSignoff
 	}
 	return nil
+}
+
+type signoffPaths struct{ dir, allowedSigners string }
+
+// signoffSettings takes the flags first, then the policy, whose paths are
+// relative to the policy file.
+func signoffSettings(opts *checkOptions, pol scoring.Policy) signoffPaths {
+	rel := func(p string) string {
+		if p == "" || filepath.IsAbs(p) || pol.Source == "" {
+			return p
+		}
+		return filepath.Join(filepath.Dir(pol.Source), p)
+	}
+	s := signoffPaths{dir: opts.signoffs, allowedSigners: opts.allowedSigners}
+	if s.dir == "" {
+		s.dir = rel(pol.Signoff.Dir)
+	}
+	if s.allowedSigners == "" {
+		s.allowedSigners = rel(pol.Signoff.AllowedSigners)
+	}
+	return s
 }
 
 func validateFormat(format string) error {
