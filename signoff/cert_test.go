@@ -2,7 +2,9 @@ package signoff
 
 import (
 	"crypto/rand"
+	"crypto/rsa"
 	"encoding/base64"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -144,3 +146,46 @@ func TestParseSignatureRejects(t *testing.T) {
 }
 
 func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
+
+// A CA key on a cert-authority line vouches for certificates only, not for
+// its own signatures, as in OpenSSH.
+func TestCAKeyCannotSignItself(t *testing.T) {
+	ca, caLine := testKey(t)
+	payload := []byte("payload")
+	sig, err := Sign(ca, payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	writeFile(t, dir, "ca.sig", sig)
+	res := mustVerify(t, VerifyOptions{Payload: payload, Dir: dir, AllowedSigners: mustParse(t, "alice@example.com cert-authority "+caLine)})
+	wantReasons(t, res, ReasonUnknownKey)
+}
+
+// sha1Signer ignores the algorithm asked for and signs with ssh-rsa, as an
+// old agent might.
+type sha1Signer struct{ ssh.AlgorithmSigner }
+
+func (s sha1Signer) SignWithAlgorithm(r io.Reader, data []byte, _ string) (*ssh.Signature, error) {
+	return s.AlgorithmSigner.SignWithAlgorithm(r, data, ssh.KeyAlgoRSA)
+}
+
+func TestSignRefusesSHA1(t *testing.T) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := ssh.NewSignerFromKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Sign(s, []byte("p")); err != nil {
+		t.Fatalf("RSA: %v", err)
+	}
+	if _, err := Sign(sha1Signer{s.(ssh.AlgorithmSigner)}, []byte("p")); err == nil || !strings.Contains(err.Error(), "ssh-rsa signature") {
+		t.Errorf("SHA-1 RSA signer: err %v", err)
+	}
+	if _, err := Sign(nil, []byte("p")); err == nil {
+		t.Error("nil signer: no error")
+	}
+}
