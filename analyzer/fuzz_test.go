@@ -1,0 +1,72 @@
+package analyzer
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// FuzzParse feeds the plan loader arbitrary bytes: it must return plans or
+// an InputError naming the source, and never panic.
+func FuzzParse(f *testing.F) {
+	seeds, _ := filepath.Glob("../fixtures/*/plan.json")
+	corpus, _ := filepath.Glob(filepath.Join(corpusDir, "plans", "*.json"))
+	for _, path := range append(seeds, corpus...) {
+		data, err := os.ReadFile(path)
+		if err == nil && len(data) < 64<<10 {
+			f.Add(data)
+		}
+	}
+	for _, s := range []string{
+		"", " ", "{}", "[]", "null", `{"format_version":"1.2"}`, `{"format_version":"9"}`,
+		`{"format_version":"1.2","resource_changes":[null]}`,
+		`{"format_version":"1.2","resource_changes":[{"address":"a.b","type":"a","change":{"actions":["delete"]}}]}` + "\n" + `{"format_version":"1.0"}`,
+		`{"lineage":"x","serial":1}`, "\xff\xfe{", "\xef\xbb\xbf{}",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		plans, err := Parse("fuzz.json", data)
+		if err != nil {
+			var ie *InputError
+			if !errors.As(err, &ie) {
+				t.Fatalf("error is not an InputError: %v", err)
+			}
+			if !strings.HasPrefix(err.Error(), "fuzz.json") {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		for _, p := range plans {
+			for _, c := range p.Changes {
+				if _, ok := Classify(c.Actions); !ok {
+					t.Fatalf("%s: unknown actions %v accepted", c.Address, c.Actions)
+				}
+			}
+			BlastRadius(p, BuildGraph(p))
+		}
+	})
+}
+
+// FuzzParseAddress: an address either fails to parse or renders back as
+// itself, and never panics.
+func FuzzParseAddress(f *testing.F) {
+	for _, s := range []string{
+		"aws_instance.web", `module.a[0].module.b["k.x"].data.t.n[3]`, "module.", `a.b["\""]`, "a.b[01]",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		a, err := ParseAddress(s)
+		if err != nil {
+			return
+		}
+		if got := a.String(); got != s {
+			t.Fatalf("%q parses but renders as %q", s, got)
+		}
+		ParentModule(a.ModulePath())
+		_ = a.ConfigPath()
+	})
+}
