@@ -39,26 +39,54 @@ func (s *scorer) dataLossFindings(plan int, risks []ChangeRisk) []Finding {
 
 // teardownFindings finds module instances, and the whole configuration, of
 // which most managed resources are destroyed in this plan.
-func teardownFindings(plan int, p *analyzer.Plan) []Finding {
-	type tally struct{ total, destroyed int }
+//
+// Only objects that exist count: a create adds nothing to an environment
+// being torn down. A destructive change the policy ignores counts as kept.
+// Dependents of what is destroyed do not make a teardown smaller: a module is
+// torn down when it would be without them, that is when at least half of
+// its resources outside that blast radius are destroyed, and at least
+// teardownMinResources would remain counted. So adding a dependent, or
+// destroying one more object, never makes the finding go away.
+func teardownFindings(plan int, p *analyzer.Plan, risks []ChangeRisk) []Finding {
+	type tally struct{ total, destroyed, dependents int }
 	byModule := map[string]*tally{}
 	all := &tally{}
-	count := func(module string, destroyed bool) {
+	destroyed := map[string]bool{}
+	inRadius := map[string]bool{}
+	for _, r := range risks {
+		c := r.Change
+		if !c.Kind.Destructive() || c.Deposed != "" || c.Mode != "managed" || r.Ignored != "" {
+			continue
+		}
+		destroyed[c.Address] = true
+		if r.Radius != nil {
+			for _, d := range r.Radius.Changed {
+				inRadius[d] = true
+			}
+			for _, d := range r.Radius.Unchanged {
+				inRadius[d] = true
+			}
+		}
+	}
+	count := func(addr, module string) {
+		bump := func(t *tally) {
+			t.total++
+			switch {
+			case destroyed[addr]:
+				t.destroyed++
+			case inRadius[addr]:
+				t.dependents++
+			}
+		}
 		for m := module; m != ""; m = analyzer.ParentModule(m) {
 			t := byModule[m]
 			if t == nil {
 				t = &tally{}
 				byModule[m] = t
 			}
-			t.total++
-			if destroyed {
-				t.destroyed++
-			}
+			bump(t)
 		}
-		all.total++
-		if destroyed {
-			all.destroyed++
-		}
+		bump(all)
 	}
 	counted := map[string]bool{}
 	for _, c := range p.Changes {
@@ -66,7 +94,9 @@ func teardownFindings(plan int, p *analyzer.Plan) []Finding {
 			continue
 		}
 		counted[c.Address] = true
-		count(c.Module, c.Kind.Destructive())
+		if c.Kind != analyzer.KindCreate {
+			count(c.Address, c.Module)
+		}
 	}
 	for _, addr := range p.Instances {
 		if counted[addr] {
@@ -76,16 +106,24 @@ func teardownFindings(plan int, p *analyzer.Plan) []Finding {
 		if err != nil || a.Mode != "managed" {
 			continue
 		}
-		count(a.ModulePath(), false)
+		count(addr, a.ModulePath())
 	}
 	torn := func(t *tally) bool {
-		return t.total >= teardownMinResources && float64(t.destroyed) >= teardownShare*float64(t.total)
+		base := max(teardownMinResources, t.total-t.dependents)
+		return t.total >= teardownMinResources && float64(t.destroyed) >= teardownShare*float64(base)
+	}
+	message := func(t *tally, of string) string {
+		msg := fmt.Sprintf("%d of %d managed resources (%d%%) of %s are destroyed or replaced",
+			t.destroyed, t.total, percent(t.destroyed, t.total), of)
+		if t.dependents > 0 {
+			msg += fmt.Sprintf("; %d more depend on what is destroyed", t.dependents)
+		}
+		return msg
 	}
 	var out []Finding
 	if torn(all) {
 		out = append(out, Finding{Plan: plan, Rule: RuleEnvironmentTeardown, Severity: SeverityCritical, Points: teardownPoints,
-			Message: fmt.Sprintf("%d of %d managed resources (%d%%) of the whole configuration are destroyed or replaced",
-				all.destroyed, all.total, percent(all.destroyed, all.total))})
+			Message: message(all, "the whole configuration")})
 	}
 	modules := make([]string, 0, len(byModule))
 	for m := range byModule {
@@ -95,8 +133,7 @@ func teardownFindings(plan int, p *analyzer.Plan) []Finding {
 	for _, m := range modules {
 		if t := byModule[m]; torn(t) {
 			out = append(out, Finding{Plan: plan, Rule: RuleEnvironmentTeardown, Severity: SeverityCritical, Address: m, Points: teardownPoints,
-				Message: fmt.Sprintf("%d of %d managed resources (%d%%) of %s are destroyed or replaced",
-					t.destroyed, t.total, percent(t.destroyed, t.total), m)})
+				Message: message(t, m)})
 		}
 	}
 	return out

@@ -145,11 +145,19 @@ func Assess(plans []*analyzer.Plan, pol Policy, opts ...Options) *Assessment {
 				pol.Source, r.Line, r.Expires.Format("2006-01-02"), r.Reason))
 		}
 	}
-	var destructive, nonDestructive float64
+	// Points are sums of tenths: add them as whole tenths, so that the total,
+	// and so its rounding, cannot depend on the order of the changes.
+	var destructive, nonDestructive, findingPoints int64
 	for pi, p := range plans {
 		g := analyzer.BuildGraph(p)
 		radius := analyzer.BlastRadius(p, g)
 		a.GraphNotes = append(a.GraphNotes, g.Notes())
+		s.destroyed = map[string]bool{}
+		for _, c := range p.Changes {
+			if c.Kind.Destructive() {
+				s.destroyed[c.Address] = true
+			}
+		}
 		var risks []ChangeRisk
 		for i := range p.Changes {
 			c := &p.Changes[i]
@@ -170,15 +178,15 @@ func Assess(plans []*analyzer.Plan, pol Policy, opts ...Options) *Assessment {
 				a.Ignored = append(a.Ignored, Ignored{Plan: pi, Address: c.Address, What: string(c.Kind), Reason: rule.Reason, Line: rule.Line})
 			}
 			if c.Kind.Destructive() {
-				destructive += r.Points
+				destructive += tenths(r.Points)
 			} else {
-				nonDestructive += r.Points
+				nonDestructive += tenths(r.Points)
 			}
 			risks = append(risks, r)
 		}
 		var findings []Finding
 		findings = append(findings, s.dataLossFindings(pi, risks)...)
-		findings = append(findings, teardownFindings(pi, p)...)
+		findings = append(findings, teardownFindings(pi, p, risks)...)
 		findings = append(findings, movedCandidates(pi, p)...)
 		findings = append(findings, trivialReplaces(pi, p)...)
 		findings = append(findings, driftReverts(pi, p)...)
@@ -191,12 +199,14 @@ func Assess(plans []*analyzer.Plan, pol Policy, opts ...Options) *Assessment {
 		}
 		a.Changes = append(a.Changes, risks...)
 	}
-	total := destructive + math.Min(nonDestructive, nonDestructiveCap)
-	a.CappedPoints = round1(math.Max(0, nonDestructive-nonDestructiveCap))
 	for _, f := range a.Findings {
-		total += f.Points
+		findingPoints += tenths(f.Points)
 	}
-	a.Score = int(math.Min(100, math.Round(total)))
+	limit := tenths(nonDestructiveCap)
+	total := destructive + min(nonDestructive, limit) + findingPoints
+	a.CappedPoints = float64(max(0, nonDestructive-limit)) / 10
+	a.Score = int(min(100, (total+5)/10)) // whole tenths, rounded half up
+
 	sortAssessment(a)
 	return a
 }
@@ -252,9 +262,10 @@ func severityRank(s string) int {
 
 // scorer holds the policy and caches class lookups per type.
 type scorer struct {
-	pol     Policy
-	now     time.Time
-	weights map[string]classInfo
+	pol       Policy
+	now       time.Time
+	weights   map[string]classInfo
+	destroyed map[string]bool // addresses the current plan deletes or replaces
 }
 
 type classInfo struct {
@@ -375,15 +386,35 @@ func (s *scorer) judgeChange(plan int, c *analyzer.Change, rad *analyzer.Radius)
 		add("reason", accidentPoints, c.Reason+": "+why)
 	}
 	if rad != nil && rad.Size() > 0 {
+		// A dependent the plan updates or creates is in plain sight and
+		// counts half; one it leaves alone may break unseen, and one it
+		// destroys too is lost either way: they count in full. So destroying
+		// a dependent never lowers the risk of what it depends on.
 		var pts float64
+		changed, destroyed := 0, 0
 		for _, dep := range rad.Changed {
-			pts += changedDepPoints * s.depWeight(dep)
+			if s.destroyed[dep] {
+				destroyed++
+				pts += unchangedDepPoints * s.depWeight(dep)
+			} else {
+				changed++
+				pts += changedDepPoints * s.depWeight(dep)
+			}
 		}
 		for _, dep := range rad.Unchanged {
 			pts += unchangedDepPoints * s.depWeight(dep)
 		}
-		detail := fmt.Sprintf("%d dependents (%d changed x %.1f, %d unchanged x %.1f, each times its weight)",
-			rad.Size(), len(rad.Changed), changedDepPoints, len(rad.Unchanged), unchangedDepPoints)
+		var parts []string
+		for _, p := range []struct {
+			n    int
+			what string
+			pts  float64
+		}{{len(rad.Unchanged), "unchanged", unchangedDepPoints}, {destroyed, "destroyed too", unchangedDepPoints}, {changed, "updated or created", changedDepPoints}} {
+			if p.n > 0 {
+				parts = append(parts, fmt.Sprintf("%d %s x %.1f", p.n, p.what, p.pts))
+			}
+		}
+		detail := fmt.Sprintf("%d dependents (%s, each times its weight)", rad.Size(), strings.Join(parts, ", "))
 		if pts > radiusCap {
 			detail += fmt.Sprintf(", %.1f capped at %.0f", round1(pts), radiusCap)
 			pts = radiusCap
@@ -408,3 +439,6 @@ func (s *scorer) depWeight(addr string) float64 {
 }
 
 func round1(f float64) float64 { return math.Round(f*10) / 10 }
+
+// tenths is a number of points in whole tenths.
+func tenths(f float64) int64 { return int64(math.Round(f * 10)) }
