@@ -164,16 +164,17 @@ func parseRef(s string) (reference, bool) {
 		if !isIdent(typ) || name == "" {
 			return reference{}, false
 		}
-		return reference{kind: refResource, name: head + "." + typ + "." + name, key: key}, true
+		// s begins with head.typ.name: slice it rather than build it.
+		return reference{kind: refResource, name: s[:len(head)+len(typ)+len(name)+2], key: key}, true
 	}
-	if !isIdent(head) || strings.ContainsRune(head, '[') {
+	if !isIdent(head) {
 		return reference{}, false
 	}
 	name, key, _ := nameKeyLenient(rest)
 	if name == "" {
 		return reference{}, false
 	}
-	return reference{kind: refResource, name: head + "." + name, key: key}, true
+	return reference{kind: refResource, name: s[:len(head)+len(name)+1], key: key}, true
 }
 
 // nameKeyLenient is nameAndKey that takes an unreadable key as no key.
@@ -286,15 +287,44 @@ type relTarget struct {
 	key  string
 }
 
-func (t relTarget) id() string {
-	return fmt.Sprintf("%d/%d/%q/%s", t.res, t.up, t.down, t.key)
+type targetID struct {
+	res  int32
+	up   int
+	down string
+	key  string
 }
 
+func (t relTarget) id() targetID {
+	id := targetID{res: t.res, up: t.up, key: t.key}
+	if len(t.down) > 0 {
+		id.down = strings.Join(t.down, "\x00") + "\x00"
+	}
+	return id
+}
+
+func (t relTarget) equal(u relTarget) bool {
+	return t.res == u.res && t.up == u.up && t.key == u.key && slices.Equal(t.down, u.down)
+}
+
+// dedupTargets returns the distinct targets of ts in a new slice.
 func dedupTargets(ts []relTarget) []relTarget {
 	if len(ts) < 2 {
-		return ts
+		return slices.Clone(ts)
 	}
-	seen := make(map[string]bool, len(ts))
+	if len(ts) <= 16 {
+		out := make([]relTarget, 0, len(ts))
+	next:
+		for _, t := range ts {
+			for _, u := range out {
+				if t.equal(u) {
+					continue next
+				}
+			}
+			out = append(out, t)
+		}
+		return slices.Clip(out)
+	}
+	seen := make(map[targetID]bool, len(ts))
 	out := ts[:0:0]
 	for _, t := range ts {
 		k := t.id()
@@ -601,17 +631,18 @@ func writeStep(sb *strings.Builder, name, key string) {
 // configEdges resolves every configuration resource's references and
 // expands them to edges between instances.
 func (b *graphBuilder) configEdges() {
+	seen := make([]int32, len(b.res))
+	var ts []relTarget
 	for _, cr := range b.res {
-		var ts []relTarget
+		ts = ts[:0]
 		for _, r := range cr.refs {
 			ts = append(ts, b.resolve(cr.mod, r)...)
 		}
 		ts = append(ts, b.inheritedTargets(cr.mod)...)
 		cr.targets = dedupTargets(ts)
-		seen := map[int32]bool{}
 		for _, t := range cr.targets {
-			if !seen[t.res] {
-				seen[t.res] = true
+			if seen[t.res] != cr.id+1 {
+				seen[t.res] = cr.id + 1
 				cr.direct = append(cr.direct, t.res)
 			}
 		}

@@ -703,3 +703,36 @@ func BenchmarkBlastRadius(b *testing.B) {
 		BlastRadius(p, g)
 	}
 }
+
+// flatPlan is 15,000 distinct resource blocks in the root module, each
+// reading up to seven earlier ones (about 100,000 references), with
+// prior_state recording the direct dependencies of each.
+func flatPlan(n int) *Plan {
+	root := &ConfigModule{}
+	p := &Plan{Config: &Config{Root: root}, PriorDependsOn: map[string][]string{}}
+	seed := uint32(1)
+	next := func() uint32 { seed = seed*1664525 + 1013904223; return seed >> 8 }
+	for i := 0; i < n; i++ {
+		addr := fmt.Sprintf("aws_instance.r%05d", i)
+		var refs, deps []string
+		for k := 0; k < 7 && i > 0; k++ {
+			d := fmt.Sprintf("aws_instance.r%05d", int(next())%i)
+			refs = append(refs, d+".id", d)
+			deps = append(deps, d)
+		}
+		root.Resources = append(root.Resources, ConfigResource{Address: addr, Mode: "managed", Type: "aws_instance", References: refs})
+		p.Instances = append(p.Instances, addr)
+		p.PriorDependsOn[addr] = deps
+	}
+	return p
+}
+
+func BenchmarkBuildGraphFlat(b *testing.B) {
+	p := flatPlan(15000)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		BuildGraph(p)
+	}
+	b.ReportMetric(float64(BuildGraph(p).NumEdges()), "edges")
+}
