@@ -172,7 +172,6 @@ func (e *entry) parseOptions(s string) (string, error) {
 		if seen[lname] {
 			return "", fmt.Errorf("option %s given twice", lname)
 		}
-		seen[lname] = true
 		s = s[len(name):]
 		switch lname {
 		case "cert-authority":
@@ -200,6 +199,7 @@ func (e *entry) parseOptions(s string) (string, error) {
 		default:
 			return "", fmt.Errorf("unsupported option %q", name)
 		}
+		seen[lname] = true
 		if s == "" || strings.IndexAny(s[:1], spaces) == 0 {
 			break
 		}

@@ -121,7 +121,7 @@ func Verify(opts VerifyOptions) (*Result, error) {
 		v.opts.Now = time.Now()
 	}
 	v.opts.Author = authorEmail(opts.Author)
-	res := &Result{SignOffs: []SignOff{}}
+	res := &Result{SignOffs: []SignOff{}, Approvers: []string{}}
 	for _, de := range entries {
 		if !strings.HasSuffix(de.Name(), ".sig") || de.IsDir() {
 			continue
@@ -194,7 +194,7 @@ func (v *verifier) check(data []byte) SignOff {
 		return so
 	}
 	if s.namespace != Namespace {
-		return fail(ReasonWrongNamespace, "signed for namespace %q, not %q", s.namespace, Namespace)
+		return fail(ReasonWrongNamespace, "signed for namespace %q, not %q", clip(s.namespace, 64), Namespace)
 	}
 	if len(cands) == 0 {
 		return fail(ReasonUnknownKey, "no line of allowed signers has key %s", so.KeyFingerprint)
@@ -235,6 +235,14 @@ func (v *verifier) check(data []byte) SignOff {
 		return fail(ReasonDuplicateSigner, "%s already signed off in %s", so.Principal, f)
 	}
 	return fail(ReasonOK, "signed off by %s", so.Principal)
+}
+
+// clip shortens text from a signature file for a report.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
 }
 
 func filter(cs []candidate, keep func(candidate) bool) []candidate {
