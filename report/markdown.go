@@ -27,6 +27,7 @@ const MarkdownMarker = "<!-- blast-report -->"
 const (
 	mdMaxAddress      = 200 // runes of an address before it is shortened
 	mdMaxMessage      = 400 // runes of a finding's message
+	mdMaxFix          = 800 // runes of a finding's suggested fix
 	mdMaxPictured     = 20  // destructive changes drawn in the mermaid picture
 	mdMaxDependents   = 6   // dependents drawn per destructive change
 	mdMaxNodes        = 80  // nodes in the picture
@@ -149,14 +150,23 @@ func mdFindings(r *Report, budget int) string {
 	var items []string
 	for _, f := range r.Findings {
 		var s strings.Builder
-		fmt.Fprintf(&s, "- %s **%s** `%s`", mdSeverityIcon(f.Severity), mdText(f.Severity), mdText(f.Rule))
-		if f.Address != "" {
-			s.WriteString(" " + mdCode(f.Address, false))
-		}
+		fmt.Fprintf(&s, "- %s **%s** %s", mdSeverityIcon(f.Severity), mdText(f.Severity), mdCode(f.Rule, false))
 		if len(r.Plans) > 1 {
 			fmt.Fprintf(&s, " (plan %d)", f.Plan+1)
 		}
-		s.WriteString(": " + mdText(mdShorten(f.Message, mdMaxMessage)) + "\n")
+		// The message names the address first as a rule: show it as code.
+		msg := f.Message
+		switch {
+		case f.Address != "" && strings.HasPrefix(msg, f.Address):
+			s.WriteString(": " + mdCode(f.Address, false) + mdText(mdShorten(msg[len(f.Address):], mdMaxMessage)) + "\n")
+		case f.Address != "":
+			s.WriteString(" " + mdCode(f.Address, false) + ": " + mdText(mdShorten(msg, mdMaxMessage)) + "\n")
+		default:
+			s.WriteString(": " + mdText(mdShorten(msg, mdMaxMessage)) + "\n")
+		}
+		if f.Fix != "" {
+			s.WriteString(mdIndentedBlock(mdShorten(f.Fix, mdMaxFix), "hcl", "  "))
+		}
 		items = append(items, s.String())
 	}
 	return mdFit(budget, "### Findings\n\n", items, func(left int) string {
@@ -216,7 +226,9 @@ func mdPictureWith(r *Report, destr []Change, maxPictured, maxDeps int) string {
 		if n, ok := nodes[k]; ok {
 			return n
 		}
-		if multi {
+		if multi && module == "" {
+			module = fmt.Sprintf("plan %d", plan+1)
+		} else if multi {
 			module = fmt.Sprintf("plan %d: %s", plan+1, module)
 		}
 		n := &mdNode{id: fmt.Sprintf("n%d", len(order)), module: module, label: label, class: class}
@@ -480,7 +492,9 @@ func mdDetails(r *Report, budget int) string {
 			mdText(tool), mdText(p.FormatVersion), summaryLine(p.Summary), mdText(strings.Join(notes, "; "))))
 	}
 	planPart := mdFit(budget/4, "**Plans**\n\n| # | Plan | Tool | Format | Changes | Notes |\n|--:|---|---|---|---|---|\n", plans,
-		func(left int) string { return fmt.Sprintf("\n_… and %s not listed._\n", mdCount(left, "more plan", "more plans")) })
+		func(left int) string {
+			return fmt.Sprintf("\n_… and %s not listed._\n", mdCount(left, "more plan", "more plans"))
+		})
 	b.WriteString(planPart)
 	budget -= len(planPart)
 
@@ -499,7 +513,7 @@ func mdDetails(r *Report, budget int) string {
 		if c.BlastRadius != nil && len(radii) < mdMaxRadiusShown {
 			n := len(c.BlastRadius.Changed) + len(c.BlastRadius.Unchanged)
 			if n > 0 {
-				radii = append(radii, fmt.Sprintf("- %s: %s%s\n", mdChangeAddress(c, false),
+				radii = append(radii, fmt.Sprintf("- %s: %s\n", mdChangeAddress(c, false),
 					mdJoin("; ", mdRadiusList("changed", c.BlastRadius.Changed), mdRadiusList("unchanged", c.BlastRadius.Unchanged))))
 			}
 		}
@@ -523,6 +537,33 @@ func mdDetails(r *Report, budget int) string {
 		}
 	}
 	return open + b.String() + close
+}
+
+// mdIndentedBlock writes text as a fenced code block indented into a list
+// item, with a fence no line of the text can close.
+func mdIndentedBlock(text, lang, indent string) string {
+	longest, run := 0, 0
+	for i := 0; i < len(text); i++ {
+		if text[i] == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	fence := strings.Repeat("`", max(3, longest+1))
+	var b strings.Builder
+	b.WriteString("\n" + indent + fence + lang + "\n")
+	for _, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
+		b.WriteString(indent + strings.TrimRight(strings.Map(func(r rune) rune {
+			if r < 0x20 && r != '\t' {
+				return ' '
+			}
+			return r
+		}, line), " ") + "\n")
+	}
+	b.WriteString(indent + fence + "\n")
+	return b.String()
 }
 
 // mdJoin joins the parts that are not empty.
@@ -618,7 +659,7 @@ func mdCodeList(list []string, inTable bool) string {
 // backticks in s; in a table cell a pipe is escaped, the one thing a table
 // reads even inside code.
 func mdCode(s string, inTable bool) string {
-	s = mdOneLine(mdShorten(s, mdMaxAddress))
+	s = mdOneLine(mdShortenMiddle(s, mdMaxAddress))
 	longest, run := 0, 0
 	for i := 0; i < len(s); i++ {
 		if s[i] == '`' {
@@ -670,13 +711,14 @@ func mdIsWordRune(r rune) bool {
 }
 
 // mermaidText escapes a label for a quoted mermaid string with mermaid's own
-// entity codes, so no quote, bracket, HTML or backtick ends it early.
+// entity codes, so that no quote ends it early, no HTML or markdown string
+// is read into it and no %%{directive}%% reaches mermaid's configuration.
 func mermaidText(s string) string {
-	s = mdOneLine(mdShorten(s, mdMaxAddress))
+	s = mdOneLine(mdShortenMiddle(s, mdMaxAddress))
 	var b strings.Builder
 	for _, r := range s {
 		switch r {
-		case '"', '#', '&', ';', '<', '>', '`':
+		case '"', '#', '&', ';', '<', '>', '`', '%':
 			fmt.Fprintf(&b, "#%d;", r)
 		default:
 			b.WriteRune(r)
@@ -709,6 +751,18 @@ func mdShorten(s string, n int) string {
 		count++
 	}
 	return s[:i] + "…"
+}
+
+// mdShortenMiddle cuts s to n runes by taking out its middle, since the
+// end of an address (the instance key) tells it apart as much as its start.
+func mdShortenMiddle(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	head := (n - 1) / 2
+	tail := n - 1 - head
+	return string(r[:head]) + "…" + string(r[len(r)-tail:])
 }
 
 func mdNum(f float64) string { return fmt.Sprintf("%.1f", f) }

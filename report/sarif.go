@@ -1,0 +1,483 @@
+package report
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+func init() {
+	renderers["sarif"] = func(w io.Writer, r *Report, _ Options) error { return WriteSARIF(w, r) }
+}
+
+// SARIF 2.1.0, the subset blast writes. Field order is output order.
+type sarifLog struct {
+	Schema  string     `json:"$schema"`
+	Version string     `json:"version"`
+	Runs    []sarifRun `json:"runs"`
+}
+
+type sarifRun struct {
+	Tool       sarifTool       `json:"tool"`
+	Artifacts  []sarifArtifact `json:"artifacts,omitempty"`
+	Results    []sarifResult   `json:"results"`
+	Properties map[string]any  `json:"properties,omitempty"`
+}
+
+type sarifTool struct {
+	Driver sarifDriver `json:"driver"`
+}
+
+type sarifDriver struct {
+	Name           string      `json:"name"`
+	InformationURI string      `json:"informationUri"`
+	Rules          []sarifRule `json:"rules"`
+}
+
+type sarifRule struct {
+	ID                   string            `json:"id"`
+	Name                 string            `json:"name"`
+	ShortDescription     sarifText         `json:"shortDescription"`
+	FullDescription      sarifText         `json:"fullDescription"`
+	HelpURI              string            `json:"helpUri"`
+	Help                 sarifText         `json:"help"`
+	DefaultConfiguration sarifRuleConfig   `json:"defaultConfiguration"`
+	Properties           sarifRuleProperty `json:"properties"`
+}
+
+type sarifRuleConfig struct {
+	Level string `json:"level"`
+}
+
+type sarifRuleProperty struct {
+	Tags []string `json:"tags"`
+}
+
+type sarifText struct {
+	Text string `json:"text"`
+}
+
+type sarifArtifact struct {
+	Location sarifArtifactLocation `json:"location"`
+}
+
+type sarifArtifactLocation struct {
+	URI   string `json:"uri"`
+	Index *int   `json:"index,omitempty"`
+}
+
+type sarifResult struct {
+	RuleID              string            `json:"ruleId"`
+	RuleIndex           int               `json:"ruleIndex"`
+	Level               string            `json:"level"`
+	Message             sarifText         `json:"message"`
+	Locations           []sarifLocation   `json:"locations"`
+	PartialFingerprints map[string]string `json:"partialFingerprints"`
+	Properties          map[string]any    `json:"properties"`
+}
+
+type sarifLocation struct {
+	PhysicalLocation *sarifPhysical         `json:"physicalLocation,omitempty"`
+	LogicalLocations []sarifLogicalLocation `json:"logicalLocations,omitempty"`
+}
+
+type sarifPhysical struct {
+	ArtifactLocation sarifArtifactLocation `json:"artifactLocation"`
+	Region           sarifRegion           `json:"region"`
+}
+
+type sarifRegion struct {
+	StartLine int `json:"startLine"`
+}
+
+type sarifLogicalLocation struct {
+	Name               string `json:"name,omitempty"`
+	FullyQualifiedName string `json:"fullyQualifiedName"`
+	Kind               string `json:"kind"`
+}
+
+const sarifHelpBase = "https://github.com/blast-dev/blast/blob/main/README.md"
+
+// Rules for destructive changes, one per kind.
+var sarifKindRules = []struct{ kind, id, name, short, full string }{
+	{"delete", "destructive/delete", "DestructiveDelete", "A resource is destroyed",
+		"The plan destroys this object and creates nothing in its place. Whatever depends on it may break."},
+	{"replace", "destructive/replace", "DestructiveReplace", "A resource is destroyed, then created",
+		"The plan destroys this object before it creates its replacement: there is a window with neither, and the new object has a new identity."},
+	{"replace_cbd", "destructive/replace_cbd", "DestructiveReplaceCreateBeforeDestroy", "A resource is replaced, the new one created first",
+		"The plan creates a replacement before it destroys this object (create_before_destroy). The new object has a new identity."},
+}
+
+// Descriptions of the finding rules blast knows; a rule not listed still
+// gets a rule entry, described by its id.
+var sarifFindingRules = map[string][2]string{
+	"data-loss": {"Stateful data is destroyed",
+		"A resource that holds data (a database, bucket, volume, queue, key ...) is deleted or replaced; made worse when its prior state shows no deletion protection."},
+	"environment-teardown": {"Most of an environment is destroyed",
+		"Most of a module, or of the whole configuration, is destroyed or replaced in one plan: the pattern behind long outages."},
+	"moved-candidate": {"A delete and a create look like a rename",
+		"An object is deleted and one of the same type created with much the same settings: a moved block would keep the object."},
+	"trivial-replace": {"A replace forced by an attribute that rarely deserves it",
+		"A name, a tag or a similar attribute forces this object to be destroyed and created again."},
+	"drift-revert": {"The plan reverts a change made outside Terraform",
+		"The object was changed outside Terraform since the last apply and the plan reverts or destroys that change."},
+}
+
+// WriteSARIF writes the report as SARIF 2.1.0: a rule per finding rule and
+// per destructive kind, a result per finding and per destructive change,
+// located in the plan file and, logically, at the resource address. The
+// output is deterministic: no timestamps, no paths but the plan's own.
+func WriteSARIF(w io.Writer, r *Report) error {
+	run := sarifRun{
+		Tool: sarifTool{Driver: sarifDriver{Name: "blast", InformationURI: "https://github.com/blast-dev/blast"}},
+		Properties: map[string]any{
+			"score": r.Score, "threshold": r.Threshold, "decision": r.Decision,
+		},
+		Results: []sarifResult{},
+	}
+
+	// Rules: the three kinds, then every finding rule present, sorted.
+	ruleIndex := map[string]int{}
+	for _, k := range sarifKindRules {
+		ruleIndex[k.id] = len(run.Tool.Driver.Rules)
+		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRule{
+			ID: k.id, Name: k.name,
+			ShortDescription:     sarifText{k.short},
+			FullDescription:      sarifText{k.full},
+			HelpURI:              sarifHelpBase + "#the-score",
+			Help:                 sarifText{k.full + " blast scores it by the resource's class and what depends on it; above the threshold a senior signs off on the exact plan."},
+			DefaultConfiguration: sarifRuleConfig{Level: "warning"},
+			Properties:           sarifRuleProperty{Tags: []string{"terraform", "destructive", k.kind}},
+		})
+	}
+	var findingRules []string
+	seen := map[string]bool{}
+	for _, f := range r.Findings {
+		if !seen[f.Rule] {
+			seen[f.Rule] = true
+			findingRules = append(findingRules, f.Rule)
+		}
+	}
+	sort.Strings(findingRules)
+	for _, id := range findingRules {
+		desc, ok := sarifFindingRules[id]
+		if !ok {
+			desc = [2]string{"blast finding " + id, "blast finding " + id + "."}
+		}
+		ruleIndex[id] = len(run.Tool.Driver.Rules)
+		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRule{
+			ID: id, Name: sarifRuleName(id),
+			ShortDescription:     sarifText{desc[0]},
+			FullDescription:      sarifText{desc[1]},
+			HelpURI:              sarifHelpBase + "#findings",
+			Help:                 sarifText{desc[1]},
+			DefaultConfiguration: sarifRuleConfig{Level: "warning"},
+			Properties:           sarifRuleProperty{Tags: []string{"terraform", "finding"}},
+		})
+	}
+
+	// Artifacts: one per plan file, in plan order, each listed once.
+	artifactIndex := map[string]int{}
+	planURI := make([]string, len(r.Plans))
+	planLine := make([]int, len(r.Plans))
+	for i, p := range r.Plans {
+		uri, line := sarifPlanLocation(p.Source)
+		planURI[i], planLine[i] = uri, line
+		if uri == "" {
+			continue
+		}
+		if _, ok := artifactIndex[uri]; !ok {
+			artifactIndex[uri] = len(run.Artifacts)
+			run.Artifacts = append(run.Artifacts, sarifArtifact{Location: sarifArtifactLocation{URI: uri}})
+		}
+	}
+	location := func(plan int, addr, kind string) []sarifLocation {
+		loc := sarifLocation{}
+		if plan >= 0 && plan < len(planURI) && planURI[plan] != "" {
+			idx := artifactIndex[planURI[plan]]
+			loc.PhysicalLocation = &sarifPhysical{
+				ArtifactLocation: sarifArtifactLocation{URI: planURI[plan], Index: &idx},
+				Region:           sarifRegion{StartLine: planLine[plan]},
+			}
+		}
+		if addr != "" {
+			loc.LogicalLocations = []sarifLogicalLocation{{Name: sarifLocalName(addr), FullyQualifiedName: addr, Kind: kind}}
+		}
+		return []sarifLocation{loc}
+	}
+	// Fingerprints name the plan only when there are several, whose
+	// addresses may repeat (one root module per Terragrunt unit).
+	planSource := func(plan int) string {
+		if len(r.Plans) > 1 && plan >= 0 && plan < len(r.Plans) {
+			return r.Plans[plan].Source
+		}
+		return ""
+	}
+
+	for _, f := range r.Findings {
+		kind := "resource"
+		if f.Address == "" || strings.HasPrefix(f.Address, "module.") && isModuleAddress(f.Address) {
+			kind = "module"
+		}
+		props := map[string]any{"severity": f.Severity, "points": f.Points}
+		if f.Fix != "" {
+			props["suggestedFix"] = f.Fix
+		}
+		if len(r.Plans) > 1 {
+			props["plan"] = r.Plans[f.Plan].Source
+		}
+		run.Results = append(run.Results, sarifResult{
+			RuleID: f.Rule, RuleIndex: ruleIndex[f.Rule], Level: sarifLevel(f.Severity),
+			Message:             sarifText{sarifMessage(f.Address, f.Message)},
+			Locations:           location(f.Plan, f.Address, kind),
+			PartialFingerprints: sarifFingerprints(planSource(f.Plan), f.Rule, f.Address, ""),
+			Properties:          props,
+		})
+	}
+	for _, c := range r.Changes {
+		if !isDestructive(c.Kind) {
+			continue
+		}
+		var id string
+		for _, k := range sarifKindRules {
+			if k.kind == c.Kind {
+				id = k.id
+			}
+		}
+		sev := destructiveSeverity(c, r.Threshold)
+		props := map[string]any{"severity": sev, "risk": c.Risk, "class": c.Class, "type": c.Type}
+		if c.Module != "" {
+			props["module"] = c.Module
+		}
+		if c.Reason != "" {
+			props["reason"] = c.Reason
+		}
+		if len(c.ForcedBy) > 0 {
+			props["forcedBy"] = c.ForcedBy
+		}
+		if c.Deposed != "" {
+			props["deposed"] = c.Deposed
+		}
+		if c.BlastRadius != nil {
+			props["blastRadius"] = map[string]int{"changed": len(c.BlastRadius.Changed), "unchanged": len(c.BlastRadius.Unchanged)}
+		}
+		if len(r.Plans) > 1 {
+			props["plan"] = r.Plans[c.Plan].Source
+		}
+		run.Results = append(run.Results, sarifResult{
+			RuleID: id, RuleIndex: ruleIndex[id], Level: sarifLevel(sev),
+			Message:             sarifText{changeSentence(c)},
+			Locations:           location(c.Plan, c.Address, "resource"),
+			PartialFingerprints: sarifFingerprints(planSource(c.Plan), c.Kind, c.Address, c.Deposed),
+			Properties:          props,
+		})
+	}
+
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(sarifLog{
+		Schema:  "https://json.schemastore.org/sarif-2.1.0.json",
+		Version: "2.1.0",
+		Runs:    []sarifRun{run},
+	})
+}
+
+// destructiveSeverity grades a destructive change by its risk against the
+// threshold: high when it alone reaches half the threshold, medium from a
+// tenth, low below. SARIF levels and GitHub annotations follow it.
+func destructiveSeverity(c Change, threshold int) string {
+	if threshold <= 0 {
+		threshold = 50
+	}
+	switch t := float64(threshold); {
+	case c.Risk >= t/2:
+		return "high"
+	case c.Risk >= t/10:
+		return "medium"
+	}
+	return "low"
+}
+
+// changeSentence is one line on a change, for annotations and tests: what
+// happens, why, and how far it reaches. It holds no attribute value.
+func changeSentence(c Change) string {
+	var b strings.Builder
+	b.WriteString(c.Address)
+	if c.Deposed != "" {
+		b.WriteString(" (deposed object " + c.Deposed + ")")
+	}
+	switch c.Kind {
+	case "delete":
+		b.WriteString(" is destroyed")
+	case "replace":
+		b.WriteString(" is destroyed, then created again")
+	case "replace_cbd":
+		b.WriteString(" is replaced: the new object is created, then the old one destroyed")
+	default:
+		b.WriteString(": " + c.Kind)
+	}
+	if w := why(c); w != "" {
+		b.WriteString(" (" + w + ")")
+	}
+	fmt.Fprintf(&b, "; risk %.1f", c.Risk)
+	if c.Class != "" {
+		b.WriteString(", class " + c.Class)
+	}
+	switch r := c.BlastRadius; {
+	case r == nil:
+	case len(r.Changed)+len(r.Unchanged) == 0:
+		b.WriteString("; nothing depends on it")
+	default:
+		fmt.Fprintf(&b, "; blast radius: %s the plan changes too, %d with no planned change", mdCount(len(r.Changed), "dependent", "dependents"), len(r.Unchanged))
+	}
+	return b.String()
+}
+
+func sarifLevel(severity string) string {
+	switch severity {
+	case "critical", "high":
+		return "error"
+	case "medium":
+		return "warning"
+	}
+	return "note"
+}
+
+func sarifMessage(addr, msg string) string {
+	if addr == "" || strings.Contains(msg, addr) {
+		return msg
+	}
+	return addr + ": " + msg
+}
+
+// sarifFingerprints identify a result across runs by rule or kind and
+// address (and the plan file when there are several), never by line, so that an alert survives a re-plan.
+// primaryLocationLineHash is set too, or GitHub's uploader would fill it
+// from the plan file's first line, which changes with every plan.
+func sarifFingerprints(source, what, addr, deposed string) map[string]string {
+	sum := sha256.Sum256([]byte(source + "\x00" + what + "\x00" + addr + "\x00" + deposed))
+	h := hex.EncodeToString(sum[:])
+	return map[string]string{
+		"blast/v1":                h,
+		"primaryLocationLineHash": h[:16] + ":1",
+	}
+}
+
+// sarifRuleName turns a rule id into the PascalCase name SARIF suggests.
+func sarifRuleName(id string) string {
+	var b strings.Builder
+	up := true
+	for _, r := range id {
+		if r == '-' || r == '_' || r == '/' || r == '.' {
+			up = true
+			continue
+		}
+		if up && r >= 'a' && r <= 'z' {
+			r -= 'a' - 'A'
+		}
+		up = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// sarifLocalName is the last step of an address: the resource name with its
+// instance key, or the module call.
+func sarifLocalName(addr string) string {
+	depth := 0
+	inStr := false
+	for i := len(addr) - 1; i >= 0; i-- {
+		switch c := addr[i]; {
+		case c == '"' && (i == 0 || addr[i-1] != '\\'):
+			inStr = !inStr
+		case inStr:
+		case c == ']':
+			depth++
+		case c == '[':
+			depth--
+		case c == '.' && depth == 0:
+			return addr[i+1:]
+		}
+	}
+	return addr
+}
+
+func isModuleAddress(addr string) bool {
+	// A module instance address is module.NAME[KEY] repeated, nothing after.
+	rest := addr
+	for strings.HasPrefix(rest, "module.") {
+		rest = rest[len("module."):]
+		i := strings.IndexAny(rest, ".[")
+		if i < 0 {
+			return true
+		}
+		if rest[i] == '[' {
+			j := closingBracket(rest, i)
+			if j < 0 {
+				return false
+			}
+			rest = rest[j+1:]
+		} else {
+			rest = rest[i:]
+		}
+		if rest == "" {
+			return true
+		}
+		if !strings.HasPrefix(rest, ".") {
+			return false
+		}
+		rest = rest[1:]
+	}
+	return false
+}
+
+func closingBracket(s string, open int) int {
+	inStr := false
+	for i := open + 1; i < len(s); i++ {
+		switch {
+		case inStr && s[i] == '\\':
+			i++
+		case s[i] == '"':
+			inStr = !inStr
+		case !inStr && s[i] == ']':
+			return i
+		}
+	}
+	return -1
+}
+
+var ndjsonSource = regexp.MustCompile(`^(.+):([0-9]+)$`)
+
+// sarifPlanLocation turns a plan's source into an artifact URI and a line:
+// the file as a relative URI (or a file: URI when absolute), and the line of
+// an NDJSON plan, 1 otherwise (terraform show -json writes one line). A plan
+// read from standard input has no artifact.
+func sarifPlanLocation(source string) (uri string, line int) {
+	if source == "" || source == "-" {
+		return "", 0
+	}
+	line = 1
+	if m := ndjsonSource.FindStringSubmatch(source); m != nil {
+		if n, err := strconv.Atoi(m[2]); err == nil && n > 0 {
+			source, line = m[1], n
+		}
+	}
+	p := filepath.ToSlash(source)
+	if filepath.IsAbs(source) || strings.HasPrefix(p, "/") {
+		if !strings.HasPrefix(p, "/") {
+			p = "/" + p // C:/x -> /C:/x
+		}
+		return (&url.URL{Scheme: "file", Path: p}).String(), line
+	}
+	p = strings.TrimPrefix(p, "./")
+	return (&url.URL{Path: p}).String(), line
+}
