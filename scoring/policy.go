@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -134,8 +135,15 @@ func ParsePolicy(file string, data []byte) (Policy, error) {
 	p := DefaultPolicy()
 	p.Source = file
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return Policy{}, yamlError(file, err)
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil && err != io.EOF {
+		return Policy{}, yamlError(file, data, err)
+	}
+	var next yaml.Node
+	if err := dec.Decode(&next); err == nil {
+		return Policy{}, &PolicyError{File: file, Line: max(1, next.Line), Msg: "a second YAML document starts here: a policy file holds one"}
+	} else if err != io.EOF {
+		return Policy{}, yamlError(file, data, err)
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return p, nil // an empty file: the defaults
@@ -148,8 +156,8 @@ func ParsePolicy(file string, data []byte) (Policy, error) {
 	d.mapping(root, "the policy", func(key string, v *yaml.Node) {
 		switch key {
 		case "version":
-			if n := d.integer(v, 1, 1); n != 1 && d.err == nil {
-				d.fail(v, "version must be 1")
+			if v.Kind != yaml.ScalarNode || v.Tag != "!!int" || v.Value != "1" {
+				d.fail(v, fmt.Sprintf("expected version 1, the only version of the policy format, got %s", describe(v)))
 			}
 		case "threshold":
 			p.Threshold = d.integer(v, 1, 100)
@@ -201,7 +209,7 @@ func ParsePolicy(file string, data []byte) (Policy, error) {
 				case "signoffs":
 					p.Signoff.Dir = d.str(v)
 				case "seniors":
-					p.Signoff.Seniors = d.strings(v)
+					p.Signoff.Seniors = d.strings(v, "signoff.seniors")
 				default:
 					d.unknown(v, key, "signoff", "required, two_above, allowed_signers, signoffs, seniors")
 				}
@@ -213,14 +221,18 @@ func ParsePolicy(file string, data []byte) (Policy, error) {
 					p.AIAssisted.Threshold = d.integer(v, 1, 100)
 				case "trailers":
 					p.AIAssisted.Trailers = nil
-					for _, s := range d.strings(v) {
+					d.sequence(v, "ai_assisted.trailers", func(item *yaml.Node) {
+						s := d.str(item)
+						if d.err != nil {
+							return
+						}
 						re, err := regexp.Compile(s)
 						if err != nil {
-							d.fail(v, fmt.Sprintf("trailer pattern %q is not a regular expression: %v", s, err))
+							d.fail(item, fmt.Sprintf("trailer pattern %q is not a regular expression: %v", s, err))
 							return
 						}
 						p.AIAssisted.Trailers = append(p.AIAssisted.Trailers, re)
-					}
+					})
 				default:
 					d.unknown(v, key, "ai_assisted", "threshold, trailers")
 				}
@@ -247,7 +259,24 @@ func classNames() []string {
 	return out
 }
 
-func yamlError(file string, err error) error {
+// parserProblems are the messages of go-yaml's parser (not its scanner).
+// It numbers their lines from 0 and leaves the line out when it is 0.
+var parserProblems = map[string]bool{
+	"did not find expected <stream-start>":   true,
+	"did not find expected <document start>": true,
+	"found undefined tag handle":             true,
+	"did not find expected node content":     true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected key":              true,
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
+	"found duplicate %YAML directive":        true,
+	"found incompatible YAML document":       true,
+	"found duplicate %TAG directive":         true,
+}
+
+// yamlError turns a go-yaml error into a PolicyError on the right line.
+func yamlError(file string, data []byte, err error) error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	line := 0
 	if rest, ok := strings.CutPrefix(msg, "line "); ok {
@@ -257,13 +286,48 @@ func yamlError(file string, err error) error {
 			}
 		}
 	}
+	switch {
+	case parserProblems[msg]:
+		line++
+	case strings.HasPrefix(msg, "unknown anchor '"):
+		name := strings.TrimSuffix(strings.TrimPrefix(msg, "unknown anchor '"), "' referenced")
+		if i := bytes.Index(data, []byte("*"+name)); i >= 0 {
+			line = 1 + bytes.Count(data[:i], []byte("\n"))
+		}
+	case line == 0:
+		// Reader errors (a control character, bad UTF-8) carry no line;
+		// scanner errors leave out line 1.
+		line = 1 + bytes.Count(data[:badByte(data)], []byte("\n"))
+	}
+	// A problem found at the end of the file is on its last line.
+	if last := bytes.Count(bytes.TrimRight(data, "\r\n\t "), []byte("\n")) + 1; line > last {
+		line = last
+	}
 	return &PolicyError{File: file, Line: line, Msg: "not valid YAML: " + msg}
+}
+
+// badByte is the offset of the first byte YAML does not allow (invalid
+// UTF-8, a control character other than tab and line breaks), or 0.
+func badByte(data []byte) int {
+	for i := 0; i < len(data); {
+		r, n := utf8.DecodeRune(data[i:])
+		switch {
+		case r == utf8.RuneError && n <= 1,
+			r < 0x20 && r != '\t' && r != '\n' && r != '\r',
+			r >= 0x7f && r <= 0x9f && r != 0x85,
+			r == 0xfffe || r == 0xffff:
+			return i
+		}
+		i += n
+	}
+	return 0
 }
 
 // decoder walks the YAML tree and keeps the first error.
 type decoder struct {
 	file string
 	err  error
+	key  *yaml.Node // the key whose value is being decoded
 }
 
 func (d *decoder) fail(n *yaml.Node, msg string) {
@@ -272,9 +336,22 @@ func (d *decoder) fail(n *yaml.Node, msg string) {
 	}
 }
 
+// unknown reports an unknown key on the key's own line: its value may start
+// on the next one.
 func (d *decoder) unknown(v *yaml.Node, key, where, known string) {
-	line := v.Line
-	d.fail(&yaml.Node{Line: line}, fmt.Sprintf("unknown key %q in %s (known: %s)", key, where, known))
+	at := v
+	if d.key != nil && d.key.Value == key {
+		at = d.key
+	}
+	d.fail(at, fmt.Sprintf("unknown key %q in %s (known: %s)", key, where, known))
+}
+
+// describe names a node's kind, and a scalar's value where it is short.
+func describe(n *yaml.Node) string {
+	if n.Kind == yaml.ScalarNode && n.Tag != "!!null" && n.Tag != "!!str" && len(n.Value) <= 40 {
+		return n.Value
+	}
+	return kindName(n)
 }
 
 func kindName(n *yaml.Node) string {
@@ -321,6 +398,7 @@ func (d *decoder) mapping(n *yaml.Node, what string, fn func(key string, v *yaml
 		if v.Line == 0 {
 			v.Line = k.Line
 		}
+		d.key = k
 		fn(k.Value, v)
 	}
 }
@@ -352,9 +430,9 @@ func (d *decoder) str(n *yaml.Node) string {
 	return n.Value
 }
 
-func (d *decoder) strings(n *yaml.Node) []string {
+func (d *decoder) strings(n *yaml.Node, what string) []string {
 	var out []string
-	d.sequence(n, "this", func(item *yaml.Node) { out = append(out, d.str(item)) })
+	d.sequence(n, what, func(item *yaml.Node) { out = append(out, d.str(item)) })
 	return out
 }
 
@@ -363,7 +441,7 @@ func (d *decoder) integer(n *yaml.Node, lo, hi int) int {
 		return 0
 	}
 	if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
-		d.fail(n, fmt.Sprintf("expected a whole number from %d to %d, got %s", lo, hi, kindName(n)))
+		d.fail(n, fmt.Sprintf("expected a whole number from %d to %d, got %s", lo, hi, describe(n)))
 		return 0
 	}
 	v, err := strconv.Atoi(n.Value)
@@ -379,7 +457,7 @@ func (d *decoder) weight(n *yaml.Node) float64 {
 		return 0
 	}
 	if n.Kind != yaml.ScalarNode || (n.Tag != "!!int" && n.Tag != "!!float") {
-		d.fail(n, fmt.Sprintf("expected a weight from 0 to 1, got %s", kindName(n)))
+		d.fail(n, fmt.Sprintf("expected a weight from 0 to 1, got %s", describe(n)))
 		return 0
 	}
 	v, err := strconv.ParseFloat(n.Value, 64)
@@ -469,14 +547,18 @@ func (d *decoder) environment(name string, n *yaml.Node) Environment {
 	d.mapping(n, "environment "+name, func(key string, v *yaml.Node) {
 		switch key {
 		case "paths":
-			for _, s := range d.strings(v) {
+			d.sequence(v, "environment "+name+" paths", func(item *yaml.Node) {
+				s := d.str(item)
+				if d.err != nil {
+					return
+				}
 				g, err := ParsePathGlob(s)
 				if err != nil {
-					d.fail(v, err.Error())
+					d.fail(item, err.Error())
 					return
 				}
 				e.Paths = append(e.Paths, g)
-			}
+			})
 		case "threshold":
 			e.Threshold = d.integer(v, 1, 100)
 		case "critical":
