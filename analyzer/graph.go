@@ -461,6 +461,18 @@ func sortedMapKeys[V any](m map[string]V) []string {
 	return keys
 }
 
+// appendResolved appends what r, read in module m, depends on to ts. A
+// reference to a resource, the common case, costs one map lookup and no
+// memo entry.
+func (b *graphBuilder) appendResolved(ts []relTarget, m *cmodule, r reference) []relTarget {
+	if r.kind == refResource {
+		if cr := m.resources[r.name]; cr != nil && cr.mode != "ephemeral" {
+			return append(ts, relTarget{res: cr.id, key: r.key})
+		}
+	}
+	return append(ts, b.resolve(m, r)...)
+}
+
 // resolve returns what reference r, read in module m, depends on, relative
 // to m. A cycle (which Terraform itself rejects) resolves to nothing.
 func (b *graphBuilder) resolve(m *cmodule, r reference) []relTarget {
@@ -636,7 +648,7 @@ func (b *graphBuilder) configEdges() {
 	for _, cr := range b.res {
 		ts = ts[:0]
 		for _, r := range cr.refs {
-			ts = append(ts, b.resolve(cr.mod, r)...)
+			ts = b.appendResolved(ts, cr.mod, r)
 		}
 		ts = append(ts, b.inheritedTargets(cr.mod)...)
 		cr.targets = dedupTargets(ts)
