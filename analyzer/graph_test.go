@@ -683,7 +683,8 @@ func TestSyntheticPlanShape(t *testing.T) {
 }
 
 // BenchmarkBuildGraph: 15,010 instances, 99,000 edges, prior_state depends_on
-// on every instance.
+// on every instance. Measured on a 2-core runner: about 28 ms and 14 MB per
+// build (go test -run '^$' -bench BuildGraph -benchmem ./analyzer/).
 func BenchmarkBuildGraph(b *testing.B) {
 	p := syntheticPlan(100, 15)
 	b.ReportAllocs()
@@ -693,7 +694,8 @@ func BenchmarkBuildGraph(b *testing.B) {
 	}
 }
 
-// BenchmarkBlastRadius: every one of the 15,000 module resources replaced.
+// BenchmarkBlastRadius: every one of the 15,000 module resources replaced,
+// 15,000 reverse walks: about 50 ms.
 func BenchmarkBlastRadius(b *testing.B) {
 	p := syntheticPlan(100, 15)
 	g := BuildGraph(p)
@@ -727,6 +729,8 @@ func flatPlan(n int) *Plan {
 	return p
 }
 
+// BenchmarkBuildGraphFlat: 15,000 distinct resource blocks, 104,826 edges:
+// about 115-145 ms and 46 MB per build on the same runner.
 func BenchmarkBuildGraphFlat(b *testing.B) {
 	p := flatPlan(15000)
 	b.ReportAllocs()
