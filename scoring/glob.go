@@ -24,20 +24,27 @@ func ParseAddressGlob(p string) (AddressGlob, error) {
 			return AddressGlob{}, fmt.Errorf("address pattern %q has white space or a control character", p)
 		}
 	}
-	if strings.Count(p, `"`)%2 != 0 {
-		return AddressGlob{}, fmt.Errorf("address pattern %q has an unclosed quote", p)
-	}
-	depth := 0
-	for _, r := range strings.ReplaceAll(p, "*", "") {
-		switch r {
-		case '[':
+	// Brackets must pair up outside quoted keys, which may hold anything
+	// (module.app["a]b"]), with \" escaping a quote inside one.
+	depth, quoted := 0, false
+	for i := 0; i < len(p); i++ {
+		switch c := p[i]; {
+		case quoted && c == '\\':
+			i++
+		case c == '"':
+			quoted = !quoted
+		case quoted || c == '*':
+		case c == '[':
 			depth++
-		case ']':
+		case c == ']':
 			depth--
 		}
 		if depth < 0 || depth > 1 {
 			return AddressGlob{}, fmt.Errorf("address pattern %q has unbalanced brackets", p)
 		}
+	}
+	if quoted {
+		return AddressGlob{}, fmt.Errorf("address pattern %q has an unclosed quote", p)
 	}
 	if depth != 0 {
 		return AddressGlob{}, fmt.Errorf("address pattern %q has unbalanced brackets", p)
