@@ -1,0 +1,63 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/blast-dev/blast/analyzer"
+	"github.com/blast-dev/blast/report"
+)
+
+type graphOptions struct {
+	format       string
+	radius       bool
+	maxNodes     int
+	terraformBin string
+}
+
+func newGraphCmd(a *app) *cobra.Command {
+	opts := &graphOptions{}
+	cmd := &cobra.Command{
+		Use:   "graph [flags] PLAN...",
+		Short: "Draw the dependency graph, with destructive changes and their blast radius highlighted",
+		Long: `Draw the dependency graph the plan alone implies: nodes are resource
+instances, an edge "A" -> "B" means A depends on B. Destructive changes and
+everything that depends on them are highlighted; --radius draws only those.`,
+		Example: `  blast graph plan.json --format mermaid
+  blast graph plan.json --radius | dot -Tsvg > radius.svg`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runGraph(a, opts, args)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&opts.format, "format", "f", "dot", "dot or mermaid")
+	f.BoolVar(&opts.radius, "radius", false, "only destructive changes and what depends on them")
+	f.IntVar(&opts.maxNodes, "max-nodes", 0, "cap the mermaid picture (default 150; -1 for no cap)")
+	f.StringVar(&opts.terraformBin, "terraform-bin", "", "terraform or tofu binary for binary plan files")
+	return cmd
+}
+
+func runGraph(a *app, opts *graphOptions, args []string) error {
+	var write func(*bytes.Buffer, []*analyzer.Plan, report.GraphOptions) error
+	switch opts.format {
+	case "dot":
+		write = func(b *bytes.Buffer, p []*analyzer.Plan, o report.GraphOptions) error { return report.WriteDOT(b, p, o) }
+	case "mermaid":
+		write = func(b *bytes.Buffer, p []*analyzer.Plan, o report.GraphOptions) error { return report.WriteMermaid(b, p, o) }
+	default:
+		return withHint(fmt.Errorf("unknown graph --format %q", opts.format), "use dot or mermaid")
+	}
+	plans, err := loadPlans(a, args, analyzer.Options{TerraformBin: opts.terraformBin})
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := write(&buf, plans, report.GraphOptions{Radius: opts.radius, MaxNodes: opts.maxNodes}); err != nil {
+		return fmt.Errorf("drawing the graph: %w", err)
+	}
+	_, err = a.stdout.Write(buf.Bytes())
+	return err
+}
