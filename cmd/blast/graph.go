@@ -44,9 +44,13 @@ func runGraph(a *app, opts *graphOptions, args []string) error {
 	var write func(*bytes.Buffer, []*analyzer.Plan, report.GraphOptions) error
 	switch opts.format {
 	case "dot":
-		write = func(b *bytes.Buffer, p []*analyzer.Plan, o report.GraphOptions) error { return report.WriteDOT(b, p, o) }
+		write = func(b *bytes.Buffer, p []*analyzer.Plan, o report.GraphOptions) error {
+			return report.WriteDOT(b, p, o)
+		}
 	case "mermaid":
-		write = func(b *bytes.Buffer, p []*analyzer.Plan, o report.GraphOptions) error { return report.WriteMermaid(b, p, o) }
+		write = func(b *bytes.Buffer, p []*analyzer.Plan, o report.GraphOptions) error {
+			return report.WriteMermaid(b, p, o)
+		}
 	default:
 		return withHint(fmt.Errorf("unknown graph --format %q", opts.format), "use dot or mermaid")
 	}
