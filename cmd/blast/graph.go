@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
 
@@ -41,16 +42,12 @@ everything that depends on them are highlighted; --radius draws only those.`,
 }
 
 func runGraph(a *app, opts *graphOptions, args []string) error {
-	var write func(*bytes.Buffer, []*analyzer.Plan, report.GraphOptions) error
+	var write func(io.Writer, []*analyzer.Plan, report.GraphOptions) error
 	switch opts.format {
 	case "dot":
-		write = func(b *bytes.Buffer, p []*analyzer.Plan, o report.GraphOptions) error {
-			return report.WriteDOT(b, p, o)
-		}
+		write = report.WriteDOT
 	case "mermaid":
-		write = func(b *bytes.Buffer, p []*analyzer.Plan, o report.GraphOptions) error {
-			return report.WriteMermaid(b, p, o)
-		}
+		write = report.WriteMermaid
 	default:
 		return withHint(fmt.Errorf("unknown graph --format %q", opts.format), "use dot or mermaid")
 	}
