@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // AddressGlob matches resource and module addresses. '*' matches any run of
@@ -18,6 +19,9 @@ type AddressGlob struct {
 func ParseAddressGlob(p string) (AddressGlob, error) {
 	if strings.TrimSpace(p) == "" {
 		return AddressGlob{}, fmt.Errorf("an empty address pattern")
+	}
+	if !utf8.ValidString(p) {
+		return AddressGlob{}, fmt.Errorf("address pattern %q is not valid UTF-8", p)
 	}
 	for _, r := range p {
 		if r <= ' ' || r == 0x7f {
@@ -58,7 +62,11 @@ func ParseAddressGlob(p string) (AddressGlob, error) {
 		b.WriteString(regexp.QuoteMeta(part))
 	}
 	b.WriteString("$")
-	return AddressGlob{Pattern: p, re: regexp.MustCompile(b.String())}, nil
+	re, err := regexp.Compile(b.String())
+	if err != nil {
+		return AddressGlob{}, fmt.Errorf("address pattern %q: %v", p, err)
+	}
+	return AddressGlob{Pattern: p, re: re}, nil
 }
 
 // Match reports whether the address matches.

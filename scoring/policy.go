@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"regexp"
+	"regexp/syntax"
 	"sort"
 	"strconv"
 	"strings"
@@ -228,7 +229,12 @@ func ParsePolicy(file string, data []byte) (Policy, error) {
 						}
 						re, err := regexp.Compile(s)
 						if err != nil {
-							d.fail(item, fmt.Sprintf("trailer pattern %q is not a regular expression: %v", s, err))
+							why := err.Error()
+							var rerr *syntax.Error
+							if errors.As(err, &rerr) {
+								why = string(rerr.Code)
+							}
+							d.fail(item, fmt.Sprintf("trailer pattern %q is not a regular expression: %s", s, why))
 							return
 						}
 						p.AIAssisted.Trailers = append(p.AIAssisted.Trailers, re)
@@ -349,6 +355,9 @@ func (d *decoder) unknown(v *yaml.Node, key, where, known string) {
 // describe names a node's kind, and a scalar's value where it is short.
 func describe(n *yaml.Node) string {
 	if n.Kind == yaml.ScalarNode && n.Tag != "!!null" && n.Tag != "!!str" && len(n.Value) <= 40 {
+		if q := strconv.Quote(n.Value); q[1:len(q)-1] != n.Value {
+			return q
+		}
 		return n.Value
 	}
 	return kindName(n)

@@ -131,7 +131,7 @@ var policyErrors = []struct {
 	{"date in words", "ignore:\n  - kind: delete\n    reason: x\n    expires: next week\n",
 		`p.yml:4: expires must be a date like 2027-01-31, got "next week"`},
 	{"bad regex in trailers", "ai_assisted:\n  trailers:\n    - ok\n    - fine\n    - \"(unclosed\"\n",
-		"p.yml:5: trailer pattern \"(unclosed\" is not a regular expression: error parsing regexp: missing closing ): `(unclosed`"},
+		`p.yml:5: trailer pattern "(unclosed" is not a regular expression: missing closing )`},
 	{"seniors not a list", "signoff:\n  seniors: alice\n", `p.yml:2: signoff.seniors must be a list, not a string`},
 	{"required 0", "signoff:\n  required: 0\n", `p.yml:2: expected a whole number from 1 to 10, got 0`},
 	{"duplicate key", "threshold: 50\ncritical: []\nthreshold: 60\n", `p.yml:3: key "threshold" appears twice in the policy`},
