@@ -1,4 +1,4 @@
-.PHONY: demo test build lint fixtures
+.PHONY: demo test build lint fixtures actionlint
 
 # Run blast on the plan embedded in the binary: an environment torn down.
 demo:
@@ -8,10 +8,16 @@ demo:
 test: lint
 	go test -race -count=1 ./...
 
-lint:
+lint: actionlint
 	go vet ./...
 	go tool staticcheck ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt would change:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
+
+# The workflows that use the GitHub Action: actionlint checks them, and
+# through the self-test (uses: ./) the inputs and outputs of action.yml.
+# It runs shellcheck on their scripts when shellcheck is installed.
+actionlint:
+	go tool actionlint .github/workflows/example.yml examples/github/blast.yml
 
 build:
 	go build -o bin/blast ./cmd/blast
