@@ -49,7 +49,7 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 
 func renderMarkdown(r *Report) string {
 	header := mdHeader(r)
-	signoff := mdSignoff(r)
+	signoff := mdSignoff(r, (MarkdownLimit-len(header))/5)
 	// Room left for the lists, with a margin for the joins.
 	budget := MarkdownLimit - len(header) - len(signoff) - 512
 	changes := mdChanges(r, budget*45/100)
@@ -394,7 +394,7 @@ func mdResourcePart(addr, module string) string {
 	return addr
 }
 
-func mdSignoff(r *Report) string {
+func mdSignoff(r *Report, budget int) string {
 	var b strings.Builder
 	b.WriteString("### Sign-off\n\n")
 	s := r.Signoff
@@ -414,43 +414,62 @@ func mdSignoff(r *Report) string {
 		}
 		b.WriteString(". The plan must not be applied until a senior signs off on it.\n")
 	}
+
+	var howTo string
+	if r.Decision == "signoff_required" {
+		plan := "PLAN"
+		if len(r.Plans) == 1 {
+			if src := r.Plans[0].Source; src != "-" && utf8.RuneCountInString(src) <= mdMaxAddress &&
+				!strings.ContainsAny(src, "` \t\r\n'\"$\\;&|<>()*?[]{}!#~") {
+				plan = src
+			}
+		}
+		howTo = "\n**How to sign off**: a senior makes the same plan, reviews it and signs it:\n\n" +
+			"```sh\nblast approve " + plan + " --key ~/.ssh/id_ed25519 --out .blast/signoffs/\n```\n\n" +
+			"Commit the file it writes under `.blast/signoffs/` and re-run the check. " +
+			"A sign-off holds for this exact plan only: any change to what the plan does needs a new one.\n"
+	}
+
 	if s != nil {
 		if s.Digest != "" {
 			fmt.Fprintf(&b, "\nPlan digest: %s\n", mdCode(s.Digest, false))
 		}
+		budget -= b.Len() + len(howTo)
+		var notes []string
 		for _, n := range s.Notes {
-			fmt.Fprintf(&b, "\n> %s\n", mdText(mdShorten(n, mdMaxMessage)))
+			notes = append(notes, "\n> "+mdText(mdShorten(n, mdMaxMessage))+"\n")
 		}
-		if len(s.Records) > 0 {
-			b.WriteString("\n| Sign-off | Signer | Key | Valid | Why |\n|---|---|---|---|---|\n")
-			for i, rec := range s.Records {
-				if i == mdMaxSignoffRows {
-					fmt.Fprintf(&b, "\n_… and %s not listed._\n", mdCount(len(s.Records)-i, "more sign-off", "more sign-offs"))
-					break
-				}
-				valid := "❌"
-				if rec.Valid {
-					valid = "✅"
-				}
-				why := mdText(rec.Reason)
-				if rec.Detail != "" {
-					why += ": " + mdText(mdShorten(rec.Detail, mdMaxMessage))
-				}
-				fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", mdCode(mdShorten(rec.File, mdMaxAddress), true),
-					mdCodeOr(mdShorten(rec.Principal, mdMaxAddress), true), mdCodeOr(rec.Fingerprint, true), valid, why)
+		part := mdFit(budget/3, "", notes, func(left int) string {
+			return fmt.Sprintf("\n> … and %s.\n", mdCount(left, "more note", "more notes"))
+		})
+		b.WriteString(part)
+		budget -= len(part)
+		var rows []string
+		for _, rec := range s.Records[:min(len(s.Records), mdMaxSignoffRows)] {
+			valid := "❌"
+			if rec.Valid {
+				valid = "✅"
 			}
+			why := mdText(rec.Reason)
+			if rec.Detail != "" {
+				why += ": " + mdText(mdShorten(rec.Detail, mdMaxMessage))
+			}
+			rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s | %s |\n", mdCode(rec.File, true),
+				mdCodeOr(rec.Principal, true), mdCodeOr(rec.Fingerprint, true), valid, why))
+		}
+		if len(rows) > 0 {
+			extra := len(s.Records) - len(rows) // past the cap
+			more := func(left int) string {
+				return fmt.Sprintf("\n_… and %s not listed._\n", mdCount(left+extra, "more sign-off", "more sign-offs"))
+			}
+			part, left := mdFitLeft(budget, "\n| Sign-off | Signer | Key | Valid | Why |\n|---|---|---|---|---|\n", rows, more)
+			if left == 0 && extra > 0 {
+				part += more(0)
+			}
+			b.WriteString(part)
 		}
 	}
-	if r.Decision == "signoff_required" {
-		plan := "PLAN"
-		if len(r.Plans) == 1 && r.Plans[0].Source != "-" && !strings.ContainsAny(r.Plans[0].Source, "` \t\r\n'\"$\\") {
-			plan = mdShorten(r.Plans[0].Source, mdMaxAddress)
-		}
-		b.WriteString("\n**How to sign off**: a senior makes the same plan, reviews it and signs it:\n\n")
-		fmt.Fprintf(&b, "```sh\nblast approve %s --key ~/.ssh/id_ed25519 --out .blast/signoffs/\n```\n\n", plan)
-		b.WriteString("Commit the file it writes under `.blast/signoffs/` and re-run the check. " +
-			"A sign-off holds for this exact plan only: any change to what the plan does needs a new one.\n")
-	}
+	b.WriteString(howTo)
 	return b.String()
 }
 
@@ -605,20 +624,26 @@ func mdRadiusCount(r *Radius) string {
 // mdFit writes head and as many items as the budget holds, then what more
 // says of the items left out. It returns "" when not even head fits.
 func mdFit(budget int, head string, items []string, more func(left int) string) string {
+	s, _ := mdFitLeft(budget, head, items, more)
+	return s
+}
+
+// mdFitLeft is mdFit that also says how many items it left out.
+func mdFitLeft(budget int, head string, items []string, more func(left int) string) (string, int) {
 	reserve := len(more(len(items)))
 	if len(head)+reserve > budget {
-		return ""
+		return "", len(items)
 	}
 	var b strings.Builder
 	b.WriteString(head)
 	for i, it := range items {
 		if b.Len()+len(it)+reserve > budget {
 			b.WriteString(more(len(items) - i))
-			return b.String()
+			return b.String(), len(items) - i
 		}
 		b.WriteString(it)
 	}
-	return b.String()
+	return b.String(), 0
 }
 
 func mdChangeAddress(c Change, inTable bool) string {

@@ -91,6 +91,7 @@ func TestMarkdownLimit(t *testing.T) {
 		{"15000 changes", bigReport(15000, 0)},
 		{"15000 changes, 2 KB addresses", bigReport(15000, 2000)},
 		{"hostile", hostileReport()},
+		{"15000 changes, 1000 sign-offs of long names", hugeSignoffs(bigReport(15000, 0))},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			md := renderMD(t, tc.r)
@@ -102,6 +103,9 @@ func TestMarkdownLimit(t *testing.T) {
 				t.Errorf("does not start with the marker %s", MarkdownMarker)
 			}
 			checkMarkdownShape(t, md)
+			if s := tc.r.Signoff; s != nil && len(s.Records) > mdMaxSignoffRows && !strings.Contains(md, "more sign-offs not listed") {
+				t.Error("does not say how many sign-offs were left out")
+			}
 			if len(tc.r.Changes) < 1000 {
 				return
 			}
@@ -139,6 +143,19 @@ func TestMarkdownLimit(t *testing.T) {
 			}
 		})
 	}
+}
+
+// hugeSignoffs gives a report a thousand rejected sign-offs and notes whose
+// names are long and of four-byte characters: the sign-off section must
+// share the budget too.
+func hugeSignoffs(r *Report) *Report {
+	long := strings.Repeat("𝔞", 500)
+	for i := 0; i < 1000; i++ {
+		r.Signoff.Records = append(r.Signoff.Records, SignoffRecord{File: fmt.Sprintf(".blast/signoffs/%s%d.sig", long, i),
+			Principal: long + "@example.com", Fingerprint: "SHA256:" + long, Reason: "unknown-key", Detail: long})
+		r.Signoff.Notes = append(r.Signoff.Notes, long)
+	}
+	return r
 }
 
 func atoi(t *testing.T, s string) int {

@@ -26,11 +26,26 @@ type sarifLog struct {
 }
 
 type sarifRun struct {
-	Tool       sarifTool       `json:"tool"`
-	Artifacts  []sarifArtifact `json:"artifacts,omitempty"`
-	Results    []sarifResult   `json:"results"`
-	Properties map[string]any  `json:"properties,omitempty"`
+	Tool        sarifTool         `json:"tool"`
+	Invocations []sarifInvocation `json:"invocations,omitempty"`
+	Artifacts   []sarifArtifact   `json:"artifacts,omitempty"`
+	Results     []sarifResult     `json:"results"`
+	Properties  map[string]any    `json:"properties,omitempty"`
 }
+
+type sarifInvocation struct {
+	ExecutionSuccessful        bool                `json:"executionSuccessful"`
+	ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications"`
+}
+
+type sarifNotification struct {
+	Level   string    `json:"level"`
+	Message sarifText `json:"message"`
+}
+
+// sarifMaxResults is the most results GitHub code scanning accepts in a run:
+// it rejects a file with more. A test lowers it.
+var sarifMaxResults = 25000
 
 type sarifTool struct {
 	Driver sarifDriver `json:"driver"`
@@ -279,6 +294,18 @@ func WriteSARIF(w io.Writer, r *Report) error {
 			PartialFingerprints: sarifFingerprints(planSource(c.Plan), c.Kind, c.Address, c.Deposed),
 			Properties:          props,
 		})
+	}
+
+	// Findings come first and changes riskiest first, so a cut keeps what
+	// matters most, and says so.
+	if left := len(run.Results) - sarifMaxResults; left > 0 {
+		run.Results = run.Results[:sarifMaxResults]
+		run.Properties["omittedResults"] = left
+		run.Invocations = []sarifInvocation{{ExecutionSuccessful: true, ToolExecutionNotifications: []sarifNotification{{
+			Level: "warning",
+			Message: sarifText{fmt.Sprintf("%d lower-risk results left out: code scanning takes at most %d results in a run; blast check --format json lists every change",
+				left, sarifMaxResults)},
+		}}}}
 	}
 
 	enc := json.NewEncoder(w)

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -72,10 +73,26 @@ func TestSARIFSchema(t *testing.T) {
 			t.Errorf("%s: not valid SARIF 2.1.0: %v", name, err)
 		}
 	}
-	// The schema does catch a bad log.
-	raw, _ := renderSARIF(t, fixtureReport(t, "replace"))
-	raw = bytes.Replace(raw, []byte(`"level": "note"`), []byte(`"level": "fatal"`), 1)
+	// A cut log, with its notification, is valid too.
+	defer func(n int) { sarifMaxResults = n }(sarifMaxResults)
+	sarifMaxResults = 5
+	raw, log := renderSARIF(t, fixtureReport(t, "demo-teardown"))
+	if len(log.Runs[0].Results) != 5 || len(log.Runs[0].Invocations) != 1 {
+		t.Errorf("cut at 5: %d results, %d invocations", len(log.Runs[0].Results), len(log.Runs[0].Invocations))
+	}
 	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := schema.Validate(doc); err != nil {
+		t.Errorf("cut log: not valid SARIF 2.1.0: %v", err)
+	}
+	sarifMaxResults = 25000
+
+	// The schema does catch a bad log.
+	raw, _ = renderSARIF(t, fixtureReport(t, "replace"))
+	raw = bytes.Replace(raw, []byte(`"level": "note"`), []byte(`"level": "fatal"`), 1)
+	doc, err = jsonschema.UnmarshalJSON(bytes.NewReader(raw))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,6 +162,26 @@ func TestSARIFContent(t *testing.T) {
 		if run.Results[i].PartialFingerprints["blast/v1"] != log2.Runs[0].Results[i].PartialFingerprints["blast/v1"] {
 			t.Fatalf("result %d: the fingerprint depends on the plan's file name", i)
 		}
+	}
+}
+
+// TestSARIFResultLimit: a 15,000-change teardown with a finding per change
+// makes 30,000 results; code scanning rejects a run of more than 25,000, so
+// the lowest-risk changes are cut and the run says how many.
+func TestSARIFResultLimit(t *testing.T) {
+	r := bigReport(15000, 0)
+	_, log := renderSARIF(t, r)
+	run := log.Runs[0]
+	if len(run.Results) != 25000 {
+		t.Fatalf("%d results, want 25,000", len(run.Results))
+	}
+	if run.Properties["omittedResults"] != float64(5000) || len(run.Invocations) != 1 ||
+		!strings.HasPrefix(run.Invocations[0].ToolExecutionNotifications[0].Message.Text, "5000 lower-risk results left out") {
+		t.Errorf("the cut is not reported: %v %+v", run.Properties, run.Invocations)
+	}
+	// Every finding is kept, then the riskiest changes.
+	if run.Results[14999].RuleID != "data-loss" || run.Results[15000].Locations[0].LogicalLocations[0].FullyQualifiedName != r.Changes[0].Address {
+		t.Error("the cut does not keep the findings and the riskiest changes")
 	}
 }
 
