@@ -52,6 +52,7 @@ func readInput(path string, opts Options) ([]byte, error) {
 		limit = DefaultMaxBytes
 	}
 	var r io.Reader
+	size := int64(0) // what to read in one allocation, when known
 	if path == "-" {
 		if opts.Stdin == nil {
 			return nil, inputErr(path, "", "no standard input")
@@ -74,8 +75,14 @@ func readInput(path string, opts Options) ([]byte, error) {
 		}
 		defer f.Close()
 		r = f
+		size = fi.Size()
 	}
-	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if f, ok := r.(*os.File); ok && size == 0 {
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			size = fi.Size() // standard input redirected from a file
+		}
+	}
+	data, err := readAll(io.LimitReader(r, limit+1), min(size, limit)+1)
 	if err != nil {
 		return nil, inputErr(path, "", "reading: %s", describeOSError(err))
 	}
@@ -83,6 +90,29 @@ func readInput(path string, opts Options) ([]byte, error) {
 		return nil, &InputError{Source: path, Err: fmt.Errorf("%w: more than %d bytes", ErrInputTooLarge, limit)}
 	}
 	return data, nil
+}
+
+// readAll is io.ReadAll starting from a buffer of the expected size: a plan
+// of 100 MB is read into one allocation of 100 MB, not a series of growing
+// copies that would hold twice that at the peak.
+func readAll(r io.Reader, size int64) ([]byte, error) {
+	if size < 512 {
+		size = 512
+	}
+	b := make([]byte, 0, size)
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err != nil {
+			if err == io.EOF {
+				err = nil
+			}
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // grow, as io.ReadAll does
+		}
+	}
 }
 
 func describeOSError(err error) string {

@@ -1,0 +1,162 @@
+package analyzer_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/blast-dev/blast/analyzer"
+	"github.com/blast-dev/blast/fixtures"
+	"github.com/blast-dev/blast/fixtures/gen/scale"
+	"github.com/blast-dev/blast/report"
+	"github.com/blast-dev/blast/scoring"
+)
+
+// The benchmarks of BENCHMARKS.md. They read the generated plans of
+// bench-data/ (make bench-data), and generate a missing one there first with
+// the same generator and seed, so `go test -bench` works on its own.
+
+var benchSizes = []int{1000, 15000, 50000}
+
+// benchPlan returns the path of the generated plan of n resources.
+func benchPlan(b *testing.B, n int) string {
+	b.Helper()
+	path := filepath.Join("..", "bench-data", fmt.Sprintf("plan-%d.json", n))
+	if _, err := os.Stat(path); err == nil {
+		return path
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		b.Fatal(err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".bench-*.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := scale.Write(tmp, scale.Options{Resources: n, Seed: 1, Base: fixtures.DemoPlan}); err != nil {
+		b.Fatal(err)
+	}
+	if err := tmp.Close(); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		b.Fatal(err)
+	}
+	return path
+}
+
+func loadBench(b *testing.B, n int) (string, []byte, []*analyzer.Plan) {
+	b.Helper()
+	path := benchPlan(b, n)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	plans, err := analyzer.Parse(path, data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return path, data, plans
+}
+
+func eachSize(b *testing.B, fn func(b *testing.B, n int)) {
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprintf("resources=%d", n), func(b *testing.B) { fn(b, n) })
+	}
+}
+
+// BenchmarkPlanLoad: read the file, decode and classify every change.
+func BenchmarkPlanLoad(b *testing.B) {
+	eachSize(b, func(b *testing.B, n int) {
+		path := benchPlan(b, n)
+		fi, err := os.Stat(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.SetBytes(fi.Size())
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := analyzer.Load(path, analyzer.Options{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkPlanClassify: decode and classify from memory, with the fast
+// decoder.
+func BenchmarkPlanClassify(b *testing.B) {
+	eachSize(b, func(b *testing.B, n int) {
+		path, data, _ := loadBench(b, n)
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := analyzer.Parse(path, data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkPlanClassifyReference: the same with terraform-json and
+// encoding/json, the decoder blast had before; 50,000 resources take
+// minutes and gigabytes, so that size is left out.
+func BenchmarkPlanClassifyReference(b *testing.B) {
+	for _, n := range benchSizes[:2] {
+		b.Run(fmt.Sprintf("resources=%d", n), func(b *testing.B) {
+			path, data, _ := loadBench(b, n)
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := analyzer.ParseReference(path, data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkPlanGraph: the dependency graph and every blast radius.
+func BenchmarkPlanGraph(b *testing.B) {
+	eachSize(b, func(b *testing.B, n int) {
+		_, _, plans := loadBench(b, n)
+		b.ReportAllocs()
+		for b.Loop() {
+			g := analyzer.BuildGraph(plans[0])
+			analyzer.BlastRadius(plans[0], g)
+		}
+	})
+}
+
+// BenchmarkPlanScore: the whole assessment (graph included) and the gate.
+func BenchmarkPlanScore(b *testing.B) {
+	eachSize(b, func(b *testing.B, n int) {
+		_, _, plans := loadBench(b, n)
+		b.ReportAllocs()
+		for b.Loop() {
+			a := scoring.Assess(plans, scoring.DefaultPolicy())
+			scoring.Gate(a, 0)
+		}
+	})
+}
+
+// BenchmarkPlanRender: the report in JSON and as a table.
+func BenchmarkPlanRender(b *testing.B) {
+	for _, format := range []string{"json", "table"} {
+		b.Run(format, func(b *testing.B) {
+			eachSize(b, func(b *testing.B, n int) {
+				_, _, plans := loadBench(b, n)
+				a := scoring.Assess(plans, scoring.DefaultPolicy())
+				d := scoring.Gate(a, 0)
+				b.ReportAllocs()
+				for b.Loop() {
+					r := report.New(a, d)
+					if _, err := report.Render(r, format, report.Options{}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		})
+	}
+}

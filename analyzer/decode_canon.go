@@ -1,0 +1,376 @@
+package analyzer
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// The value digests of a Change (hashValue in analyze.go) are SHA-256 sums of
+// json.Marshal of the value encoding/json decoded: keys sorted, a repeated key
+// keeping its last value, numbers as written, strings re-encoded with
+// encoding/json's escaping (including its HTML escaping of <, > and & and of
+// U+2028 and U+2029). The canonicalizer here writes those same bytes straight
+// from the plan's bytes, without decoding the value.
+
+// asciiEscape is how json.Marshal writes each ASCII character inside a
+// string, nil where it writes the character itself. It is taken from
+// json.Marshal, so it cannot drift from it.
+var asciiEscape [utf8.RuneSelf][]byte
+
+// needsCare marks the bytes after which a string without escapes is not
+// written back byte for byte: ASCII that json.Marshal escapes, and 0xE2, the
+// first byte of U+2028 and U+2029.
+var needsCare [256]bool
+
+var lineSepEscape = [2][]byte{[]byte(`\u2028`), []byte(`\u2029`)}
+
+func init() {
+	for c := range utf8.RuneSelf {
+		b, err := json.Marshal(string(rune(c)))
+		if err != nil {
+			panic(err)
+		}
+		if inner := b[1 : len(b)-1]; len(inner) != 1 || inner[0] != byte(c) {
+			asciiEscape[c] = inner
+			needsCare[c] = true
+		}
+	}
+	needsCare[0xE2] = true
+	for i, r := range []rune{'\u2028', '\u2029'} {
+		b, _ := json.Marshal(string(r))
+		if !bytes.Equal(b[1:len(b)-1], lineSepEscape[i]) {
+			panic("analyzer: encoding/json no longer escapes U+2028 as the canonicalizer does")
+		}
+	}
+}
+
+// appendEncoded appends s as json.Marshal writes the string s.
+func appendEncoded(out, s []byte) []byte {
+	out = append(out, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if e := asciiEscape[c]; e != nil {
+				out = append(out, e...)
+			} else {
+				out = append(out, c)
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(s[i:])
+		switch {
+		case r == '\u2028':
+			out = append(out, lineSepEscape[0]...)
+		case r == '\u2029':
+			out = append(out, lineSepEscape[1]...)
+		case r == utf8.RuneError && n == 1:
+			out = append(out, `\ufffd`...) // cannot happen: input is valid UTF-8
+		default:
+			out = append(out, s[i:i+n]...)
+		}
+		i += n
+	}
+	return append(out, '"')
+}
+
+// canonString appends the canonical form of the string at the position.
+func (s *scan) canonString(out []byte) []byte {
+	start, end, esc := s.str()
+	raw := s.data[start:end]
+	if !esc {
+		clean := true
+		for _, c := range raw {
+			if needsCare[c] {
+				clean = false
+				break
+			}
+		}
+		if clean {
+			return append(out, s.data[start-1:end+1]...)
+		}
+		return appendEncoded(out, raw)
+	}
+	s.tmp = appendUnquoted(s.tmp[:0], raw)
+	return appendEncoded(out, s.tmp)
+}
+
+// canon reads a value and appends its canonical form.
+func (s *scan) canon(out []byte) []byte {
+	switch c := s.peek(); c {
+	case '{':
+		return s.canonObject(out)
+	case '[':
+		s.push()
+		s.i++
+		out = append(out, '[')
+		if s.peek() == ']' {
+			s.i++
+		} else {
+			for {
+				out = s.canon(out)
+				if !s.more(']') {
+					break
+				}
+				out = append(out, ',')
+			}
+		}
+		s.depth--
+		return append(out, ']')
+	case '"':
+		return s.canonString(out)
+	case 't':
+		s.literal("true")
+		return append(out, "true"...)
+	case 'f':
+		s.literal("false")
+		return append(out, "false"...)
+	case 'n':
+		s.literal("null")
+		return append(out, "null"...)
+	default:
+		start, end := s.num()
+		return append(out, s.data[start:end]...)
+	}
+}
+
+// canonObject writes an object in one pass while its keys come sorted and
+// unescaped, as Terraform writes them; otherwise it starts over and sorts.
+func (s *scan) canonObject(out []byte) []byte {
+	objStart, outStart := s.i, len(out)
+	s.push()
+	s.i++
+	out = append(out, '{')
+	if s.peek() == '}' {
+		s.i++
+		s.depth--
+		return append(out, '}')
+	}
+	var prev []byte
+	for n := 0; ; n++ {
+		s.ws()
+		start, end, esc := s.str()
+		key := s.data[start:end]
+		if esc || (n > 0 && bytes.Compare(prev, key) >= 0) {
+			s.i = objStart
+			s.depth--
+			return s.canonObjectSorted(out[:outStart])
+		}
+		if n > 0 {
+			out = append(out, ',')
+		}
+		clean := true
+		for _, c := range key {
+			if needsCare[c] {
+				clean = false
+				break
+			}
+		}
+		if clean {
+			out = append(out, s.data[start-1:end+1]...)
+		} else {
+			out = appendEncoded(out, key)
+		}
+		s.expect(':')
+		out = append(out, ':')
+		out = s.canon(out)
+		prev = key
+		if !s.more('}') {
+			break
+		}
+	}
+	s.depth--
+	return append(out, '}')
+}
+
+type member struct {
+	key string
+	at  int // offset of the value
+}
+
+// canonObjectSorted is canonObject for keys out of order, repeated or
+// escaped: what a decoded map[string]any gives json.Marshal.
+func (s *scan) canonObjectSorted(out []byte) []byte {
+	s.push()
+	s.i++
+	var ms []member
+	if s.peek() == '}' {
+		s.i++
+	} else {
+		for {
+			s.ws()
+			start, end, esc := s.str()
+			key := string(s.data[start:end])
+			if esc {
+				key = string(appendUnquoted(nil, s.data[start:end]))
+			}
+			s.expect(':')
+			s.ws()
+			ms = append(ms, member{key, s.i})
+			s.skip()
+			if !s.more('}') {
+				break
+			}
+		}
+	}
+	end := s.i
+	slices.SortStableFunc(ms, func(a, b member) int { return strings.Compare(a.key, b.key) })
+	out = append(out, '{')
+	n := 0
+	for j, m := range ms {
+		if j+1 < len(ms) && ms[j+1].key == m.key {
+			continue // a repeated key keeps its last value
+		}
+		if n > 0 {
+			out = append(out, ',')
+		}
+		n++
+		out = appendEncoded(out, []byte(m.key))
+		out = append(out, ':')
+		s.i = m.at
+		out = s.canon(out)
+	}
+	s.i = end
+	s.depth--
+	return append(out, '}')
+}
+
+// Reading canonical JSON back: compact, valid, keys sorted and unique.
+
+// canonEnd returns the end of the canonical value at i.
+func canonEnd(c []byte, i int) int {
+	return skim(c, i)
+}
+
+// canonKey decodes the canonical key at i and returns it and the offset of
+// its value.
+func canonKey(c []byte, i int, tmp []byte) (key []byte, next int) {
+	end := skimString(c, i)
+	raw := c[i+1 : end-1]
+	if bytes.IndexByte(raw, '\\') >= 0 {
+		raw = appendUnquoted(tmp[:0], raw)
+	}
+	return raw, end + 1 // past the colon
+}
+
+// canonMembers calls fn for each member of the canonical object c.
+func canonMembers(c []byte, fn func(key []byte, val []byte)) {
+	if len(c) < 2 || c[0] != '{' || c[1] == '}' {
+		return
+	}
+	var tmp []byte
+	for i := 1; ; {
+		key, at := canonKey(c, i, tmp)
+		end := canonEnd(c, at)
+		fn(key, c[at:end])
+		if c[end] == '}' {
+			return
+		}
+		i = end + 1
+	}
+}
+
+// unprotectedCanon is unprotected (analyze.go) over the canonical before
+// value: it decodes only the members that protections look at.
+func unprotectedCanon(before []byte) []string {
+	if len(before) == 0 || before[0] != '{' {
+		return nil
+	}
+	var vals map[string]any
+	canonMembers(before, func(key, val []byte) {
+		for _, p := range protections {
+			if string(key) == p.attr {
+				var v any
+				dec := json.NewDecoder(bytes.NewReader(val))
+				dec.UseNumber()
+				if dec.Decode(&v) == nil {
+					if vals == nil {
+						vals = map[string]any{}
+					}
+					vals[p.attr] = v
+				}
+			}
+		}
+	})
+	var out []string
+	for _, p := range protections {
+		if v, ok := vals[p.attr]; ok && p.unsafe(v) {
+			out = append(out, p.attr)
+		}
+	}
+	return out
+}
+
+// attrDigestsCanon is attrDigests (analyze.go) over the canonical value: the
+// same walk of walkLeaves, in the same order (canonical keys are sorted),
+// with the same digests, since a leaf's canonical bytes are what hashValue
+// marshals.
+func attrDigestsCanon(v []byte, unknown any) map[string]string {
+	if len(v) < 3 || v[0] != '{' {
+		return nil // not an object, or an empty one
+	}
+	w := leafWalker{c: v, out: make(map[string]string)}
+	w.walk(0, "", unknown)
+	if len(w.out) == 0 {
+		return nil
+	}
+	return w.out
+}
+
+type leafWalker struct {
+	c   []byte
+	out map[string]string
+	tmp []byte
+}
+
+// walk mirrors walkLeaves for the value at i and returns its end.
+func (w *leafWalker) walk(i int, prefix string, unknown any) int {
+	c := w.c
+	if len(w.out) >= maxAttrLeaves || c[i] == 'n' || unknown == true {
+		return canonEnd(c, i)
+	}
+	switch c[i] {
+	case '{':
+		unk, _ := unknown.(map[string]any)
+		i++
+		if c[i] == '}' {
+			return i + 1
+		}
+		for {
+			key, at := canonKey(c, i, w.tmp)
+			k := string(key)
+			i = w.walk(at, joinPath(prefix, k), unk[k])
+			if c[i] == '}' {
+				return i + 1
+			}
+			i++
+		}
+	case '[':
+		unk, _ := unknown.([]any)
+		i++
+		if c[i] == ']' {
+			return i + 1
+		}
+		for n := 0; ; n++ {
+			var u any
+			if n < len(unk) {
+				u = unk[n]
+			}
+			i = w.walk(i, joinPath(prefix, strconv.Itoa(n)), u)
+			if c[i] == ']' {
+				return i + 1
+			}
+			i++
+		}
+	}
+	end := canonEnd(c, i)
+	sum := sha256.Sum256(c[i:end])
+	w.out[prefix] = hex.EncodeToString(sum[:8])
+	return end
+}

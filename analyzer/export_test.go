@@ -1,0 +1,5 @@
+package analyzer
+
+// ParseReference exposes the reference decoder to the benchmarks of package
+// analyzer_test.
+var ParseReference = parseReference

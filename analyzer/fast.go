@@ -1,0 +1,941 @@
+package analyzer
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"hash"
+	"reflect"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	tfjson "github.com/hashicorp/terraform-json"
+)
+
+// The fast decoder reads a plan in one skim of its bytes and, on every core,
+// one checking pass: resource changes are split across the cores, their
+// values never decoded but digested from their bytes (decode_canon.go);
+// planned_values and prior_state give only addresses and depends_on, their
+// values checked and skipped. It builds the same Plan as the reference
+// decoder (parseStream) or gives up, and TestFastMatchesReference holds it to
+// that on every plan we have.
+
+// Schemas of the terraform-json types the fast decoder reads, and the
+// indexes of the fields it reads itself.
+var (
+	planKeysSchema  = schemaFor(reflect.TypeFor[planKeys]())
+	rcSchema        = schemaFor(reflect.TypeFor[tfjson.ResourceChange]())
+	changeSchema    = schemaFor(reflect.TypeFor[tfjson.Change]())
+	stateSchema     = schemaFor(reflect.TypeFor[tfjson.StateValues]())
+	moduleSchema    = schemaFor(reflect.TypeFor[tfjson.StateModule]())
+	resourceSchema  = schemaFor(reflect.TypeFor[tfjson.StateResource]())
+	priorStateShape = schemaFor(reflect.TypeFor[struct {
+		Values *tfjson.StateValues `json:"values"`
+	}]())
+
+	rcAddress         = rcSchema.mustField("address")
+	rcPreviousAddress = rcSchema.mustField("previous_address")
+	rcModuleAddress   = rcSchema.mustField("module_address")
+	rcMode            = rcSchema.mustField("mode")
+	rcType            = rcSchema.mustField("type")
+	rcName            = rcSchema.mustField("name")
+	rcProviderName    = rcSchema.mustField("provider_name")
+	rcDeposed         = rcSchema.mustField("deposed")
+	rcChange          = rcSchema.mustField("change")
+	rcActionReason    = rcSchema.mustField("action_reason")
+
+	chActions      = changeSchema.mustField("actions")
+	chBefore       = changeSchema.mustField("before")
+	chAfter        = changeSchema.mustField("after")
+	chAfterUnknown = changeSchema.mustField("after_unknown")
+	chImporting    = changeSchema.mustField("importing")
+	chReplacePaths = changeSchema.mustField("replace_paths")
+
+	svRootModule   = stateSchema.mustField("root_module")
+	smResources    = moduleSchema.mustField("resources")
+	smChildModules = moduleSchema.mustField("child_modules")
+	srAddress      = resourceSchema.mustField("address")
+	srDependsOn    = resourceSchema.mustField("depends_on")
+	psValues       = priorStateShape.mustField("values")
+)
+
+// Sizes that decide how work is split. Below minParallelBytes the plan is
+// read on one goroutine; parallel work comes in chunks of about chunkBytes.
+const (
+	minParallelBytes = 4 << 20
+	chunkBytes       = 1 << 20
+)
+
+// parseFast reads data, already checked by checkText, into plans; ok is false
+// when it gives up.
+func parseFast(source string, data []byte) (plans []*Plan, ok bool) {
+	r := newFastRun(data)
+	defer r.stop()
+	defer func() {
+		if v := recover(); v != nil {
+			if _, gaveUp := v.(fastFail); !gaveUp {
+				panic(v)
+			}
+			plans, ok = nil, false
+		}
+	}()
+	s := &scan{data: data}
+	var fps []*fastPlan
+	var starts []int
+	for {
+		s.ws()
+		if s.i >= len(data) {
+			break
+		}
+		if data[s.i] != '{' {
+			fail("a value that is not an object")
+		}
+		starts = append(starts, s.i)
+		fps = append(fps, r.plan(s))
+	}
+	r.wait()
+	line, at := 1, 0
+	for i, fp := range fps {
+		name := source
+		if len(fps) > 1 {
+			line += bytes.Count(data[at:starts[i]], []byte("\n"))
+			at = starts[i]
+			name = fmt.Sprintf("%s:%d", source, line)
+		}
+		p, err := fp.finish(name)
+		if err != nil {
+			fail("refused: " + err.Error())
+		}
+		plans = append(plans, p)
+	}
+	return plans, true
+}
+
+// fastRun runs the work of one Parse, on a pool of workers when the input is
+// large.
+type fastRun struct {
+	data   []byte
+	tasks  chan func(*worker)
+	wg     sync.WaitGroup // tasks
+	pool   sync.WaitGroup // workers
+	failed atomic.Bool
+	inline *worker
+}
+
+func newFastRun(data []byte) *fastRun {
+	r := &fastRun{data: data, inline: newWorker(data)}
+	n := runtime.GOMAXPROCS(0)
+	if n < 2 || len(data) < minParallelBytes {
+		return r
+	}
+	r.tasks = make(chan func(*worker), 1024)
+	for range n {
+		r.pool.Add(1)
+		go func() {
+			defer r.pool.Done()
+			w := newWorker(data)
+			for t := range r.tasks {
+				t(w)
+			}
+		}()
+	}
+	return r
+}
+
+func (r *fastRun) parallel() bool { return r.tasks != nil }
+
+// spawn runs fn on a worker, or at once when the run is not parallel.
+func (r *fastRun) spawn(fn func(*worker)) {
+	if !r.parallel() {
+		fn(r.inline)
+		return
+	}
+	r.wg.Add(1)
+	r.tasks <- func(w *worker) {
+		defer r.wg.Done()
+		defer func() {
+			if v := recover(); v != nil {
+				if _, gaveUp := v.(fastFail); !gaveUp {
+					panic(v)
+				}
+				r.failed.Store(true)
+			}
+		}()
+		if !r.failed.Load() {
+			fn(w)
+		}
+	}
+}
+
+// wait waits for the tasks and gives up if one did.
+func (r *fastRun) wait() {
+	r.wg.Wait()
+	if r.failed.Load() {
+		fail("a task gave up")
+	}
+}
+
+func (r *fastRun) stop() {
+	if r.parallel() {
+		r.failed.Store(true) // a run that gave up need not finish its tasks
+		close(r.tasks)
+		r.pool.Wait()
+	}
+}
+
+// worker holds what one goroutine reuses from task to task.
+type worker struct {
+	s   scan
+	buf []byte // canonical values of the change being read
+	h   hash.Hash
+	sum []byte
+}
+
+func newWorker(data []byte) *worker {
+	return &worker{s: scan{data: data}, h: sha256.New()}
+}
+
+// at points the worker's scanner at offset i, nested depth levels deep.
+func (w *worker) at(i, depth int) *scan {
+	w.s.i, w.s.depth = i, depth
+	return &w.s
+}
+
+func (w *worker) digest(parts ...[]byte) string {
+	w.h.Reset()
+	for _, p := range parts {
+		w.h.Write(p)
+	}
+	w.sum = w.h.Sum(w.sum[:0])
+	return hex.EncodeToString(w.sum)
+}
+
+type span struct{ start, end int }
+
+// fastPlan is one plan being read: what the tasks found, each in its own
+// slot.
+type fastPlan struct {
+	r    *fastRun
+	keys planKeys
+
+	mu       sync.Mutex
+	changes  []*[]Change // chunks of resource_changes, in order
+	drift    []*[]Change
+	planned  []*stateOut
+	prior    []*stateOut
+	priorHas bool // prior_state has values with a root module
+
+	deferred []*tfjson.DeferredResourceChange
+	config   *tfjson.ConfigModule
+}
+
+// stateOut is what a walk of state modules found.
+type stateOut struct {
+	addrs []string
+	deps  []addrDeps
+}
+
+type addrDeps struct {
+	addr string
+	deps []string
+}
+
+func (fp *fastPlan) add(list *[]*stateOut) *stateOut {
+	o := &stateOut{}
+	fp.mu.Lock()
+	*list = append(*list, o)
+	fp.mu.Unlock()
+	return o
+}
+
+// plan reads the top level of one plan object at s and sets its parts to work.
+func (r *fastRun) plan(s *scan) *fastPlan {
+	fp := &fastPlan{r: r}
+	keys := reflect.ValueOf(&fp.keys).Elem()
+	var mask uint64
+	var others []span
+	s.push()
+	s.i++
+	if s.peek() == '}' {
+		s.i++
+	} else {
+		for {
+			key := s.key()
+			f := planKeysSchema.field(key)
+			s.ws()
+			start := s.i
+			switch {
+			case string(key) == "resource_changes" && s.data[start] == '[':
+				fp.changes = r.changeChunks(s, false)
+			case string(key) == "resource_drift" && s.data[start] == '[':
+				fp.drift = r.changeChunks(s, true)
+			default:
+				s.i = skim(s.data, start)
+				switch string(key) {
+				case "planned_values", "prior_state", "configuration", "deferred_changes":
+					// checked by the tasks that read them
+				default:
+					others = append(others, span{start, s.i})
+				}
+			}
+			if s.i <= start {
+				fail("a missing or unterminated value")
+			}
+			if f >= 0 {
+				seen(&mask, f)
+				keys.Field(f).SetBytes(s.data[start:s.i])
+			}
+			if !s.more('}') {
+				break
+			}
+		}
+	}
+	s.depth--
+	k := &fp.keys
+	for _, raw := range []json.RawMessage{k.ResourceChanges, k.ResourceDrift} {
+		if present(raw) && raw[0] != '[' {
+			fail("resource changes that are not an array")
+		}
+	}
+	if present(k.PlannedValues) {
+		at := spanOf(s.data, k.PlannedValues)
+		r.spawn(func(w *worker) { w.stateValues(w.at(at, 1), fp, false) })
+	}
+	if present(k.PriorState) {
+		at := spanOf(s.data, k.PriorState)
+		r.spawn(func(w *worker) { w.priorState(w.at(at, 1), fp) })
+	}
+	if present(k.Configuration) {
+		r.spawn(func(*worker) {
+			var config struct {
+				RootModule *tfjson.ConfigModule `json:"root_module"`
+			}
+			if decodeKey("", "configuration", k.Configuration, &config) != nil {
+				fail("configuration refused")
+			}
+			fp.config = config.RootModule
+		})
+	}
+	if present(k.DeferredChanges) {
+		r.spawn(func(*worker) {
+			if decodeKey("", "deferred_changes", k.DeferredChanges, &fp.deferred) != nil {
+				fail("deferred_changes refused")
+			}
+		})
+	}
+	r.spawn(func(w *worker) {
+		for _, o := range others {
+			s := w.at(o.start, 1)
+			s.skip()
+			if s.i != o.end {
+				fail("a value that does not end where it should")
+			}
+		}
+	})
+	return fp
+}
+
+// spanOf is the offset of raw, a slice of data.
+func spanOf(data, raw []byte) int {
+	return int(reflect.ValueOf(raw).Pointer() - reflect.ValueOf(data).Pointer())
+}
+
+// changeChunks reads the array of resource changes at s, finding where each
+// element ends, and sets chunks of them to be read.
+func (r *fastRun) changeChunks(s *scan, drift bool) []*[]Change {
+	var chunks []*[]Change
+	var elems []span
+	dispatch := func() {
+		if len(elems) == 0 {
+			return
+		}
+		out := new([]Change)
+		chunks = append(chunks, out)
+		todo := elems
+		elems = nil
+		r.spawn(func(w *worker) {
+			cs := make([]Change, 0, len(todo))
+			for _, e := range todo {
+				s := w.at(e.start, 2)
+				cs = append(cs, w.resourceChange(s))
+				if s.i != e.end {
+					fail("a resource change that does not end where it should")
+				}
+			}
+			*out = cs
+		})
+	}
+	s.push()
+	s.i++
+	if s.peek() == ']' {
+		s.i++
+	} else {
+		from := s.i
+		for {
+			s.ws()
+			start := s.i
+			end := skim(s.data, start)
+			if end < 0 {
+				fail("unterminated resource change")
+			}
+			elems = append(elems, span{start, end})
+			s.i = end
+			if end-from >= chunkBytes {
+				dispatch()
+				from = end
+			}
+			if !s.more(']') {
+				break
+			}
+		}
+		dispatch()
+	}
+	s.depth--
+	return chunks
+}
+
+// resourceChange reads one element of resource_changes (or resource_drift)
+// into a Change, as convertChange does from terraform-json's type.
+func (w *worker) resourceChange(s *scan) Change {
+	if s.peek() != '{' {
+		fail("a resource change that is not an object")
+	}
+	var rc struct {
+		address, previous, module, mode, typ, name, provider, deposed, reason string
+		hasChange, importing                                                  bool
+		actions                                                               []string
+		before, after, unknown                                                []byte // canonical; nil when absent
+		replacePaths                                                          []byte
+	}
+	w.buf = w.buf[:0]
+	var mask uint64
+	s.push()
+	s.i++
+	if s.peek() == '}' {
+		s.i++
+	} else {
+		for {
+			f := rcSchema.field(s.key())
+			if f >= 0 {
+				seen(&mask, f)
+			}
+			switch f {
+			case -1:
+				s.skip()
+			case rcAddress:
+				rc.address = s.stringValue()
+			case rcPreviousAddress:
+				rc.previous = s.stringValue()
+			case rcModuleAddress:
+				rc.module = s.stringValue()
+			case rcMode:
+				rc.mode = s.stringValue()
+			case rcType:
+				rc.typ = s.stringValue()
+			case rcName:
+				rc.name = s.stringValue()
+			case rcProviderName:
+				rc.provider = s.stringValue()
+			case rcDeposed:
+				rc.deposed = s.stringValue()
+			case rcActionReason:
+				rc.reason = s.stringValue()
+			case rcChange:
+				if !s.isNull() {
+					rc.hasChange = true
+					if s.peek() != '{' {
+						fail("a change that is not an object")
+					}
+					var cmask uint64
+					var at [3]span
+					var has [3]bool
+					s.push()
+					s.i++
+					if s.peek() == '}' {
+						s.i++
+					} else {
+						for {
+							g := changeSchema.field(s.key())
+							if g >= 0 {
+								seen(&cmask, g)
+							}
+							switch g {
+							case -1:
+								s.skip()
+							case chActions:
+								if !s.isNull() {
+									if s.peek() != '[' {
+										fail("actions that are not an array")
+									}
+									s.push()
+									s.i++
+									rc.actions = []string{}
+									if s.peek() == ']' {
+										s.i++
+									} else {
+										for {
+											rc.actions = append(rc.actions, s.stringValue())
+											if !s.more(']') {
+												break
+											}
+										}
+									}
+									s.depth--
+								}
+							case chBefore, chAfter, chAfterUnknown:
+								k := 0
+								if g == chAfter {
+									k = 1
+								} else if g == chAfterUnknown {
+									k = 2
+								}
+								start := len(w.buf)
+								w.buf = s.canon(w.buf)
+								at[k], has[k] = span{start, len(w.buf)}, true
+							case chImporting:
+								rc.importing = s.peek() != 'n'
+								s.check(changeSchema.fields[g].s)
+							case chReplacePaths:
+								s.ws()
+								start := s.i
+								s.check(changeSchema.fields[g].s)
+								if string(s.data[start:s.i]) != "null" {
+									rc.replacePaths = s.data[start:s.i]
+								}
+							default:
+								s.check(changeSchema.fields[g].s)
+							}
+							if !s.more('}') {
+								break
+							}
+						}
+					}
+					s.depth--
+					// w.buf is complete now: take the canonical values.
+					if has[0] {
+						rc.before = w.buf[at[0].start:at[0].end]
+					}
+					if has[1] {
+						rc.after = w.buf[at[1].start:at[1].end]
+					}
+					if has[2] {
+						rc.unknown = w.buf[at[2].start:at[2].end]
+					}
+				}
+			default:
+				s.check(rcSchema.fields[f].s)
+			}
+			if !s.more('}') {
+				break
+			}
+		}
+	}
+	s.depth--
+
+	// What convertChange does, from here on, with the canonical values.
+	if rc.address == "" || !rc.hasChange {
+		fail("a resource change without an address or a change")
+	}
+	actions := make([]string, len(rc.actions))
+	copy(actions, rc.actions)
+	kind, ok := Classify(actions)
+	if !ok {
+		fail("unknown actions")
+	}
+	mode := rc.mode
+	if mode == "" {
+		mode = "managed"
+		if strings.HasPrefix(rc.address, "data.") || strings.Contains(rc.address, ".data.") {
+			mode = "data"
+		}
+	}
+	c := Change{
+		Address:   rc.address,
+		Mode:      mode,
+		Type:      rc.typ,
+		Name:      rc.name,
+		Module:    rc.module,
+		Provider:  rc.provider,
+		Kind:      kind,
+		Actions:   actions,
+		Reason:    rc.reason,
+		MovedFrom: rc.previous,
+		Imported:  rc.importing,
+		Deposed:   rc.deposed,
+	}
+	if c.Type == "" {
+		fail("no resource type")
+	}
+	if rc.replacePaths != nil {
+		var paths []any
+		if decodeKey("", "replace_paths", rc.replacePaths, &paths) != nil {
+			fail("replace_paths refused")
+		}
+		for _, p := range paths {
+			c.ForcedBy = append(c.ForcedBy, renderPath(p))
+		}
+		sort.Strings(c.ForcedBy)
+	}
+	null := []byte("null")
+	before, after, unknown := orNull(rc.before, null), orNull(rc.after, null), orNull(rc.unknown, null)
+	c.BeforeHash = w.digest(before)
+	c.AfterHash = w.digest([]byte("["), after, []byte(","), unknown, []byte("]"))
+	if kind.Destructive() {
+		c.Unprotected = unprotectedCanon(before)
+	}
+	if mode == "managed" {
+		switch kind {
+		case KindDelete:
+			c.Attrs = attrDigestsCanon(before, nil)
+		case KindCreate:
+			var unk any
+			if decodeKey("", "after_unknown", unknown, &unk) != nil {
+				fail("after_unknown refused")
+			}
+			c.Attrs = attrDigestsCanon(after, unk)
+		}
+	}
+	return c
+}
+
+func orNull(b, null []byte) []byte {
+	if b == nil {
+		return null
+	}
+	return b
+}
+
+// priorState reads prior_state: only its values count.
+func (w *worker) priorState(s *scan, fp *fastPlan) {
+	if s.isNull() {
+		return
+	}
+	if s.peek() != '{' {
+		fail("prior_state is not an object")
+	}
+	var mask uint64
+	s.push()
+	s.i++
+	if s.peek() == '}' {
+		s.i++
+	} else {
+		for {
+			f := priorStateShape.field(s.key())
+			switch {
+			case f == psValues:
+				seen(&mask, f)
+				w.stateValues(s, fp, true)
+			default:
+				s.skip()
+			}
+			if !s.more('}') {
+				break
+			}
+		}
+	}
+	s.depth--
+}
+
+// stateValues reads planned_values or prior_state's values.
+func (w *worker) stateValues(s *scan, fp *fastPlan, prior bool) {
+	if s.isNull() {
+		return
+	}
+	if s.peek() != '{' {
+		fail("state values that are not an object")
+	}
+	var mask uint64
+	s.push()
+	s.i++
+	if s.peek() == '}' {
+		s.i++
+	} else {
+		for {
+			f := stateSchema.field(s.key())
+			if f >= 0 {
+				seen(&mask, f)
+			}
+			switch f {
+			case -1:
+				s.skip()
+			case svRootModule:
+				if !s.isNull() {
+					list := &fp.planned
+					if prior {
+						list = &fp.prior
+						fp.mu.Lock()
+						fp.priorHas = true
+						fp.mu.Unlock()
+					}
+					w.module(s, 0, fp, list, prior)
+				}
+			default:
+				s.check(stateSchema.fields[f].s)
+			}
+			if !s.more('}') {
+				break
+			}
+		}
+	}
+	s.depth--
+}
+
+// module reads a state module, as walkState walks it: the resources of modules
+// nested deeper than maxModuleDepth are checked but not collected. The child
+// modules of a large root module are read in parallel.
+func (w *worker) module(s *scan, depth int, fp *fastPlan, list *[]*stateOut, prior bool) {
+	if s.peek() != '{' {
+		fail("a module that is not an object")
+	}
+	out := fp.add(list)
+	var mask uint64
+	s.push()
+	s.i++
+	if s.peek() == '}' {
+		s.i++
+	} else {
+		for {
+			f := moduleSchema.field(s.key())
+			if f >= 0 {
+				seen(&mask, f)
+			}
+			switch f {
+			case -1:
+				s.skip()
+			case smResources:
+				if !s.isNull() {
+					if s.peek() != '[' {
+						fail("resources that are not an array")
+					}
+					s.push()
+					s.i++
+					if s.peek() == ']' {
+						s.i++
+					} else {
+						for {
+							if !s.isNull() {
+								w.resource(s, depth <= maxModuleDepth, out, prior)
+							}
+							if !s.more(']') {
+								break
+							}
+						}
+					}
+					s.depth--
+				}
+			case smChildModules:
+				if !s.isNull() {
+					if s.peek() != '[' {
+						fail("child_modules that are not an array")
+					}
+					w.childModules(s, depth+1, fp, list, prior)
+				}
+			default:
+				s.check(moduleSchema.fields[f].s)
+			}
+			if !s.more('}') {
+				break
+			}
+		}
+	}
+	s.depth--
+}
+
+func (w *worker) childModules(s *scan, depth int, fp *fastPlan, list *[]*stateOut, prior bool) {
+	s.push()
+	s.i++
+	if s.peek() == ']' {
+		s.i++
+		s.depth--
+		return
+	}
+	r := fp.r
+	split := r.parallel() && depth == 1
+	var elems []span
+	from := s.i
+	dispatch := func() {
+		if len(elems) == 0 {
+			return
+		}
+		todo, d := elems, s.depth
+		elems = nil
+		r.spawn(func(w *worker) {
+			for _, e := range todo {
+				s := w.at(e.start, d)
+				if !s.isNull() {
+					w.module(s, depth, fp, list, prior)
+				}
+				if s.i != e.end {
+					fail("a module that does not end where it should")
+				}
+			}
+		})
+	}
+	for {
+		if split {
+			s.ws()
+			start := s.i
+			end := skim(s.data, start)
+			if end < 0 {
+				fail("unterminated module")
+			}
+			elems = append(elems, span{start, end})
+			s.i = end
+			if end-from >= chunkBytes {
+				dispatch()
+				from = end
+			}
+		} else if !s.isNull() {
+			w.module(s, depth, fp, list, prior)
+		}
+		if !s.more(']') {
+			break
+		}
+	}
+	dispatch()
+	s.depth--
+}
+
+// resource reads a state resource: its address, and in prior_state its
+// depends_on.
+func (w *worker) resource(s *scan, collect bool, out *stateOut, prior bool) {
+	if s.peek() != '{' {
+		fail("a resource that is not an object")
+	}
+	var addr string
+	var deps []string
+	var mask uint64
+	s.push()
+	s.i++
+	if s.peek() == '}' {
+		s.i++
+	} else {
+		for {
+			f := resourceSchema.field(s.key())
+			if f >= 0 {
+				seen(&mask, f)
+			}
+			switch {
+			case f == -1:
+				s.skip()
+			case f == srAddress:
+				addr = s.stringValue()
+			case f == srDependsOn && prior:
+				if !s.isNull() {
+					if s.peek() != '[' {
+						fail("depends_on that is not an array")
+					}
+					s.push()
+					s.i++
+					deps = []string{}
+					if s.peek() == ']' {
+						s.i++
+					} else {
+						for {
+							deps = append(deps, s.stringValue())
+							if !s.more(']') {
+								break
+							}
+						}
+					}
+					s.depth--
+				}
+			default:
+				s.check(resourceSchema.fields[f].s)
+			}
+			if !s.more('}') {
+				break
+			}
+		}
+	}
+	s.depth--
+	if collect {
+		out.addrs = append(out.addrs, addr)
+		if prior && len(deps) > 0 {
+			out.deps = append(out.deps, addrDeps{addr, deps})
+		}
+	}
+}
+
+// finish builds the Plan once every task is done, as decodePlan and analyze
+// do.
+func (fp *fastPlan) finish(source string) (*Plan, error) {
+	p, err := planHeader(source, &fp.keys)
+	if err != nil {
+		return nil, err
+	}
+	p.HasPriorState = present(fp.keys.PriorState)
+	p.HasConfiguration = present(fp.keys.Configuration) && fp.config != nil
+
+	n := 0
+	for _, c := range fp.changes {
+		n += len(*c)
+	}
+	p.Changes = make([]Change, 0, n)
+	for _, c := range fp.changes {
+		p.Changes = append(p.Changes, *c...)
+	}
+	seenKeys := make(map[string]bool, len(p.Changes))
+	for i := range p.Changes {
+		c := &p.Changes[i]
+		if seenKeys[c.Key()] {
+			return nil, fmt.Errorf("resource_changes: %s appears twice", c.Key())
+		}
+		seenKeys[c.Key()] = true
+		if strings.HasPrefix(c.Provider, "registry.opentofu.org/") {
+			p.Tool = "opentofu"
+		}
+	}
+	sortChanges(p.Changes)
+	for _, c := range fp.drift {
+		p.Drift = append(p.Drift, *c...)
+	}
+	sortChanges(p.Drift)
+	for i, d := range fp.deferred {
+		if d == nil || d.ResourceChange == nil {
+			return nil, fmt.Errorf("deferred_changes[%d]: no resource_change", i)
+		}
+		c, err := convertChange(d.ResourceChange, false)
+		if err != nil {
+			return nil, err
+		}
+		p.Deferred = append(p.Deferred, Deferred{Change: c, Reason: d.Reason})
+	}
+	sort.SliceStable(p.Deferred, func(i, j int) bool { return p.Deferred[i].Change.Key() < p.Deferred[j].Change.Key() })
+
+	var addrs []string
+	for _, c := range p.Changes {
+		if c.Deposed == "" {
+			addrs = append(addrs, c.Address)
+		}
+	}
+	if fp.priorHas {
+		p.PriorDependsOn = make(map[string][]string)
+		for _, o := range fp.prior {
+			addrs = append(addrs, o.addrs...)
+			for _, d := range o.deps {
+				p.PriorDependsOn[d.addr] = mergeSorted(p.PriorDependsOn[d.addr], d.deps)
+			}
+		}
+	}
+	for _, o := range fp.planned {
+		addrs = append(addrs, o.addrs...)
+	}
+	slices.Sort(addrs)
+	addrs = slices.Compact(addrs)
+	if len(addrs) > 0 && addrs[0] == "" {
+		addrs = addrs[1:]
+	}
+	p.Instances = make([]string, len(addrs))
+	copy(p.Instances, addrs)
+	if fp.config != nil {
+		p.Config = &Config{Root: convertModule(fp.config, 0)}
+	}
+	return p, nil
+}
