@@ -96,23 +96,22 @@ func mdHeader(r *Report) string {
 
 // mdChanges is the ranked table of destructive changes.
 func mdChanges(r *Report, budget int) string {
-	var rows []string
-	total := 0
+	var destr []Change
 	hasRadius := false
 	for _, c := range r.Changes {
-		if isDestructive(c.Kind) && c.BlastRadius != nil {
-			hasRadius = true
-			break
+		if isDestructive(c.Kind) {
+			destr = append(destr, c)
+			hasRadius = hasRadius || c.BlastRadius != nil
 		}
 	}
+	if len(destr) == 0 {
+		return "Nothing is destroyed or replaced.\n"
+	}
 	multi := len(r.Plans) > 1
-	for _, c := range r.Changes {
-		if !isDestructive(c.Kind) {
-			continue
-		}
-		total++
+	row := func(i int) string {
+		c := destr[i]
 		var row strings.Builder
-		fmt.Fprintf(&row, "| %d | %s | %s | %s | %s | %s | %s |", len(rows)+1, mdNum(c.Risk), c.Kind,
+		fmt.Fprintf(&row, "| %d | %s | %s | %s | %s | %s | %s |", i+1, mdNum(c.Risk), c.Kind,
 			mdChangeAddress(c, true), mdText(c.Class), mdCodeOr(c.Reason, true), mdCodeList(c.ForcedBy, true))
 		if hasRadius {
 			fmt.Fprintf(&row, " %s |", mdRadiusCount(c.BlastRadius))
@@ -121,10 +120,7 @@ func mdChanges(r *Report, budget int) string {
 			fmt.Fprintf(&row, " %d |", c.Plan+1)
 		}
 		row.WriteString("\n")
-		rows = append(rows, row.String())
-	}
-	if total == 0 {
-		return "Nothing is destroyed or replaced.\n"
+		return row.String()
 	}
 	head := "### Destructive changes, riskiest first\n\n| # | Risk | Kind | Address | Class | Reason | Forced by |"
 	sep := "|--:|--:|---|---|---|---|---|"
@@ -137,18 +133,19 @@ func mdChanges(r *Report, budget int) string {
 		sep += "--:|"
 	}
 	head += "\n" + sep + "\n"
-	return mdFit(budget, head, rows, func(left int) string {
+	out, _ := mdFitEach(budget, head, len(destr), row, func(left int) string {
 		return fmt.Sprintf("\n_… and %s, ranked lower, not shown here. `blast check --format json` lists every change._\n",
 			mdCount(left, "more destructive change", "more destructive changes"))
 	})
+	return out
 }
 
 func mdFindings(r *Report, budget int) string {
 	if len(r.Findings) == 0 {
 		return ""
 	}
-	var items []string
-	for _, f := range r.Findings {
+	item := func(i int) string {
+		f := r.Findings[i]
 		var s strings.Builder
 		fmt.Fprintf(&s, "- %s **%s** %s", mdSeverityIcon(f.Severity), mdText(f.Severity), mdCode(f.Rule, false))
 		if len(r.Plans) > 1 {
@@ -167,11 +164,12 @@ func mdFindings(r *Report, budget int) string {
 		if f.Fix != "" {
 			s.WriteString(mdIndentedBlock(mdShorten(f.Fix, mdMaxFix), "hcl", "  "))
 		}
-		items = append(items, s.String())
+		return s.String()
 	}
-	return mdFit(budget, "### Findings\n\n", items, func(left int) string {
+	out, _ := mdFitEach(budget, "### Findings\n\n", len(r.Findings), item, func(left int) string {
 		return fmt.Sprintf("- _… and %s, less severe, not shown here._\n", mdCount(left, "more finding", "more findings"))
 	})
+	return out
 }
 
 func mdSeverityIcon(s string) string {
@@ -630,16 +628,23 @@ func mdFit(budget int, head string, items []string, more func(left int) string) 
 
 // mdFitLeft is mdFit that also says how many items it left out.
 func mdFitLeft(budget int, head string, items []string, more func(left int) string) (string, int) {
-	reserve := len(more(len(items)))
+	return mdFitEach(budget, head, len(items), func(i int) string { return items[i] }, more)
+}
+
+// mdFitEach is mdFitLeft over n items made on demand, so that a list of
+// 15,000 changes costs only the rows that fit.
+func mdFitEach(budget int, head string, n int, item func(i int) string, more func(left int) string) (string, int) {
+	reserve := len(more(n))
 	if len(head)+reserve > budget {
-		return "", len(items)
+		return "", n
 	}
 	var b strings.Builder
 	b.WriteString(head)
-	for i, it := range items {
+	for i := 0; i < n; i++ {
+		it := item(i)
 		if b.Len()+len(it)+reserve > budget {
-			b.WriteString(more(len(items) - i))
-			return b.String(), len(items) - i
+			b.WriteString(more(n - i))
+			return b.String(), n - i
 		}
 		b.WriteString(it)
 	}

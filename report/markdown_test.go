@@ -53,7 +53,7 @@ func bigReport(n int, addrPad int) *Report {
 		addr := fmt.Sprintf(`%s.aws_db_instance.db["%s%05d"]`, mod, pad, i)
 		kind := []string{"delete", "replace", "replace_cbd"}[i%3]
 		radius := &Radius{}
-		for j := 0; j < 12; j++ {
+		for j := 0; j < 4; j++ {
 			radius.Changed = append(radius.Changed, fmt.Sprintf(`%s.aws_instance.app[%d]`, mod, j))
 			radius.Unchanged = append(radius.Unchanged, fmt.Sprintf(`module.dns.aws_route53_record.r["%05d-%d"]`, i, j))
 		}
