@@ -1,7 +1,6 @@
 package scoring
 
 import (
-	"bytes"
 	"math"
 	"strings"
 	"testing"
@@ -37,7 +36,7 @@ func FuzzParsePolicy(f *testing.F) {
 			if !ok {
 				t.Fatalf("error %T %q is not a PolicyError", err, msg)
 			}
-			if lines := bytes.Count(data, []byte("\n")) + 1; pe.Line < 0 || pe.Line > lines {
+			if lines := lineAt(data, len(data)); pe.Line < 0 || pe.Line > lines {
 				t.Fatalf("error on line %d of a %d-line file: %q", pe.Line, lines, msg)
 			}
 			if strings.ContainsAny(msg, "\n\r") {

@@ -54,7 +54,7 @@ func ParseAddressGlob(p string) (AddressGlob, error) {
 		return AddressGlob{}, fmt.Errorf("address pattern %q has unbalanced brackets", p)
 	}
 	var b strings.Builder
-	b.WriteString("^")
+	b.WriteString(`(?s)^`) // '*' matches line breaks too
 	for i, part := range strings.Split(p, "*") {
 		if i > 0 {
 			b.WriteString(".*")
@@ -85,7 +85,7 @@ func ParsePathGlob(p string) (PathGlob, error) {
 		return PathGlob{}, fmt.Errorf("an empty path pattern")
 	}
 	var b strings.Builder
-	b.WriteString("^")
+	b.WriteString(`(?s)^`)
 	for i := 0; i < len(p); i++ {
 		switch {
 		case strings.HasPrefix(p[i:], "**/"):

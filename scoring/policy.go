@@ -298,18 +298,37 @@ func yamlError(file string, data []byte, err error) error {
 	case strings.HasPrefix(msg, "unknown anchor '"):
 		name := strings.TrimSuffix(strings.TrimPrefix(msg, "unknown anchor '"), "' referenced")
 		if i := bytes.Index(data, []byte("*"+name)); i >= 0 {
-			line = 1 + bytes.Count(data[:i], []byte("\n"))
+			line = lineAt(data, i)
 		}
 	case line == 0:
 		// Reader errors (a control character, bad UTF-8) carry no line;
 		// scanner errors leave out line 1.
-		line = 1 + bytes.Count(data[:badByte(data)], []byte("\n"))
+		line = lineAt(data, badByte(data))
 	}
 	// A problem found at the end of the file is on its last line.
-	if last := bytes.Count(bytes.TrimRight(data, "\r\n\t "), []byte("\n")) + 1; line > last {
+	if last := lineAt(data, len(bytes.TrimRight(data, "\r\n\t "))); line > last {
 		line = last
 	}
 	return &PolicyError{File: file, Line: line, Msg: "not valid YAML: " + msg}
+}
+
+// lineAt is the line of a byte offset, counting line breaks as go-yaml does:
+// LF, CR, CR LF, and the Unicode NEL, LS and PS.
+func lineAt(data []byte, offset int) int {
+	line := 1
+	for i := 0; i < offset && i < len(data); i++ {
+		switch {
+		case data[i] == '\n':
+			line++
+		case data[i] == '\r':
+			if i+1 >= len(data) || data[i+1] != '\n' {
+				line++
+			}
+		case bytes.HasPrefix(data[i:], []byte("\u0085")), bytes.HasPrefix(data[i:], []byte("\u2028")), bytes.HasPrefix(data[i:], []byte("\u2029")):
+			line++
+		}
+	}
+	return line
 }
 
 // badByte is the offset of the first byte YAML does not allow (invalid
