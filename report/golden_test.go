@@ -61,12 +61,15 @@ func withSignoff(r *Report, valid int) *Report {
 		Digest: "sha256:5d41402abc4b2a76b9719d911017c592ae0b2f6b1c7a4d2f3e5b6c7d8e9f0a1b", Required: 1, Valid: valid,
 		Records: []SignoffRecord{
 			{File: ".blast/signoffs/alice.sig", Principal: "alice@example.com", Fingerprint: "SHA256:aaaa", Valid: valid > 0, Reason: "ok"},
+			{File: ".blast/signoffs/bob.sig", Principal: "bob@example.com", Fingerprint: "SHA256:bbbb", Reason: "wrong-plan", Detail: "signed another plan: sha256:0f0f"},
 			{File: ".blast/signoffs/mallory.sig", Principal: "mallory@example.com", Fingerprint: "SHA256:mmmm", Reason: "not-a-senior", Detail: "mallory@example.com is not among the seniors"},
 		},
 		Notes: []string{"the change is AI-assisted (--ai-assisted): the stricter threshold applies"},
 	}
 	if valid > 0 {
 		r.Decision = "approved"
+	} else {
+		r.Signoff.Records = r.Signoff.Records[1:]
 	}
 	return r
 }
