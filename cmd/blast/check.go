@@ -142,6 +142,11 @@ func runCheck(a *app, opts *checkOptions, args []string) error {
 	if err := render(a, r, opts.format, report.Options{Table: report.TableOptions{All: opts.all}}, outs); err != nil {
 		return err
 	}
+	if opts.format == "github" {
+		if err := appendStepSummary(os.Getenv("GITHUB_STEP_SUMMARY"), r); err != nil {
+			return err
+		}
+	}
 	if decision == scoring.DecisionSignoffRequired {
 		a.exit = exitSignoff
 	}
