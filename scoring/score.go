@@ -414,7 +414,11 @@ func (s *scorer) judgeChange(plan int, c *analyzer.Change, rad *analyzer.Radius)
 				parts = append(parts, fmt.Sprintf("%d %s x %.1f", p.n, p.what, p.pts))
 			}
 		}
-		detail := fmt.Sprintf("%d dependents (%s, each times its weight)", rad.Size(), strings.Join(parts, ", "))
+		noun := "dependents"
+		if rad.Size() == 1 {
+			noun = "dependent"
+		}
+		detail := fmt.Sprintf("%d %s (%s, each times its weight)", rad.Size(), noun, strings.Join(parts, ", "))
 		if pts > radiusCap {
 			detail += fmt.Sprintf(", %.1f capped at %.0f", round1(pts), radiusCap)
 			pts = radiusCap

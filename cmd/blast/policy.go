@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -94,5 +96,26 @@ func loadPolicy(path, env string, planPaths []string) (scoring.Policy, error) {
 			pol = p
 		}
 	}
-	return pol.ForEnvironment(env, planPaths)
+	return pol.ForEnvironment(env, relativePaths(planPaths))
+}
+
+// relativePaths adds, for each absolute plan path inside the working
+// directory, the path relative to it: environment globs are written
+// relative to the repository (envs/prod/**), and CI often passes absolute
+// paths.
+func relativePaths(paths []string) []string {
+	out := append([]string(nil), paths...)
+	wd, err := os.Getwd()
+	if err != nil {
+		return out
+	}
+	for _, p := range paths {
+		if !filepath.IsAbs(p) {
+			continue
+		}
+		if rel, err := filepath.Rel(wd, p); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			out = append(out, filepath.ToSlash(rel))
+		}
+	}
+	return out
 }
