@@ -107,6 +107,9 @@ func (s *scan) str() (start, end int, esc bool) {
 		for i+8 <= len(d) && !stringSpecial(binary.LittleEndian.Uint64(d[i:])) {
 			i += 8
 		}
+		for i < len(d) && stringPlain[d[i]] {
+			i++
+		}
 		if i >= len(d) {
 			fail("unterminated string")
 		}
@@ -130,13 +133,20 @@ func (s *scan) str() (start, end int, esc bool) {
 			default:
 				fail("bad escape")
 			}
-		case c < 0x20:
-			fail("control character in a string")
 		default:
-			i++
+			fail("control character in a string")
 		}
 	}
 }
+
+// stringPlain marks the bytes a string holds as they are: not a quote, a
+// backslash or a control character.
+var stringPlain = func() (t [256]bool) {
+	for c := range t {
+		t[c] = c >= 0x20 && c != '"' && c != '\\'
+	}
+	return t
+}()
 
 func hex4(b []byte) rune {
 	var r rune
@@ -340,6 +350,10 @@ func unescape(b []byte) (rune, int) {
 	return rune(b[1]), 2 // " \ /
 }
 
+// skimClass sorts bytes for skim: 1 opens a string, 2 a container, 3 closes
+// one.
+var skimClass = [256]uint8{'"': 1, '{': 2, '[': 2, '}': 3, ']': 3}
+
 // skim returns the end of the value at i without checking it: a later,
 // checking pass reads every byte of it. It returns -1 when the input ends
 // first.
@@ -363,22 +377,23 @@ func skim(d []byte, i int) int {
 	}
 	depth := 0
 	for i < len(d) {
-		switch d[i] {
-		case '"':
-			i = skimString(d, i)
-			if i < 0 {
+		switch skimClass[d[i]] {
+		case 0:
+			i++
+		case 1:
+			if i = skimString(d, i); i < 0 {
 				return -1
 			}
-			continue
-		case '{', '[':
+		case 2:
 			depth++
-		case '}', ']':
+			i++
+		case 3:
 			depth--
+			i++
 			if depth == 0 {
-				return i + 1
+				return i
 			}
 		}
-		i++
 	}
 	return -1
 }
@@ -394,17 +409,16 @@ func skimString(d []byte, i int) int {
 		for i+8 <= len(d) && !quoteOrBackslash(binary.LittleEndian.Uint64(d[i:])) {
 			i += 8
 		}
+		for i < len(d) && d[i] != '"' && d[i] != '\\' {
+			i++
+		}
 		if i >= len(d) {
 			return -1
 		}
-		switch d[i] {
-		case '"':
+		if d[i] == '"' {
 			return i + 1
-		case '\\':
-			i += 2
-		default:
-			i++
 		}
+		i += 2
 	}
 }
 

@@ -121,26 +121,37 @@ func parseFast(source string, data []byte) (plans []*Plan, ok bool) {
 // large.
 type fastRun struct {
 	data   []byte
-	tasks  chan func(*worker)
 	wg     sync.WaitGroup // tasks
 	pool   sync.WaitGroup // workers
 	failed atomic.Bool
 	inline *worker
+
+	mu       sync.Mutex
+	cond     *sync.Cond
+	parallel bool
+	closed   bool
+	first    []func(*worker) // run before the others: large tasks that must not come last
+	queue    []func(*worker)
 }
 
 func newFastRun(data []byte) *fastRun {
 	r := &fastRun{data: data, inline: newWorker(data)}
+	r.cond = sync.NewCond(&r.mu)
 	n := runtime.GOMAXPROCS(0)
 	if n < 2 || len(data) < minParallelBytes {
 		return r
 	}
-	r.tasks = make(chan func(*worker), 1024)
-	for range n {
+	r.parallel = true
+	for range n - 1 { // and the goroutine of Parse, once it has read the top level
 		r.pool.Add(1)
 		go func() {
 			defer r.pool.Done()
 			w := newWorker(data)
-			for t := range r.tasks {
+			for {
+				t, ok := r.next(true)
+				if !ok {
+					return
+				}
 				t(w)
 			}
 		}()
@@ -148,16 +159,35 @@ func newFastRun(data []byte) *fastRun {
 	return r
 }
 
-func (r *fastRun) parallel() bool { return r.tasks != nil }
+// next takes the next task, waiting for one if wait is set; ok is false when
+// there is none to take.
+func (r *fastRun) next(wait bool) (t func(*worker), ok bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for {
+		switch {
+		case len(r.first) > 0:
+			t, r.first = r.first[0], r.first[1:]
+			return t, true
+		case len(r.queue) > 0:
+			t, r.queue = r.queue[0], r.queue[1:]
+			return t, true
+		case r.closed || !wait:
+			return nil, false
+		}
+		r.cond.Wait()
+	}
+}
 
-// spawn runs fn on a worker, or at once when the run is not parallel.
-func (r *fastRun) spawn(fn func(*worker)) {
-	if !r.parallel() {
+// spawn runs fn on a worker, or at once when the run is not parallel. Large
+// tasks go first, so that none of them is left to run alone at the end.
+func (r *fastRun) spawn(large bool, fn func(*worker)) {
+	if !r.parallel {
 		fn(r.inline)
 		return
 	}
 	r.wg.Add(1)
-	r.tasks <- func(w *worker) {
+	t := func(w *worker) {
 		defer r.wg.Done()
 		defer func() {
 			if v := recover(); v != nil {
@@ -171,10 +201,26 @@ func (r *fastRun) spawn(fn func(*worker)) {
 			fn(w)
 		}
 	}
+	r.mu.Lock()
+	if large {
+		r.first = append(r.first, t)
+	} else {
+		r.queue = append(r.queue, t)
+	}
+	r.mu.Unlock()
+	r.cond.Signal()
 }
 
-// wait waits for the tasks and gives up if one did.
+// wait runs queued tasks until none is left, waits for the others, and
+// gives up if one did.
 func (r *fastRun) wait() {
+	for {
+		t, ok := r.next(false)
+		if !ok {
+			break
+		}
+		t(r.inline)
+	}
 	r.wg.Wait()
 	if r.failed.Load() {
 		fail("a task gave up")
@@ -182,9 +228,12 @@ func (r *fastRun) wait() {
 }
 
 func (r *fastRun) stop() {
-	if r.parallel() {
+	if r.parallel {
 		r.failed.Store(true) // a run that gave up need not finish its tasks
-		close(r.tasks)
+		r.mu.Lock()
+		r.closed = true
+		r.mu.Unlock()
+		r.cond.Broadcast()
 		r.pool.Wait()
 	}
 }
@@ -305,14 +354,14 @@ func (r *fastRun) plan(s *scan) *fastPlan {
 	}
 	if present(k.PlannedValues) {
 		at := spanOf(s.data, k.PlannedValues)
-		r.spawn(func(w *worker) { w.stateValues(w.at(at, 1), fp, false) })
+		r.spawn(true, func(w *worker) { w.stateValues(w.at(at, 1), fp, false) })
 	}
 	if present(k.PriorState) {
 		at := spanOf(s.data, k.PriorState)
-		r.spawn(func(w *worker) { w.priorState(w.at(at, 1), fp) })
+		r.spawn(true, func(w *worker) { w.priorState(w.at(at, 1), fp) })
 	}
 	if present(k.Configuration) {
-		r.spawn(func(*worker) {
+		r.spawn(false, func(*worker) {
 			var config struct {
 				RootModule *tfjson.ConfigModule `json:"root_module"`
 			}
@@ -323,13 +372,13 @@ func (r *fastRun) plan(s *scan) *fastPlan {
 		})
 	}
 	if present(k.DeferredChanges) {
-		r.spawn(func(*worker) {
+		r.spawn(false, func(*worker) {
 			if decodeKey("", "deferred_changes", k.DeferredChanges, &fp.deferred) != nil {
 				fail("deferred_changes refused")
 			}
 		})
 	}
-	r.spawn(func(w *worker) {
+	r.spawn(false, func(w *worker) {
 		for _, o := range others {
 			s := w.at(o.start, 1)
 			s.skip()
@@ -359,7 +408,7 @@ func (r *fastRun) changeChunks(s *scan, drift bool) []*[]Change {
 		chunks = append(chunks, out)
 		todo := elems
 		elems = nil
-		r.spawn(func(w *worker) {
+		r.spawn(false, func(w *worker) {
 			cs := make([]Change, 0, len(todo))
 			for _, e := range todo {
 				s := w.at(e.start, 2)
@@ -687,8 +736,7 @@ func (w *worker) stateValues(s *scan, fp *fastPlan, prior bool) {
 }
 
 // module reads a state module, as walkState walks it: the resources of modules
-// nested deeper than maxModuleDepth are checked but not collected. The child
-// modules of a large root module are read in parallel.
+// nested deeper than maxModuleDepth are checked but not collected.
 func (w *worker) module(s *scan, depth int, fp *fastPlan, list *[]*stateOut, prior bool) {
 	if s.peek() != '{' {
 		fail("a module that is not an object")
@@ -752,53 +800,16 @@ func (w *worker) childModules(s *scan, depth int, fp *fastPlan, list *[]*stateOu
 	s.i++
 	if s.peek() == ']' {
 		s.i++
-		s.depth--
-		return
-	}
-	r := fp.r
-	split := r.parallel() && depth == 1
-	var elems []span
-	from := s.i
-	dispatch := func() {
-		if len(elems) == 0 {
-			return
-		}
-		todo, d := elems, s.depth
-		elems = nil
-		r.spawn(func(w *worker) {
-			for _, e := range todo {
-				s := w.at(e.start, d)
-				if !s.isNull() {
-					w.module(s, depth, fp, list, prior)
-				}
-				if s.i != e.end {
-					fail("a module that does not end where it should")
-				}
+	} else {
+		for {
+			if !s.isNull() {
+				w.module(s, depth, fp, list, prior)
 			}
-		})
-	}
-	for {
-		if split {
-			s.ws()
-			start := s.i
-			end := skim(s.data, start)
-			if end < 0 {
-				fail("unterminated module")
+			if !s.more(']') {
+				break
 			}
-			elems = append(elems, span{start, end})
-			s.i = end
-			if end-from >= chunkBytes {
-				dispatch()
-				from = end
-			}
-		} else if !s.isNull() {
-			w.module(s, depth, fp, list, prior)
-		}
-		if !s.more(']') {
-			break
 		}
 	}
-	dispatch()
 	s.depth--
 }
 
