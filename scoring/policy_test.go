@@ -58,8 +58,10 @@ func TestStarterPolicyParses(t *testing.T) {
 		{"critical", len(p.Critical) == 2 && p.Critical[0].Match("module.prod.aws_instance.x")},
 		{"ignore", len(p.Ignore) == 2 && p.Ignore[0].Kind == "replace" && p.Ignore[0].Expires.Equal(time.Date(2027, 6, 30, 0, 0, 0, 0, time.UTC)) && p.Ignore[1].Rule == RuleTrivialReplace},
 		{"signoff", p.Signoff.Required == 1 && p.Signoff.TwoAbove == 80 && p.Signoff.AllowedSigners != "" && p.Signoff.Dir != "" && len(p.Signoff.Seniors) == 2},
-		{"ai_assisted", p.AIAssisted.Threshold == 30 && len(p.AIAssisted.Trailers) > 0},
-		{"environments", len(p.Environments) == 1 && p.Environments[0].Name == "prod" && p.Environments[0].Threshold == 30 && p.Environments[0].Required == 2 && len(p.Environments[0].Paths) == 1},
+		{"ai_assisted", p.AIAssisted.Threshold == 30 && len(p.AIAssisted.Trailers) == 1 &&
+			p.AIAssisted.Trailers[0].MatchString("Co-authored-by: Claude <noreply@anthropic.com>") && !p.AIAssisted.Trailers[0].MatchString("Co-authored-by: Claudette <c@example.com>")},
+		{"environments", len(p.Environments) == 1 && p.Environments[0].Name == "prod" && p.Environments[0].Threshold == 30 &&
+			p.Environments[0].Required == 2 && len(p.Environments[0].Paths) == 1 && len(p.Environments[0].Critical) == 1},
 	}
 	for _, c := range checks {
 		if !c.ok {
