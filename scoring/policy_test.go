@@ -340,8 +340,10 @@ func TestPolicyWeightsChangeTheScore(t *testing.T) {
 	if r := risk(mustPolicy(t, "weights:\n  classes:\n    compute: 0.8\n  types:\n    aws_instance: 0.2\n"), vm); r.Points != 10 || !strings.Contains(r.Factors[0].Detail, "policy type weight") {
 		t.Errorf("type weight: %+v", r)
 	}
-	// Weight 0: the change scores nothing.
-	if r := risk(mustPolicy(t, "weights:\n  types:\n    aws_instance: 0\n"), vm); r.Points != 0 {
+	// Weight 0: the delete counts as an update would, never less (an
+	// ignore rule is how to make it count nothing).
+	if r := risk(mustPolicy(t, "weights:\n  types:\n    aws_instance: 0\n"), vm); r.Points != updatePoints ||
+		r.Factors[0].Detail != "deleted: 50 x weight 0.00 (compute, policy type weight), at least 1 as an update would be" {
 		t.Errorf("weight 0: %+v", r)
 	}
 	// A weight of 0.9 or more makes a type critical.

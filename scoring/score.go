@@ -360,13 +360,23 @@ func (s *scorer) judgeChange(plan int, c *analyzer.Change, rad *analyzer.Radius)
 	if r.Critical && weight < 1 {
 		weight, weightNote = 1, fmt.Sprintf("weight 1.00 (critical; %s would be %.2f)", ci.class.Name, ci.weight)
 	}
+	// A destroy never counts less than an update of the same object, even
+	// at a weight near 0, so that turning an update into a replace never
+	// lowers the score.
+	destroy := func(what string, points float64) {
+		detail := fmt.Sprintf("%s: %.0f x %s", what, points, weightNote)
+		if points*weight < updatePoints {
+			detail += fmt.Sprintf(", at least %.0f as an update would be", updatePoints)
+		}
+		add("kind", math.Max(points*weight, updatePoints), detail)
+	}
 	switch c.Kind {
 	case analyzer.KindDelete:
-		add("kind", destroyPoints*weight, fmt.Sprintf("deleted: %.0f x %s", destroyPoints, weightNote))
+		destroy("deleted", destroyPoints)
 	case analyzer.KindReplace:
-		add("kind", destroyPoints*weight, fmt.Sprintf("destroyed, then created: %.0f x %s", destroyPoints, weightNote))
+		destroy("destroyed, then created", destroyPoints)
 	case analyzer.KindReplaceCBD:
-		add("kind", cbdPoints*weight, fmt.Sprintf("created, then destroyed: %.0f x %s", cbdPoints, weightNote))
+		destroy("created, then destroyed", cbdPoints)
 	case analyzer.KindUpdate:
 		add("kind", updatePoints, "updated in place")
 	case analyzer.KindCreate:
