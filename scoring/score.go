@@ -424,11 +424,7 @@ func (s *scorer) judgeChange(plan int, c *analyzer.Change, rad *analyzer.Radius)
 				parts = append(parts, fmt.Sprintf("%d %s x %.1f", p.n, p.what, p.pts))
 			}
 		}
-		noun := "dependents"
-		if rad.Size() == 1 {
-			noun = "dependent"
-		}
-		detail := fmt.Sprintf("%d %s (%s, each times its weight)", rad.Size(), noun, strings.Join(parts, ", "))
+		detail := fmt.Sprintf("%d dependents (%s, each times its weight)", rad.Size(), strings.Join(parts, ", "))
 		if pts > radiusCap {
 			detail += fmt.Sprintf(", %.1f capped at %.0f", round1(pts), radiusCap)
 			pts = radiusCap

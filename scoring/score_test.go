@@ -1004,7 +1004,7 @@ func TestDestroyingADependentNeverLowersTheRadius(t *testing.T) {
 	}
 	for _, cr := range b.Changes {
 		if cr.Change.Address == "terraform_data.d00" {
-			if d := cr.Factors[len(cr.Factors)-1]; d.Name != "blast-radius" || d.Detail != "1 dependent (1 destroyed too x 3.0, each times its weight)" {
+			if d := cr.Factors[len(cr.Factors)-1]; d.Name != "blast-radius" || d.Detail != "1 dependents (1 destroyed too x 3.0, each times its weight)" {
 				t.Errorf("factor %+v", d)
 			}
 		}
