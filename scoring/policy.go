@@ -149,7 +149,7 @@ func ParsePolicy(file string, data []byte) (Policy, error) {
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return p, nil // an empty file: the defaults
 	}
-	d := &decoder{file: file}
+	d := &decoder{file: file, last: lineAt(data, len(bytes.TrimRight(data, "\r\n\t ")))}
 	root := doc.Content[0]
 	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
 		return p, nil
@@ -353,11 +353,14 @@ type decoder struct {
 	file string
 	err  error
 	key  *yaml.Node // the key whose value is being decoded
+	last int        // the last line with content
 }
 
 func (d *decoder) fail(n *yaml.Node, msg string) {
 	if d.err == nil {
-		d.err = &PolicyError{File: d.file, Line: n.Line, Msg: msg}
+		// go-yaml puts an empty value at the end of the file on the line
+		// after it.
+		d.err = &PolicyError{File: d.file, Line: min(n.Line, d.last), Msg: msg}
 	}
 }
 
@@ -413,8 +416,8 @@ func (d *decoder) mapping(n *yaml.Node, what string, fn func(key string, v *yaml
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content) && d.err == nil; i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
-		if k.Kind != yaml.ScalarNode {
-			d.fail(k, fmt.Sprintf("a key in %s must be a string", what))
+		if k.Kind != yaml.ScalarNode || k.Tag == "!!null" || k.Value == "" {
+			d.fail(k, fmt.Sprintf("a key in %s must be a name", what))
 			return
 		}
 		if seen[k.Value] {

@@ -26,8 +26,8 @@ const (
 	dataLossPoints       = 10.0
 	unprotectedPoints    = 10.0
 	accidentPoints       = 10.0
-	changedDepPoints     = 1.5 // per dependent the plan changes too, times its weight
-	unchangedDepPoints   = 3.0 // per dependent with no planned change, times its weight
+	changedDepPoints     = 1.5 // per dependent the plan creates or updates, times its weight
+	unchangedDepPoints   = 3.0 // per dependent with no planned change, or destroyed too, times its weight
 	radiusCap            = 30.0
 	teardownPoints       = 50.0
 	teardownMinResources = 5
