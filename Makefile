@@ -1,4 +1,4 @@
-.PHONY: demo test build lint fixtures actionlint
+.PHONY: demo test build lint fixtures actionlint bench-data bench
 
 # Run blast on the plan embedded in the binary: an environment torn down.
 demo:
@@ -25,3 +25,18 @@ build:
 # Regenerate fixtures/<case>/plan.json and graph.dot with real Terraform.
 fixtures:
 	bash fixtures/generate.sh
+
+# Generated plans of 100 to 50,000 resources for the benchmarks, in the
+# git-ignored bench-data/; made again when the generator changes.
+bench-data:
+	@for n in 100 1000 15000 50000; do \
+		f=bench-data/plan-$$n.json; \
+		if [ ! -f $$f ] || [ -n "$$(find fixtures/gen fixtures/demo-teardown/plan.json -newer $$f -print -quit)" ]; then \
+			echo "go run ./fixtures/gen -n $$n -o $$f"; go run ./fixtures/gen -n $$n -o $$f || exit 1; \
+		fi; \
+	done
+
+# The figures of BENCHMARKS.md: go test -bench, and blast check against jq
+# (and opa, when on PATH) on the generated plans.
+bench: bench-data
+	bash scripts/bench.sh
