@@ -42,11 +42,13 @@ func (s *scorer) dataLossFindings(plan int, risks []ChangeRisk) []Finding {
 //
 // Only objects that exist count: a create adds nothing to an environment
 // being torn down. A destructive change the policy ignores counts as kept.
-// Dependents of what is destroyed do not make a teardown smaller: a module is
-// torn down when it would be without them, that is when at least half of
-// its resources outside that blast radius are destroyed, and at least
-// teardownMinResources would remain counted. So adding a dependent, or
-// destroying one more object, never makes the finding go away.
+// Dependents of what is destroyed do not make a teardown smaller: a module of
+// at least teardownMinResources resources is torn down when it would be with
+// some of those dependents taken away, that is when the destroyed are at
+// least half of max(teardownMinResources, the resources outside the blast
+// radius). So adding a dependent, or destroying one more object, never makes
+// the finding go away, and one destroyed hub with many dependents is still
+// no teardown.
 func teardownFindings(plan int, p *analyzer.Plan, risks []ChangeRisk) []Finding {
 	type tally struct{ total, destroyed, dependents int }
 	byModule := map[string]*tally{}

@@ -206,7 +206,6 @@ func Assess(plans []*analyzer.Plan, pol Policy, opts ...Options) *Assessment {
 	total := destructive + min(nonDestructive, limit) + findingPoints
 	a.CappedPoints = float64(max(0, nonDestructive-limit)) / 10
 	a.Score = int(min(100, (total+5)/10)) // whole tenths, rounded half up
-
 	sortAssessment(a)
 	return a
 }
