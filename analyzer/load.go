@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 )
 
@@ -43,8 +44,18 @@ func Load(path string, opts Options) ([]*Plan, error) {
 			return nil, err
 		}
 	}
-	return Parse(path, data)
+	plans, err := Parse(path, data)
+	if len(data) >= bigInput {
+		// The input is garbage now, and as large as everything blast makes
+		// of it. Collect it at once, so that scoring and rendering reuse its
+		// memory instead of adding to the process's peak.
+		runtime.GC()
+	}
+	return plans, err
 }
+
+// bigInput is the size from which Load collects the input once it is parsed.
+const bigInput = 32 << 20
 
 func readInput(path string, opts Options) ([]byte, error) {
 	limit := opts.MaxBytes
