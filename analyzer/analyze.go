@@ -39,6 +39,8 @@ func Classify(actions []string) (kind Kind, ok bool) {
 	return "", false
 }
 
+// analyze has a twin in the fast decoder (fastPlan.finish in fast.go), held
+// to the same result by TestFastMatchesReference*.
 func analyze(p *Plan, changes, drift []*tfjson.ResourceChange, deferred []*tfjson.DeferredResourceChange,
 	prior, planned *tfjson.StateValues, root *tfjson.ConfigModule) error {
 	seen := make(map[string]bool, len(changes))
@@ -134,6 +136,10 @@ func walkState(m *tfjson.StateModule, depth int, fn func(*tfjson.StateResource))
 	}
 }
 
+// convertChange has a twin in the fast decoder (resourceChange in fast.go,
+// with unprotectedCanon and attrDigestsCanon for the value parts): a change
+// here needs the same change there, and TestFastMatchesReference* fail until
+// it has one.
 func convertChange(rc *tfjson.ResourceChange, strict bool) (Change, error) {
 	if rc == nil {
 		return Change{}, fmt.Errorf("null where a resource change belongs")
