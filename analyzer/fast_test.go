@@ -277,6 +277,14 @@ var oddCases = func() map[string]string {
 // error for data.
 func agree(t *testing.T, data []byte) {
 	t.Helper()
+	var bug any
+	fastBug = func(v any) { bug = v }
+	defer func() { fastBug = nil }()
+	defer func() {
+		if bug != nil {
+			t.Fatalf("the fast decoder panicked: %v", bug)
+		}
+	}()
 	want, werr := parseReference("x.json", data)
 	got, gerr := Parse("x.json", data)
 	if fmt.Sprint(werr) != fmt.Sprint(gerr) {
