@@ -285,6 +285,32 @@ func (s *scan) stringValue() string {
 	return string(appendUnquoted(nil, s.data[start:end]))
 }
 
+// stringsValue reads an array of strings, or null (nil). A null element is
+// an empty string, as in encoding/json.
+func (s *scan) stringsValue() []string {
+	if s.isNull() {
+		return nil
+	}
+	if s.peek() != '[' {
+		fail("not an array of strings")
+	}
+	s.push()
+	s.i++
+	out := []string{}
+	if s.peek() == ']' {
+		s.i++
+	} else {
+		for {
+			out = append(out, s.stringValue())
+			if !s.more(']') {
+				break
+			}
+		}
+	}
+	s.depth--
+	return out
+}
+
 // key reads an object key and the colon after it. Keys with escapes are left
 // to the reference decoder: encoding/json matches them after unquoting.
 func (s *scan) key() []byte {

@@ -18,13 +18,14 @@ import (
 	tfjson "github.com/hashicorp/terraform-json"
 )
 
-// The fast decoder reads a plan in one skim of its bytes and, on every core,
-// one checking pass: resource changes are split across the cores, their
+// The fast decoder skims a plan once to find its parts and then reads each
+// part once, checking every byte, on every core: resource changes are split across the cores, their
 // values never decoded but digested from their bytes (decode_canon.go);
 // planned_values and prior_state give only addresses and depends_on, their
 // values checked and skipped. It builds the same Plan as the reference
 // decoder (parseStream) or gives up, and TestFastMatchesReference holds it to
-// that on every plan we have.
+// that on every plan we have (TestFastMatchesReference*, and
+// FuzzFastMatchesReference on any input).
 
 // Schemas of the terraform-json types the fast decoder reads, and the
 // indexes of the fields it reads itself.
@@ -456,19 +457,23 @@ func (r *fastRun) changeChunks(s *scan, drift bool) []*[]Change {
 	return chunks
 }
 
+// rcFields are the fields of a resource change that blast reads, with its
+// values in canonical form (nil when absent).
+type rcFields struct {
+	address, previous, module, mode, typ, name, provider, deposed, reason string
+	hasChange, importing                                                  bool
+	actions                                                               []string
+	before, after, unknown                                                []byte
+	replacePaths                                                          []byte
+}
+
 // resourceChange reads one element of resource_changes (or resource_drift)
 // into a Change, as convertChange does from terraform-json's type.
 func (w *worker) resourceChange(s *scan) Change {
 	if s.peek() != '{' {
 		fail("a resource change that is not an object")
 	}
-	var rc struct {
-		address, previous, module, mode, typ, name, provider, deposed, reason string
-		hasChange, importing                                                  bool
-		actions                                                               []string
-		before, after, unknown                                                []byte // canonical; nil when absent
-		replacePaths                                                          []byte
-	}
+	var rc rcFields
 	w.buf = w.buf[:0]
 	var mask uint64
 	s.push()
@@ -505,84 +510,7 @@ func (w *worker) resourceChange(s *scan) Change {
 			case rcChange:
 				if !s.isNull() {
 					rc.hasChange = true
-					if s.peek() != '{' {
-						fail("a change that is not an object")
-					}
-					var cmask uint64
-					var at [3]span
-					var has [3]bool
-					s.push()
-					s.i++
-					if s.peek() == '}' {
-						s.i++
-					} else {
-						for {
-							g := changeSchema.field(s.key())
-							if g >= 0 {
-								seen(&cmask, g)
-							}
-							switch g {
-							case -1:
-								s.skip()
-							case chActions:
-								if !s.isNull() {
-									if s.peek() != '[' {
-										fail("actions that are not an array")
-									}
-									s.push()
-									s.i++
-									rc.actions = []string{}
-									if s.peek() == ']' {
-										s.i++
-									} else {
-										for {
-											rc.actions = append(rc.actions, s.stringValue())
-											if !s.more(']') {
-												break
-											}
-										}
-									}
-									s.depth--
-								}
-							case chBefore, chAfter, chAfterUnknown:
-								k := 0
-								if g == chAfter {
-									k = 1
-								} else if g == chAfterUnknown {
-									k = 2
-								}
-								start := len(w.buf)
-								w.buf = s.canon(w.buf)
-								at[k], has[k] = span{start, len(w.buf)}, true
-							case chImporting:
-								rc.importing = s.peek() != 'n'
-								s.check(changeSchema.fields[g].s)
-							case chReplacePaths:
-								s.ws()
-								start := s.i
-								s.check(changeSchema.fields[g].s)
-								if string(s.data[start:s.i]) != "null" {
-									rc.replacePaths = s.data[start:s.i]
-								}
-							default:
-								s.check(changeSchema.fields[g].s)
-							}
-							if !s.more('}') {
-								break
-							}
-						}
-					}
-					s.depth--
-					// w.buf is complete now: take the canonical values.
-					if has[0] {
-						rc.before = w.buf[at[0].start:at[0].end]
-					}
-					if has[1] {
-						rc.after = w.buf[at[1].start:at[1].end]
-					}
-					if has[2] {
-						rc.unknown = w.buf[at[2].start:at[2].end]
-					}
+					w.change(s, &rc)
 				}
 			default:
 				s.check(rcSchema.fields[f].s)
@@ -593,13 +521,76 @@ func (w *worker) resourceChange(s *scan) Change {
 		}
 	}
 	s.depth--
+	return w.convert(&rc)
+}
 
-	// What convertChange does, from here on, with the canonical values.
+// change reads the change object of a resource change: its actions, its
+// values in canonical form into w.buf, importing and replace_paths.
+func (w *worker) change(s *scan, rc *rcFields) {
+	if s.peek() != '{' {
+		fail("a change that is not an object")
+	}
+	var mask uint64
+	var at [3]span // before, after, after_unknown in w.buf
+	var has [3]bool
+	s.push()
+	s.i++
+	if s.peek() == '}' {
+		s.i++
+	} else {
+		for {
+			f := changeSchema.field(s.key())
+			if f >= 0 {
+				seen(&mask, f)
+			}
+			switch f {
+			case -1:
+				s.skip()
+			case chActions:
+				rc.actions = s.stringsValue()
+			case chBefore, chAfter, chAfterUnknown:
+				k := 0
+				if f == chAfter {
+					k = 1
+				} else if f == chAfterUnknown {
+					k = 2
+				}
+				start := len(w.buf)
+				w.buf = s.canon(w.buf)
+				at[k], has[k] = span{start, len(w.buf)}, true
+			case chImporting:
+				rc.importing = s.peek() != 'n'
+				s.check(changeSchema.fields[f].s)
+			case chReplacePaths:
+				s.ws()
+				start := s.i
+				s.check(changeSchema.fields[f].s)
+				if string(s.data[start:s.i]) != "null" {
+					rc.replacePaths = s.data[start:s.i]
+				}
+			default:
+				s.check(changeSchema.fields[f].s)
+			}
+			if !s.more('}') {
+				break
+			}
+		}
+	}
+	s.depth--
+	// w.buf is complete now: take the canonical values.
+	for k, dst := range []*[]byte{&rc.before, &rc.after, &rc.unknown} {
+		if has[k] {
+			*dst = w.buf[at[k].start:at[k].end]
+		}
+	}
+}
+
+// convert builds the Change, as convertChange does, from the fields read.
+func (w *worker) convert(rc *rcFields) Change {
 	if rc.address == "" || !rc.hasChange {
 		fail("a resource change without an address or a change")
 	}
-	actions := make([]string, len(rc.actions))
-	copy(actions, rc.actions)
+	actions := rc.actions
 	kind, ok := Classify(actions)
 	if !ok {
 		fail("unknown actions")
@@ -845,25 +836,7 @@ func (w *worker) resource(s *scan, collect bool, out *stateOut, prior bool) {
 			case f == srAddress:
 				addr = s.stringValue()
 			case f == srDependsOn && prior:
-				if !s.isNull() {
-					if s.peek() != '[' {
-						fail("depends_on that is not an array")
-					}
-					s.push()
-					s.i++
-					deps = []string{}
-					if s.peek() == ']' {
-						s.i++
-					} else {
-						for {
-							deps = append(deps, s.stringValue())
-							if !s.more(']') {
-								break
-							}
-						}
-					}
-					s.depth--
-				}
+				deps = s.stringsValue()
 			default:
 				s.check(resourceSchema.fields[f].s)
 			}
