@@ -32,9 +32,34 @@ var goldenFixtures = []string{"demo-teardown", "replace", "for-each-key", "creat
 
 // fixtureReport runs a fixture plan through the pipeline the way blast check
 // does, with a stable source name whatever the working directory.
+// fixtureReport judges a fixture plan under the fixture's own blast.yml when
+// it has one (demo-teardown does: its terraform_data stand for real
+// infrastructure), else under the defaults.
 func fixtureReport(t testing.TB, fixture string) *Report {
 	t.Helper()
-	return pathReport(t, filepath.Join("..", "fixtures", fixture, "plan.json"), "fixtures/"+fixture+"/plan.json")
+	pol := scoring.DefaultPolicy()
+	if path := filepath.Join("..", "fixtures", fixture, "blast.yml"); fileExists(path) {
+		p, err := scoring.LoadPolicy(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pol = p
+		pol.Source = "fixtures/" + fixture + "/blast.yml"
+	}
+	plans, err := analyzer.Load(filepath.Join("..", "fixtures", fixture, "plan.json"), analyzer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range plans {
+		p.Source = "fixtures/" + fixture + "/plan.json"
+	}
+	a := scoring.Assess(plans, pol)
+	return New(a, scoring.Gate(a, 0))
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 func pathReport(t testing.TB, path, source string) *Report {

@@ -142,13 +142,13 @@ func TestSARIFContent(t *testing.T) {
 			t.Errorf("result %d: not located in the plan file: %+v", i, loc.PhysicalLocation)
 		}
 	}
-	// Findings first, most severe first: the teardown is an error; the
-	// replaces of ephemeral terraform_data objects are notes.
+	// Findings first, most severe first: the teardown is an error, and so is
+	// every replace, each worth 25 points or more under the demo's policy.
 	if res := run.Results[0]; res.RuleID != "environment-teardown" || res.Level != "error" {
 		t.Errorf("first result %s %s, want environment-teardown error", res.RuleID, res.Level)
 	}
 	last := run.Results[len(run.Results)-1]
-	if last.RuleID != "destructive/replace" || last.Level != "note" ||
+	if last.RuleID != "destructive/replace" || last.Level != "error" ||
 		last.Locations[0].LogicalLocations[0].FullyQualifiedName != r.Changes[destructive-1].Address {
 		t.Errorf("last result: %+v", last)
 	}

@@ -49,7 +49,16 @@ func (s *scorer) dataLossFindings(plan int, risks []ChangeRisk) []Finding {
 // radius). So adding a dependent, or destroying one more object, never makes
 // the finding go away, and one destroyed hub with many dependents is still
 // no teardown.
-func teardownFindings(plan int, p *analyzer.Plan, risks []ChangeRisk) []Finding {
+//
+// Glue (a class weight under teardownMinWeight, such as null_resource,
+// random_id or terraform_data, unless the policy weighs it more or marks it
+// critical) is not infrastructure and does not count either way: replacing
+// five null_resource triggers is no environment teardown.
+func (s *scorer) teardownFindings(plan int, p *analyzer.Plan, risks []ChangeRisk) []Finding {
+	counts := func(addr, typ string) bool {
+		ci := s.classOf(typ)
+		return ci.weight >= teardownMinWeight || s.isCritical(addr, ci)
+	}
 	type tally struct{ total, destroyed, dependents int }
 	byModule := map[string]*tally{}
 	all := &tally{}
@@ -57,10 +66,14 @@ func teardownFindings(plan int, p *analyzer.Plan, risks []ChangeRisk) []Finding 
 	inRadius := map[string]bool{}
 	for _, r := range risks {
 		c := r.Change
-		if !c.Kind.Destructive() || c.Deposed != "" || c.Mode != "managed" || r.Ignored != "" {
+		if !c.Kind.Destructive() || c.Deposed != "" || c.Mode != "managed" {
 			continue
 		}
-		destroyed[c.Address] = true
+		if r.Ignored == "" && counts(c.Address, c.Type) {
+			destroyed[c.Address] = true
+		}
+		// What depends on anything destroyed, glue or ignored included, never
+		// makes a teardown smaller.
 		if r.Radius != nil {
 			for _, d := range r.Radius.Changed {
 				inRadius[d] = true
@@ -96,7 +109,7 @@ func teardownFindings(plan int, p *analyzer.Plan, risks []ChangeRisk) []Finding 
 			continue
 		}
 		counted[c.Address] = true
-		if c.Kind != analyzer.KindCreate {
+		if c.Kind != analyzer.KindCreate && counts(c.Address, c.Type) {
 			count(c.Address, c.Module)
 		}
 	}
@@ -105,7 +118,7 @@ func teardownFindings(plan int, p *analyzer.Plan, risks []ChangeRisk) []Finding 
 			continue
 		}
 		a, err := analyzer.ParseAddress(addr)
-		if err != nil || a.Mode != "managed" {
+		if err != nil || a.Mode != "managed" || !counts(addr, a.Type) {
 			continue
 		}
 		count(addr, a.ModulePath())

@@ -73,7 +73,7 @@ func TestDataLossFinding(t *testing.T) {
 }
 
 func TestEnvironmentTeardownFinding(t *testing.T) {
-	a := assess(t, DefaultPolicy(), loadFixture(t, "demo-teardown"))
+	a := assess(t, fixturePolicy(t, "demo-teardown"), loadFixture(t, "demo-teardown"))
 	want := map[string]string{
 		"":           "17 of 21 managed resources (81%) of the whole configuration are destroyed or replaced",
 		"module.env": "17 of 18 managed resources (94%) of module.env are destroyed or replaced",
@@ -218,7 +218,7 @@ func TestFindingsOnFixtures(t *testing.T) {
 		"for-each-key":  {RuleMovedCandidate},
 	}
 	for _, name := range fixtureNames(t) {
-		a := assess(t, DefaultPolicy(), loadFixture(t, name))
+		a := assess(t, fixturePolicy(t, name), loadFixture(t, name))
 		var rules []string
 		for _, f := range a.Findings {
 			rules = append(rules, f.Rule)
@@ -226,5 +226,27 @@ func TestFindingsOnFixtures(t *testing.T) {
 		if strings.Join(rules, " ") != strings.Join(want[name], " ") {
 			t.Errorf("fixture %s: findings %v, want %v", name, rules, want[name])
 		}
+	}
+}
+
+// Glue is no environment: replacing a configuration of null_resource and
+// random_id triggers (the tfreveal corpus plan) is no teardown, and neither is
+// the demo's terraform_data until a policy says it stands for infrastructure.
+func TestGlueIsNoTeardown(t *testing.T) {
+	var cs []analyzer.Change
+	for i := 0; i < 6; i++ {
+		cs = append(cs, mk(fmt.Sprintf("null_resource.trigger%d", i), analyzer.KindReplace))
+		cs = append(cs, mk(fmt.Sprintf("random_id.suffix%d", i), analyzer.KindReplace))
+	}
+	if a := assess(t, DefaultPolicy(), mkPlan(cs)); len(findings(a, RuleEnvironmentTeardown)) != 0 || a.Score >= DefaultThreshold {
+		t.Errorf("glue replaced: score %d, findings %+v", a.Score, a.Findings)
+	}
+	if a := assess(t, DefaultPolicy(), loadFixture(t, "demo-teardown")); len(findings(a, RuleEnvironmentTeardown)) != 0 {
+		t.Errorf("demo-teardown under the defaults: %+v", a.Findings)
+	}
+	// Marked critical, glue counts.
+	pol := mustPolicy(t, "critical: [\"null_resource.*\"]\n")
+	if a := assess(t, pol, mkPlan(cs)); len(findings(a, RuleEnvironmentTeardown)) == 0 {
+		t.Errorf("critical null_resources replaced: no teardown")
 	}
 }

@@ -32,6 +32,7 @@ const (
 	teardownPoints       = 50.0
 	teardownMinResources = 5
 	teardownShare        = 0.5
+	teardownMinWeight    = 0.1 // lighter classes are glue, not part of an environment
 	criticalWeight       = 0.9 // a class this heavy is critical
 )
 
@@ -186,7 +187,7 @@ func Assess(plans []*analyzer.Plan, pol Policy, opts ...Options) *Assessment {
 		}
 		var findings []Finding
 		findings = append(findings, s.dataLossFindings(pi, risks)...)
-		findings = append(findings, teardownFindings(pi, p, risks)...)
+		findings = append(findings, s.teardownFindings(pi, p, risks)...)
 		findings = append(findings, movedCandidates(pi, p)...)
 		findings = append(findings, trivialReplaces(pi, p)...)
 		findings = append(findings, driftReverts(pi, p)...)
@@ -423,7 +424,11 @@ func (s *scorer) judgeChange(plan int, c *analyzer.Change, rad *analyzer.Radius)
 				parts = append(parts, fmt.Sprintf("%d %s x %.1f", p.n, p.what, p.pts))
 			}
 		}
-		detail := fmt.Sprintf("%d dependents (%s, each times its weight)", rad.Size(), strings.Join(parts, ", "))
+		noun := "dependents"
+		if rad.Size() == 1 {
+			noun = "dependent"
+		}
+		detail := fmt.Sprintf("%d %s (%s, each times its weight)", rad.Size(), noun, strings.Join(parts, ", "))
 		if pts > radiusCap {
 			detail += fmt.Sprintf(", %.1f capped at %.0f", round1(pts), radiusCap)
 			pts = radiusCap
@@ -439,6 +444,11 @@ func (s *scorer) depWeight(addr string) float64 {
 	a, err := analyzer.ParseAddress(addr)
 	if err != nil {
 		return s.classOf("").weight
+	}
+	if a.Mode == "data" {
+		// A data source is a read, not infrastructure: what reads it is in
+		// the radius on its own account.
+		return 0
 	}
 	ci := s.classOf(a.Type)
 	if s.isCritical(addr, ci) {

@@ -124,6 +124,29 @@ func assess(t testing.TB, pol Policy, plans ...*analyzer.Plan) *Assessment {
 	return a
 }
 
+// standIn is the policy of tests whose terraform_data objects stand for real
+// infrastructure: the catalog counts terraform_data as glue, which no
+// teardown is made of; weight 0.1 keeps each change cheap but counted.
+func standIn(t testing.TB, extra string) Policy {
+	t.Helper()
+	return mustPolicy(t, "weights:\n  types:\n    terraform_data: 0.1\n"+extra)
+}
+
+// fixturePolicy is a fixture's own blast.yml when it has one, else the
+// defaults.
+func fixturePolicy(t testing.TB, name string) Policy {
+	t.Helper()
+	path := filepath.Join("..", "fixtures", name, "blast.yml")
+	if _, err := os.Stat(path); err != nil {
+		return DefaultPolicy()
+	}
+	p, err := LoadPolicy(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 func loadFixture(t testing.TB, name string) *analyzer.Plan {
 	t.Helper()
 	plans, err := analyzer.Load(filepath.Join("..", "fixtures", name, "plan.json"), analyzer.Options{})
@@ -369,7 +392,7 @@ func mustPolicy(t testing.TB, text string) Policy {
 }
 
 func TestEnvironmentTeardownReachesThreshold(t *testing.T) {
-	a := assess(t, DefaultPolicy(), loadFixture(t, "demo-teardown"))
+	a := assess(t, fixturePolicy(t, "demo-teardown"), loadFixture(t, "demo-teardown"))
 	if a.Score < DefaultThreshold {
 		t.Errorf("demo-teardown scores %d", a.Score)
 	}
@@ -391,7 +414,7 @@ func TestEnvironmentTeardownReachesThreshold(t *testing.T) {
 		for i := 0; i < 40; i++ {
 			extra = append(extra, fmt.Sprintf("module.prod.terraform_data.r%d", i))
 		}
-		a := assess(t, DefaultPolicy(), mkPlan(cs, extra...))
+		a := assess(t, standIn(t, ""), mkPlan(cs, extra...))
 		if a.Score < DefaultThreshold {
 			t.Errorf("7 of 10 resources of a module %s: score %d", k, a.Score)
 		}
@@ -928,7 +951,7 @@ func TestTeardownSurvivesDependentsAndCreates(t *testing.T) {
 		cs = append(cs, mk(fmt.Sprintf("module.env.terraform_data.r%d", i), k))
 	}
 	base := mkPlan(cs)
-	a := assess(t, DefaultPolicy(), base)
+	a := assess(t, standIn(t, ""), base)
 	if !hasFinding(a, RuleEnvironmentTeardown, "module.env") {
 		t.Fatalf("3 of 6 replaced: no teardown: %+v", a.Findings)
 	}
@@ -939,7 +962,7 @@ func TestTeardownSurvivesDependentsAndCreates(t *testing.T) {
 		addChange(q, mk(addr, []analyzer.Kind{analyzer.KindUpdate, analyzer.KindNoOp}[i%2]))
 		dependsOn(q, addr, "module.env.terraform_data.r0")
 	}
-	b := assess(t, DefaultPolicy(), q)
+	b := assess(t, standIn(t, ""), q)
 	if !hasFinding(b, RuleEnvironmentTeardown, "module.env") || b.Score < a.Score {
 		t.Errorf("dependents of a replaced resource end the teardown: score %d -> %d, %+v", a.Score, b.Score, b.Findings)
 	}
@@ -954,7 +977,7 @@ func TestTeardownSurvivesDependentsAndCreates(t *testing.T) {
 	for i := 0; i < 20; i++ {
 		addChange(q, mk(fmt.Sprintf("module.env.terraform_data.new%d", i), analyzer.KindCreate))
 	}
-	if b := assess(t, DefaultPolicy(), q); !hasFinding(b, RuleEnvironmentTeardown, "module.env") {
+	if b := assess(t, standIn(t, ""), q); !hasFinding(b, RuleEnvironmentTeardown, "module.env") {
 		t.Errorf("20 creates end the teardown: %+v", b.Findings)
 	}
 	// But resources that do not depend on it do: 3 of 10 is not most.
@@ -962,7 +985,7 @@ func TestTeardownSurvivesDependentsAndCreates(t *testing.T) {
 	for i := 0; i < 4; i++ {
 		addInstance(q, fmt.Sprintf("module.env.terraform_data.other%d", i))
 	}
-	if b := assess(t, DefaultPolicy(), q); hasFinding(b, RuleEnvironmentTeardown, "module.env") {
+	if b := assess(t, standIn(t, ""), q); hasFinding(b, RuleEnvironmentTeardown, "module.env") {
 		t.Errorf("3 of 10 replaced, no dependents: teardown %+v", b.Findings)
 	}
 	// A single replaced resource that everything depends on is not a
@@ -975,7 +998,7 @@ func TestTeardownSurvivesDependentsAndCreates(t *testing.T) {
 	for _, c := range hub[1:] {
 		dependsOn(p, c.Address, "module.env.aws_iam_role.app")
 	}
-	if b := assess(t, DefaultPolicy(), p); hasFinding(b, RuleEnvironmentTeardown, "module.env") {
+	if b := assess(t, standIn(t, ""), p); hasFinding(b, RuleEnvironmentTeardown, "module.env") {
 		t.Errorf("one replaced role with 10 dependents is called a teardown: %+v", b.Findings)
 	}
 }
@@ -1004,7 +1027,7 @@ func TestDestroyingADependentNeverLowersTheRadius(t *testing.T) {
 	}
 	for _, cr := range b.Changes {
 		if cr.Change.Address == "terraform_data.d00" {
-			if d := cr.Factors[len(cr.Factors)-1]; d.Name != "blast-radius" || d.Detail != "1 dependents (1 destroyed too x 3.0, each times its weight)" {
+			if d := cr.Factors[len(cr.Factors)-1]; d.Name != "blast-radius" || d.Detail != "1 dependent (1 destroyed too x 3.0, each times its weight)" {
 				t.Errorf("factor %+v", d)
 			}
 		}

@@ -28,7 +28,11 @@ pattern behind a 13-hour outage. demo shows the full report and exits 0.`,
 			if err != nil {
 				return err
 			}
-			assessment := scoring.Assess(plans, scoring.DefaultPolicy())
+			pol, err := scoring.ParsePolicy("demo-teardown/blast.yml (embedded)", fixtures.DemoPolicy)
+			if err != nil {
+				return err
+			}
+			assessment := scoring.Assess(plans, pol)
 			r := report.New(assessment, scoring.Gate(assessment, 0))
 			return render(a, r, format, report.Options{}, nil)
 		},
