@@ -62,18 +62,6 @@ func fileExists(path string) bool {
 	return err == nil
 }
 
-func pathReport(t testing.TB, path, source string) *Report {
-	t.Helper()
-	plans, err := analyzer.Load(path, analyzer.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range plans {
-		p.Source = source
-	}
-	return plansReport(plans)
-}
-
 func plansReport(plans []*analyzer.Plan) *Report {
 	a := scoring.Assess(plans, scoring.DefaultPolicy())
 	return New(a, scoring.Gate(a, 0))
