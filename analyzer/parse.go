@@ -135,6 +135,10 @@ func jsonError(source string, data []byte, err error) error {
 	switch {
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return inputErr(source, "the file was cut short; write it again with terraform show -json", "truncated JSON: it ends before the plan does")
+	case errors.As(err, &syn) && strings.Contains(syn.Error(), "exceeded max depth"):
+		// encoding/json stops at 10,000 levels; no plan comes near that, and
+		// stopping there keeps a small hostile file from costing much.
+		return inputErr(source, "", "%w: JSON nested more than 10000 levels deep (line %d)", ErrNotAPlan, lineAt(data, syn.Offset))
 	case errors.As(err, &syn):
 		return inputErr(source, "", "invalid JSON at line %d: %s", lineAt(data, syn.Offset), strings.TrimPrefix(syn.Error(), "json: "))
 	}
@@ -301,11 +305,11 @@ func typeError(source, key string, err error) error {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
 		field := te.Field
-		if key != "" && !strings.HasPrefix(field, key) {
-			field = strings.TrimPrefix(key+"."+field, ".")
-		}
-		if field == "" {
+		switch {
+		case field == "":
 			field = key
+		case key != "" && !strings.HasPrefix(field, key):
+			field = key + "." + field
 		}
 		if field == "" {
 			return inputErr(source, hintShowJSON, "%w: a JSON %s, expected a plan object", ErrNotAPlan, te.Value)

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"unicode/utf16"
+)
+
+// TestBadInput is the table of hostile and broken inputs (issue 8 of the
+// tracker): each exits 1 with one line naming the file and the problem (and
+// maybe a hint line), prints nothing on stdout, and never panics. The
+// testscripts in testdata/script cover more of them through the binary.
+func TestBadInput(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, data []byte) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	plan, err := os.ReadFile("../../fixtures/create/plan.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	utf16le := []byte{0xff, 0xfe}
+	for _, u := range utf16.Encode([]rune(string(plan))) {
+		utf16le = append(utf16le, byte(u), byte(u>>8))
+	}
+	deep := `{"format_version":"1.2","resource_changes":` + strings.Repeat("[", 300000) + strings.Repeat("]", 300000) + "}"
+	deepValue := `{"format_version":"1.2","resource_changes":[{"address":"a.b","type":"a","name":"b","change":{"actions":["delete"],"before":` +
+		strings.Repeat("[", 200000) + strings.Repeat("]", 200000) + "}}]}"
+
+	cases := []struct {
+		name string
+		args []string
+		want string // regexp for the error line, after "blast: error: "
+	}{
+		{"missing file", []string{"check", filepath.Join(dir, "nope.json")}, `nope\.json: no such file$`},
+		{"folder", []string{"check", dir}, `: is a directory, not a plan file$`},
+		{"empty", []string{"check", write("empty.json", nil)}, `empty\.json: is empty$`},
+		{"whitespace only", []string{"check", write("ws.json", []byte(" \n\t\r\n "))}, `ws\.json: is empty$`},
+		{"not JSON", []string{"check", write("text.json", []byte("resource \"x\" \"y\" {}"))}, `text\.json: is not JSON$`},
+		{"truncated", []string{"check", write("trunc.json", plan[:len(plan)/2])}, `trunc\.json: truncated JSON: it ends before the plan does$`},
+		{"UTF-16", []string{"check", write("utf16.json", utf16le)}, `utf16\.json: is UTF-16 text; blast reads UTF-8 plan JSON$`},
+		{"deep arrays", []string{"check", write("deep.json", []byte(deep))}, `deep\.json: not a Terraform plan: JSON nested more than 10000 levels deep \(line 1\)$`},
+		{"deep value", []string{"check", write("deepvalue.json", []byte(deepValue))}, `deepvalue\.json: not a Terraform plan: JSON nested more than 10000 levels deep`},
+		{"wrong type", []string{"check", write("wt.json", []byte(`{"format_version":"1.2","resource_changes":{"a":1}}`))}, `wt\.json: wrong type at resource_changes: a JSON object where the plan format has an array$`},
+		{"null for an object", []string{"check", write("nullobj.json", []byte(`{"format_version":"1.2","resource_changes":[{"address":"a.b","type":"a","change":null}]}`))}, `nullobj\.json: resource_changes\[0\]: a\.b: no change object$`},
+		{"format_version a number", []string{"check", write("fvnum.json", []byte(`{"format_version":1.2,"resource_changes":[]}`))}, `fvnum\.json: format_version is not a string$`},
+		{"future format", []string{"check", write("future.json", []byte(`{"format_version":"2.0","resource_changes":[]}`))}, `future\.json: plan format from the future`},
+		{"unknown action fails closed", []string{"check", write("act.json", []byte(`{"format_version":"1.2","resource_changes":[{"address":"a.b","type":"a","name":"b","change":{"actions":["delete","forget"]}}]}`))}, `act\.json: resource_changes\[0\]: a\.b: unknown actions "delete,forget"`},
+		{"duplicate address", []string{"check", write("dup.json", []byte(`{"format_version":"1.2","resource_changes":[{"address":"a.b","type":"a","change":{"actions":["create"]}},{"address":"a.b","type":"a","change":{"actions":["create"]}}]}`))}, `dup\.json: resource_changes: a\.b appears twice and is not a deposed object$`},
+		{"state file", []string{"check", write("terraform.tfstate", []byte(`{"version":4,"serial":1,"lineage":"x","resources":[]}`))}, `terraform\.tfstate: not a Terraform plan: this is a Terraform state file$`},
+		{"bad NDJSON line", []string{"check", write("stream.ndjson", append(append([]byte(nil), bytes.TrimSpace(plan)...), []byte("\n{\"format_version\":\n")...))}, `stream\.ndjson:2: truncated JSON`},
+		{"zip that is no plan", []string{"check", "--terraform-bin", "no-such-terraform", write("plan.out", []byte("PK\x03\x04 not really"))}, `plan\.out: no terraform or tofu binary: no-such-terraform not found$`},
+		{"missing sign-off folder", []string{"check", "--signoffs", filepath.Join(dir, "sigs"), "--allowed-signers", write("allowed", []byte("a@b ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGfq0Ei9sTqcVYyZqEnz9Dv0Da0OqTgW9P5CCBhxLbJ6\n")), "../../fixtures/demo-teardown/plan.json", "--policy", "../../fixtures/demo-teardown/blast.yml"}, `sign-off directory not found`},
+		{"policy that does not parse", []string{"check", "--policy", write("bad.yml", []byte("threshold: [\n")), "../../fixtures/create/plan.json"}, `bad\.yml:\d+: not valid YAML`},
+		{"policy with a wrong key", []string{"check", "--policy", write("key.yml", []byte("version: 1\nthreshhold: 40\n")), "../../fixtures/create/plan.json"}, `key\.yml:2: unknown key "threshhold"`},
+		{"bad allowed_signers", []string{"check", "--signoffs", dir, "--allowed-signers", write("as", []byte("alice not-a-key\n")), "../../fixtures/create/plan.json"}, `as:1: `},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			code := run(c.args, strings.NewReader(""), &out, &errOut)
+			if code != exitError {
+				t.Fatalf("exit %d, want 1; stderr %q", code, errOut.String())
+			}
+			if out.Len() != 0 {
+				t.Errorf("stdout is not empty: %q", out.String())
+			}
+			lines := strings.Split(strings.TrimSuffix(errOut.String(), "\n"), "\n")
+			if len(lines) > 2 || (len(lines) == 2 && !strings.HasPrefix(lines[1], "blast: hint: ")) {
+				t.Errorf("stderr is not one error line and at most a hint: %q", errOut.String())
+			}
+			msg, ok := strings.CutPrefix(lines[0], "blast: error: ")
+			if !ok || !regexp.MustCompile(c.want).MatchString(msg) {
+				t.Errorf("stderr %q, want blast: error: %s", lines[0], c.want)
+			}
+			if strings.Contains(errOut.String(), "goroutine") || strings.Contains(errOut.String(), "panic") {
+				t.Errorf("a stack trace: %s", errOut.String())
+			}
+		})
+	}
+}
