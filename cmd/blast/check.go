@@ -99,13 +99,9 @@ func runCheck(a *app, opts *checkOptions, args []string) error {
 			return err
 		}
 	}
-	ai := scoring.Options{AIAssisted: opts.aiAssisted, AIReason: "--ai-assisted"}
-	if !opts.aiAssisted && opts.commits != "" {
-		commits, err := commitsIn(opts.commits)
-		if err != nil {
-			return err
-		}
-		ai.AIAssisted, ai.AIReason = scoring.DetectAIAssisted(commits, pol)
+	ai, err := aiOptions(opts.aiAssisted, opts.commits, pol)
+	if err != nil {
+		return err
 	}
 	plans, err := loadPlans(a, args, analyzer.Options{TerraformBin: opts.terraformBin})
 	if err != nil {
@@ -151,6 +147,24 @@ func runCheck(a *app, opts *checkOptions, args []string) error {
 		a.exit = exitSignoff
 	}
 	return nil
+}
+
+// aiOptions says whether the change counts as AI-assisted: by --ai-assisted,
+// or by an assistant's trailer in the commits of --commits.
+func aiOptions(flag bool, commitRange string, pol scoring.Policy) (scoring.Options, error) {
+	if flag {
+		return scoring.Options{AIAssisted: true, AIReason: "--ai-assisted"}, nil
+	}
+	if commitRange == "" {
+		return scoring.Options{}, nil
+	}
+	commits, err := commitsIn(commitRange)
+	if err != nil {
+		return scoring.Options{}, err
+	}
+	var o scoring.Options
+	o.AIAssisted, o.AIReason = scoring.DetectAIAssisted(commits, pol)
+	return o, nil
 }
 
 type signoffPaths struct{ dir, allowedSigners string }

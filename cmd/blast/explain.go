@@ -15,6 +15,8 @@ type explainOptions struct {
 	policy       string
 	env          string
 	terraformBin string
+	aiAssisted   bool
+	commits      string
 }
 
 func newExplainCmd(a *app) *cobra.Command {
@@ -36,6 +38,8 @@ func newExplainCmd(a *app) *cobra.Command {
 	f.StringVar(&opts.policy, "policy", "", "policy file (default .blast.yml when present)")
 	f.StringVar(&opts.env, "env", "", "policy environment to apply")
 	f.StringVar(&opts.terraformBin, "terraform-bin", "", "terraform or tofu binary for binary plan files")
+	f.BoolVar(&opts.aiAssisted, "ai-assisted", false, "the change was made with a coding assistant: apply the policy's ai_assisted threshold")
+	f.StringVar(&opts.commits, "commits", "", "git revision range whose commit trailers tell whether the change is AI-assisted")
 	return cmd
 }
 
@@ -48,7 +52,11 @@ func runExplain(a *app, opts *explainOptions, address string, paths []string) er
 	if err != nil {
 		return err
 	}
-	as := scoring.Assess(plans, pol)
+	ai, err := aiOptions(opts.aiAssisted, opts.commits, pol)
+	if err != nil {
+		return err
+	}
+	as := scoring.Assess(plans, pol, ai)
 	var buf bytes.Buffer
 	found := 0
 	for _, cr := range as.Changes {
