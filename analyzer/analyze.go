@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	tfjson "github.com/hashicorp/terraform-json"
@@ -183,7 +184,7 @@ func convertChange(rc *tfjson.ResourceChange, strict bool) (Change, error) {
 		return Change{}, fmt.Errorf("%s: no resource type", rc.Address)
 	}
 	for _, p := range rc.Change.ReplacePaths {
-		c.ForcedBy = append(c.ForcedBy, renderPath(p))
+		c.ForcedBy = append(c.ForcedBy, renderPath(p, rc.Change.Before, rc.Change.After))
 	}
 	sort.Strings(c.ForcedBy)
 	c.BeforeHash = hashValue(rc.Change.Before)
@@ -206,15 +207,26 @@ var identifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
 
 // renderPath writes a replace_paths entry the way people read attribute
 // paths: network_interface.0.subnet_id, tags["team"].
-func renderPath(p any) string {
+//
+// Terraform writes a step into a set of strings as the element itself, so a
+// path can hold a value. The step is only shown when the object before (or
+// after) the change has it as an attribute or map key, or it is a list
+// index; anything else, a set element among them, is written [*].
+func renderPath(p any, before, after any) string {
 	steps, ok := p.([]any)
 	if !ok {
 		steps = []any{p}
 	}
 	var b strings.Builder
+	cursors := []any{before, after}
 	for _, s := range steps {
 		switch v := s.(type) {
 		case string:
+			if !isKeyOf(cursors, v) {
+				b.WriteString("[*]")
+				cursors = []any{nil, nil}
+				continue
+			}
 			if identifier.MatchString(v) {
 				if b.Len() > 0 {
 					b.WriteByte('.')
@@ -226,19 +238,42 @@ func renderPath(p any) string {
 				b.Write(q)
 				b.WriteByte(']')
 			}
-		case json.Number:
+			for k, c := range cursors {
+				m, _ := c.(map[string]any)
+				cursors[k] = m[v]
+			}
+		case json.Number, float64:
 			if b.Len() > 0 {
 				b.WriteByte('.')
 			}
-			b.WriteString(v.String())
+			n := fmt.Sprint(v)
+			b.WriteString(n)
+			for k, c := range cursors {
+				cursors[k] = nil
+				if list, ok := c.([]any); ok {
+					if i, err := strconv.Atoi(n); err == nil && i >= 0 && i < len(list) {
+						cursors[k] = list[i]
+					}
+				}
+			}
 		default:
-			if b.Len() > 0 {
-				b.WriteByte('.')
-			}
-			b.WriteString("?")
+			b.WriteString("[*]")
+			cursors = []any{nil, nil}
 		}
 	}
 	return b.String()
+}
+
+// isKeyOf reports whether step names a key of one of the objects.
+func isKeyOf(objects []any, step string) bool {
+	for _, o := range objects {
+		if m, ok := o.(map[string]any); ok {
+			if _, ok := m[step]; ok {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // hashValue digests a value's canonical JSON: encoding/json sorts object keys

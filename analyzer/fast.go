@@ -624,8 +624,13 @@ func (w *worker) convert(rc *rcFields) Change {
 		if decodeKey("", "replace_paths", rc.replacePaths, &paths) != nil {
 			fail("replace_paths refused")
 		}
+		// Only replaces have replace_paths: decoding their values to tell
+		// attributes from set elements costs little.
+		var bv, av any
+		_ = json.Unmarshal(orNull(rc.before, []byte("null")), &bv)
+		_ = json.Unmarshal(orNull(rc.after, []byte("null")), &av)
 		for _, p := range paths {
-			c.ForcedBy = append(c.ForcedBy, renderPath(p))
+			c.ForcedBy = append(c.ForcedBy, renderPath(p, bv, av))
 		}
 		sort.Strings(c.ForcedBy)
 	}
