@@ -92,6 +92,9 @@ type VerifyOptions struct {
 	// e-mail address, or a git identity "Name <email>". Matched without
 	// regard to case. Empty: no self-approval check.
 	Author string
+	// Authors are more people who made the change (every author and
+	// committer of its commits); none of them may approve it either.
+	Authors []string
 	// Now is the time validity windows are judged at. Zero: time.Now().
 	Now time.Time
 }
@@ -120,7 +123,11 @@ func Verify(opts VerifyOptions) (*Result, error) {
 	if v.opts.Now.IsZero() {
 		v.opts.Now = time.Now()
 	}
-	v.opts.Author = authorEmail(opts.Author)
+	for _, a := range append([]string{opts.Author}, opts.Authors...) {
+		if a = authorEmail(a); a != "" {
+			v.authors = append(v.authors, a)
+		}
+	}
 	res := &Result{SignOffs: []SignOff{}, Approvers: []string{}}
 	for _, de := range entries {
 		if !strings.HasSuffix(de.Name(), ".sig") || de.IsDir() {
@@ -136,7 +143,9 @@ func Verify(opts VerifyOptions) (*Result, error) {
 		so.File = de.Name()
 		so.Valid = so.Reason == ReasonOK
 		if so.Valid {
-			v.counted[so.Principal] = so.File
+			for _, p := range principalNames(so.Principal) {
+				v.counted[p] = so.File
+			}
 			res.Approvers = append(res.Approvers, so.Principal)
 		}
 		res.SignOffs = append(res.SignOffs, so)
@@ -168,7 +177,21 @@ func authorEmail(a string) string {
 
 type verifier struct {
 	opts    VerifyOptions
-	counted map[string]string // principal -> file that counted
+	authors []string          // e-mails or principals that may not approve
+	counted map[string]string // principal name, lower case -> file that counted
+}
+
+// principalNames splits an allowed_signers principals field into names,
+// lower case: one person is one approver, whichever of their lines or keys
+// signed, and e-mail addresses do not differ by case.
+func principalNames(principals string) []string {
+	var out []string
+	for _, p := range strings.Split(principals, ",") {
+		if p = strings.ToLower(strings.TrimSpace(p)); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // candidate is an allowed_signers line that vouches for a signature's key.
@@ -214,11 +237,11 @@ func (v *verifier) check(data []byte) SignOff {
 	}
 	cands = valid
 	so.Principal = cands[0].principals
-	if a := v.opts.Author; a != "" {
+	for _, a := range v.authors {
 		for _, c := range cands {
 			if matchList(a, c.principals, true) {
 				so.Principal = c.principals
-				return fail(ReasonSelfApproval, "%s is the author of the change", a)
+				return fail(ReasonSelfApproval, "%s is an author of the change", a)
 			}
 		}
 	}
@@ -231,8 +254,10 @@ func (v *verifier) check(data []byte) SignOff {
 		}
 		so.Principal = cands[0].principals
 	}
-	if f, ok := v.counted[so.Principal]; ok {
-		return fail(ReasonDuplicateSigner, "%s already signed off in %s", so.Principal, f)
+	for _, p := range principalNames(so.Principal) {
+		if f, ok := v.counted[p]; ok {
+			return fail(ReasonDuplicateSigner, "%s already signed off in %s", p, f)
+		}
 	}
 	return fail(ReasonOK, "signed off by %s", so.Principal)
 }

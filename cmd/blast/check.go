@@ -62,7 +62,7 @@ and one score.`,
 	f.StringVar(&opts.env, "env", "", "policy environment to apply (default: chosen by plan path)")
 	f.StringVar(&opts.signoffs, "signoffs", "", "folder of sign-off .sig files (default signoff.signoffs of the policy)")
 	f.StringVar(&opts.allowedSigners, "allowed-signers", "", "seniors' keys in git's allowed_signers format (default signoff.allowed_signers of the policy)")
-	f.StringVar(&opts.author, "author", "", "author of the change, who may not approve it (default: the author of git HEAD)")
+	f.StringVar(&opts.author, "author", "", "author of the change, who may not approve it (default: the authors and committers of --commits, or of the latest commit, leaving out commits that only add sign-offs)")
 	f.BoolVar(&opts.aiAssisted, "ai-assisted", false, "the change was made with a coding assistant: apply the policy's ai_assisted threshold")
 	f.StringVar(&opts.commits, "commits", "", "git revision range whose commit trailers tell whether the change is AI-assisted")
 	f.BoolVar(&opts.all, "all", false, "list every change in the table, not only destructive ones")
@@ -110,12 +110,13 @@ func runCheck(a *app, opts *checkOptions, args []string) error {
 	assessment := scoring.Assess(plans, pol, ai)
 	status := &report.Signoff{Digest: signoff.Digest(plans).String(), Required: assessment.Required(), Records: []report.SignoffRecord{}, Notes: []string{}}
 	if status.Required > 0 && so.dir != "" {
-		author := opts.author
-		if author == "" {
-			author = headAuthor()
+		var authors []string
+		if opts.author == "" || opts.commits != "" {
+			authors = changeAuthors(opts.commits, so.dir)
 		}
 		res, err := signoff.Verify(signoff.VerifyOptions{
-			Payload: signoff.Payload(plans), Dir: so.dir, AllowedSigners: allowed, Seniors: pol.Signoff.Seniors, Author: author,
+			Payload: signoff.Payload(plans), Dir: so.dir, AllowedSigners: allowed, Seniors: pol.Signoff.Seniors,
+			Author: opts.author, Authors: authors,
 		})
 		if err != nil {
 			return withHint(err, "create the folder seniors write sign-offs to, or drop --signoffs")
@@ -126,8 +127,8 @@ func runCheck(a *app, opts *checkOptions, args []string) error {
 				File: s.File, Principal: s.Principal, Fingerprint: s.KeyFingerprint, Valid: s.Valid, Reason: string(s.Reason), Detail: s.Detail,
 			})
 		}
-		if author == "" {
-			status.Notes = append(status.Notes, "no author known (no --author, no git HEAD): self-approval could not be checked")
+		if opts.author == "" && len(authors) == 0 {
+			status.Notes = append(status.Notes, "no author known (no --author, no git history): self-approval could not be checked")
 		}
 	} else if status.Required > 0 {
 		status.Notes = append(status.Notes, "no sign-off folder given (--signoffs, or signoff.signoffs in the policy)")

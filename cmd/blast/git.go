@@ -4,18 +4,41 @@ import (
 	"bytes"
 	"fmt"
 	"os/exec"
+	"path/filepath"
 	"strings"
 
 	"github.com/blast-dev/blast/scoring"
 )
 
-// headAuthor is the e-mail of HEAD's author, or "" outside a git checkout.
-func headAuthor() string {
-	out, err := exec.Command("git", "log", "-1", "--format=%ae").Output()
-	if err != nil {
-		return ""
+// changeAuthors lists who made the change, none of whom may approve it: the
+// authors and committers of the commits of rangeSpec, or of the latest
+// commit when rangeSpec is "", leaving out commits that only add sign-offs
+// (a senior committing a .sig is not an author of the change). Outside a git
+// checkout it returns nothing.
+func changeAuthors(rangeSpec, signoffDir string) []string {
+	args := []string{"log", "--format=%ae%n%ce"}
+	if rangeSpec == "" || strings.HasPrefix(rangeSpec, "-") {
+		args = append(args, "-1")
+	} else {
+		args = append(args, rangeSpec)
 	}
-	return strings.TrimSpace(string(out))
+	args = append(args, "--", ".")
+	if signoffDir != "" {
+		args = append(args, ":(exclude)"+filepath.ToSlash(filepath.Clean(signoffDir)))
+	}
+	out, err := exec.Command("git", args...).Output()
+	if err != nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	var authors []string
+	for _, line := range strings.Split(string(out), "\n") {
+		if line = strings.TrimSpace(line); line != "" && !seen[line] {
+			seen[line] = true
+			authors = append(authors, line)
+		}
+	}
+	return authors
 }
 
 // commitsIn lists the commits of a git revision range with their messages.
