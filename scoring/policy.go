@@ -9,6 +9,7 @@ import (
 	"os"
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -651,37 +652,86 @@ func (p Policy) ForEnvironment(env string, planPaths []string) (Policy, error) {
 			}
 			return Policy{}, fmt.Errorf("--env %s: the policy has no such environment (it has: %s)", env, strings.Join(names, ", "))
 		}
-	} else {
-		envs := append([]Environment(nil), p.Environments...)
-		sort.SliceStable(envs, func(i, j int) bool { return envs[i].Name < envs[j].Name })
+		return p.apply([]*Environment{chosen}), nil
+	}
+	// Chosen by path: each plan is judged under the first environment, by
+	// name, whose paths match it, or under the base policy. Plans judged
+	// together get one score, so the strictest of their settings applies: a
+	// dev plan on the command line must not loosen the gate of a prod plan.
+	envs := append([]Environment(nil), p.Environments...)
+	sort.SliceStable(envs, func(i, j int) bool { return envs[i].Name < envs[j].Name })
+	var matched []*Environment
+	base := len(planPaths) == 0
+	for _, path := range planPaths {
+		var env *Environment
 	search:
 		for i := range envs {
 			for _, g := range envs[i].Paths {
-				for _, path := range planPaths {
-					if g.Match(path) {
-						chosen = &envs[i]
-						break search
-					}
+				if g.Match(path) {
+					env = &envs[i]
+					break search
 				}
 			}
 		}
+		if env == nil {
+			base = true
+		} else if !slices.ContainsFunc(matched, func(e *Environment) bool { return e.Name == env.Name }) {
+			matched = append(matched, env)
+		}
 	}
-	if chosen == nil {
+	if len(matched) == 0 {
 		return p, nil
 	}
-	p.Env = chosen.Name
-	if chosen.Threshold > 0 {
-		p.Threshold = chosen.Threshold
+	if base {
+		matched = append(matched, &Environment{})
 	}
-	p.Critical = append(append([]AddressGlob(nil), p.Critical...), chosen.Critical...)
-	if chosen.Required > 0 {
-		p.Signoff.Required = chosen.Required
+	return p.apply(matched), nil
+}
+
+// apply merges environments into the policy, the strictest setting of each
+// winning; an environment without a setting keeps the base policy's.
+func (p Policy) apply(envs []*Environment) Policy {
+	out := p
+	out.Critical = append([]AddressGlob(nil), p.Critical...)
+	var names []string
+	for i, e := range envs {
+		threshold, required, twoAbove, ai := p.Threshold, p.Signoff.Required, p.Signoff.TwoAbove, p.AIAssisted.Threshold
+		if e.Threshold > 0 {
+			threshold = e.Threshold
+		}
+		if e.Required > 0 {
+			required = e.Required
+		}
+		if e.TwoAbove > 0 {
+			twoAbove = e.TwoAbove
+		}
+		if e.AIThreshold > 0 {
+			ai = e.AIThreshold
+		}
+		if i == 0 {
+			out.Threshold, out.Signoff.Required, out.Signoff.TwoAbove, out.AIAssisted.Threshold = threshold, required, twoAbove, ai
+		} else {
+			out.Threshold = min(out.Threshold, threshold)
+			out.Signoff.Required = max(out.Signoff.Required, required)
+			out.Signoff.TwoAbove = minSet(out.Signoff.TwoAbove, twoAbove)
+			out.AIAssisted.Threshold = minSet(out.AIAssisted.Threshold, ai)
+		}
+		out.Critical = append(out.Critical, e.Critical...)
+		if e.Name != "" {
+			names = append(names, e.Name)
+		}
 	}
-	if chosen.TwoAbove > 0 {
-		p.Signoff.TwoAbove = chosen.TwoAbove
+	out.Env = strings.Join(names, "+")
+	return out
+}
+
+// minSet is the smaller of two settings where 0 means unset.
+func minSet(a, b int) int {
+	switch {
+	case a == 0:
+		return b
+	case b == 0:
+		return a
 	}
-	if chosen.AIThreshold > 0 {
-		p.AIAssisted.Threshold = chosen.AIThreshold
-	}
-	return p, nil
+	return min(a, b)
 }

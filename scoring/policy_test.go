@@ -537,3 +537,39 @@ func TestAIAssistedThreshold(t *testing.T) {
 		t.Errorf("prod AI-assisted threshold %d", a.Threshold)
 	}
 }
+
+// Plans judged together get one score, so the strictest environment among
+// theirs applies: a dev plan beside a prod plan must not loosen prod's gate.
+func TestEnvironmentsOfSeveralPlansTakeTheStrictest(t *testing.T) {
+	pol := mustPolicy(t, `threshold: 50
+environments:
+  dev:
+    paths: ["envs/dev/**"]
+    threshold: 90
+  prod:
+    paths: ["envs/prod/**"]
+    threshold: 40
+    signoff:
+      required: 2
+`)
+	for _, c := range []struct {
+		paths     []string
+		threshold int
+		required  int
+		env       string
+	}{
+		{[]string{"envs/dev/plan.json"}, 90, 1, "dev"},
+		{[]string{"envs/prod/plan.json"}, 40, 2, "prod"},
+		{[]string{"envs/prod/plan.json", "envs/dev/plan.json"}, 40, 2, "dev+prod"},
+		{[]string{"envs/dev/plan.json", "other/plan.json"}, 50, 1, "dev"},
+		{[]string{"-"}, 50, 1, ""},
+	} {
+		got, err := pol.ForEnvironment("", c.paths)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Threshold != c.threshold || got.Signoff.Required != c.required || got.Env != c.env {
+			t.Errorf("%v: threshold %d, required %d, env %q; want %d, %d, %q", c.paths, got.Threshold, got.Signoff.Required, got.Env, c.threshold, c.required, c.env)
+		}
+	}
+}

@@ -99,22 +99,23 @@ func loadPolicy(path, env string, planPaths []string) (scoring.Policy, error) {
 	return pol.ForEnvironment(env, relativePaths(planPaths))
 }
 
-// relativePaths adds, for each absolute plan path inside the working
-// directory, the path relative to it: environment globs are written
-// relative to the repository (envs/prod/**), and CI often passes absolute
-// paths.
+// relativePaths gives, for each plan, the path environment globs are
+// matched against: relative to the working directory when the plan is in
+// it, since globs are written relative to the repository (envs/prod/**) and
+// CI often passes absolute paths. One path per plan: each plan picks its
+// environment.
 func relativePaths(paths []string) []string {
 	out := append([]string(nil), paths...)
 	wd, err := os.Getwd()
 	if err != nil {
 		return out
 	}
-	for _, p := range paths {
+	for i, p := range paths {
 		if !filepath.IsAbs(p) {
 			continue
 		}
 		if rel, err := filepath.Rel(wd, p); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-			out = append(out, filepath.ToSlash(rel))
+			out[i] = filepath.ToSlash(rel)
 		}
 	}
 	return out
