@@ -721,6 +721,7 @@ func (p Policy) apply(envs []*Environment) Policy {
 			names = append(names, e.Name)
 		}
 	}
+	sort.Strings(names)
 	out.Env = strings.Join(names, "+")
 	return out
 }
