@@ -20,6 +20,7 @@ const DefaultThreshold = 50
 const (
 	destroyPoints        = 50.0 // delete or destroy-before-create replace, times the weight
 	cbdPoints            = 25.0 // create-before-destroy replace, times the weight
+	statefulCBDPoints    = 45.0 // the same of a stateful class: the data is lost all the same
 	updatePoints         = 1.0
 	createPoints         = 0.5
 	nonDestructiveCap    = 20.0 // creates and updates together never add more
@@ -376,7 +377,13 @@ func (s *scorer) judgeChange(plan int, c *analyzer.Change, rad *analyzer.Radius)
 	case analyzer.KindReplace:
 		destroy("destroyed, then created", destroyPoints)
 	case analyzer.KindReplaceCBD:
-		destroy("created, then destroyed", cbdPoints)
+		if ci.class.Stateful {
+			// Creating first spares the downtime, not the data: the new
+			// database or bucket starts empty all the same.
+			destroy("created empty, then the old one destroyed with its data", statefulCBDPoints)
+		} else {
+			destroy("created, then destroyed", cbdPoints)
+		}
 	case analyzer.KindUpdate:
 		add("kind", updatePoints, "updated in place")
 	case analyzer.KindCreate:

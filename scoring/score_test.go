@@ -1033,3 +1033,16 @@ func TestDestroyingADependentNeverLowersTheRadius(t *testing.T) {
 		}
 	}
 }
+
+// Creating a database before destroying the old one spares the downtime, not
+// the data: an unprotected or plain stateful create-before-destroy replace
+// needs sign-off on its own, and still scores below destroy-first.
+func TestStatefulCreateBeforeDestroyReachesThreshold(t *testing.T) {
+	for _, typ := range []string{"aws_db_instance", "aws_s3_bucket", "google_sql_database_instance", "aws_kms_key"} {
+		cbd := assess(t, DefaultPolicy(), mkPlan([]analyzer.Change{mk(typ+".main", analyzer.KindReplaceCBD)}))
+		dbc := assess(t, DefaultPolicy(), mkPlan([]analyzer.Change{mk(typ+".main", analyzer.KindReplace)}))
+		if cbd.Score < DefaultThreshold || cbd.Score >= dbc.Score {
+			t.Errorf("%s: create-before-destroy %d, destroy-before-create %d", typ, cbd.Score, dbc.Score)
+		}
+	}
+}
