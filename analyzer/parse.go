@@ -192,13 +192,11 @@ func planHeader(source string, keys *planKeys) (*Plan, error) {
 		}
 		p.FormatVersion = v
 	}
-	if !present(keys.ResourceChanges) && !present(keys.PlannedValues) && !present(keys.Configuration) {
-		if p.FormatVersion == "" {
-			return nil, inputErr(source, hintShowJSON, `%w: no "resource_changes" key`, ErrNotAPlan)
-		}
-		if !present(keys.PriorState) && !present(keys.TerraformVersion) {
-			return nil, inputErr(source, hintShowJSON, `%w: no "resource_changes", "planned_values" or "configuration" key`, ErrNotAPlan)
-		}
+	// Every plan Terraform writes has planned_values, and resource_changes
+	// when anything changes; a file with neither (a misspelt key, a trimmed
+	// copy) must not pass as a plan that changes nothing.
+	if !present(keys.ResourceChanges) && !present(keys.PlannedValues) {
+		return nil, inputErr(source, hintShowJSON, `%w: no "resource_changes" or "planned_values" key`, ErrNotAPlan)
 	}
 	switch {
 	case hcp:
@@ -222,6 +220,9 @@ func planHeader(source string, keys *planKeys) (*Plan, error) {
 }
 
 func decodePlan(source string, raw json.RawMessage) (*Plan, error) {
+	if err := rejectDuplicateKeys(raw); err != nil {
+		return nil, inputErr(source, hintShowJSON, "%v", err)
+	}
 	var keys planKeys
 	if err := json.Unmarshal(raw, &keys); err != nil {
 		return nil, typeError(source, "", err)
@@ -333,4 +334,63 @@ func jsonKind(goKind string) string {
 		return "a value"
 	}
 	return "a number"
+}
+
+// rejectDuplicateKeys refuses a key given twice in the objects that make up
+// a plan's structure: the plan itself, each element of its top-level lists
+// (resource changes, drift ...) and the objects directly in those (change,
+// importing). encoding/json keeps the last, other readers the first, so such a
+// file could show a reviewer one plan and blast another; Terraform never
+// writes one. Attribute values are left alone: hand-edited plans in the wild
+// repeat keys there, and their digest takes the last, as encoding/json does.
+// The fast decoder refuses repeated keys itself and leaves such input here.
+func rejectDuplicateKeys(raw []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	type frame struct {
+		keys   map[string]bool // nil: not checked
+		object bool
+		expect bool // the next token in this object is a key
+	}
+	var stack []frame
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil // the end, or a syntax error the decoder proper reports
+		}
+		top := len(stack) - 1
+		if top >= 0 && stack[top].object && stack[top].expect {
+			if key, ok := tok.(string); ok {
+				if stack[top].keys != nil {
+					if stack[top].keys[key] {
+						return fmt.Errorf("%w: the key %q appears twice in one object (line %d)", ErrNotAPlan, key, lineAt(raw, dec.InputOffset()))
+					}
+					stack[top].keys[key] = true
+				}
+				stack[top].expect = false
+				continue
+			}
+		}
+		switch tok {
+		case json.Delim('{'):
+			depth := len(stack) + 1
+			check := depth == 1 ||
+				(depth == 3 && !stack[1].object) ||
+				(depth == 4 && stack[2].object && stack[2].keys != nil)
+			f := frame{object: true, expect: true}
+			if check {
+				f.keys = map[string]bool{}
+			}
+			stack = append(stack, f)
+			continue
+		case json.Delim('['):
+			stack = append(stack, frame{})
+			continue
+		case json.Delim('}'), json.Delim(']'):
+			stack = stack[:len(stack)-1]
+		}
+		// A value ended: an object expects its next key.
+		if top = len(stack) - 1; top >= 0 && stack[top].object {
+			stack[top].expect = true
+		}
+	}
 }
