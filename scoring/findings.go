@@ -186,15 +186,21 @@ func movedCandidates(plan int, p *analyzer.Plan) []Finding {
 	if len(deletes) == 0 {
 		return nil
 	}
-	var cands []cand
+	creates := map[string][]*analyzer.Change{}
 	for i := range p.Changes {
 		c := &p.Changes[i]
-		if c.Kind != analyzer.KindCreate || c.Mode != "managed" {
-			continue
+		if c.Kind == analyzer.KindCreate && c.Mode == "managed" && len(deletes[c.Type]) > 0 {
+			creates[c.Type] = append(creates[c.Type], c)
 		}
-		for _, d := range deletes[c.Type] {
-			if sim, ok := similarity(d.Attrs, c.Attrs); ok && sim >= minSimilarity {
-				cands = append(cands, cand{del: d, cre: c, sim: sim})
+	}
+	var cands []cand
+	indexes := map[string]map[string][]*analyzer.Change{}
+	for typ, cs := range creates {
+		for _, c := range cs {
+			for _, d := range renameSuspects(typ, c, deletes[typ], len(cs), indexes) {
+				if sim, ok := similarity(d.Attrs, c.Attrs); ok && sim >= minSimilarity {
+					cands = append(cands, cand{del: d, cre: c, sim: sim})
+				}
 			}
 		}
 	}
@@ -220,6 +226,54 @@ func movedCandidates(plan int, p *analyzer.Plan) []Finding {
 				c.del.Address, c.cre.Address, int(math.Round(100*c.sim))),
 			Fix: fmt.Sprintf("moved {\n  from = %s\n  to   = %s\n}", c.del.Address, c.cre.Address),
 		})
+	}
+	return out
+}
+
+// maxPairs is how many delete-create pairs of one type are compared one by
+// one; beyond it, only pairs sharing an uncommon value are (renaming a whole
+// for_each of thousands must not take minutes).
+const maxPairs = 250_000
+
+// commonValue is how many deleted objects may share an attribute value
+// before that value says nothing about which of them a created one was.
+const commonValue = 32
+
+// renameSuspects are the deleted objects a created one may be a renamed
+// copy of: all of them when the type has few, else those sharing with it a
+// value that few deleted objects share.
+//
+// indexes caches, per type, an index from an attribute path and value digest
+// to the deleted objects that have it.
+func renameSuspects(typ string, c *analyzer.Change, dels []*analyzer.Change, creates int, indexes map[string]map[string][]*analyzer.Change) []*analyzer.Change {
+	if len(dels)*creates <= maxPairs {
+		return dels
+	}
+	index, ok := indexes[typ]
+	if !ok {
+		index = map[string][]*analyzer.Change{}
+		for _, d := range dels {
+			for path, digest := range d.Attrs {
+				if !identityAttrs[strings.SplitN(path, ".", 2)[0]] {
+					index[path+"\x00"+digest] = append(index[path+"\x00"+digest], d)
+				}
+			}
+		}
+		indexes[typ] = index
+	}
+	seen := map[*analyzer.Change]bool{}
+	var out []*analyzer.Change
+	for path, digest := range c.Attrs {
+		posting := index[path+"\x00"+digest]
+		if len(posting) > commonValue {
+			continue
+		}
+		for _, d := range posting {
+			if !seen[d] {
+				seen[d] = true
+				out = append(out, d)
+			}
+		}
 	}
 	return out
 }

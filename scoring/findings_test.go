@@ -250,3 +250,28 @@ func TestGlueIsNoTeardown(t *testing.T) {
 		t.Errorf("critical null_resources replaced: no teardown")
 	}
 }
+
+// Renaming a for_each of hundreds takes the indexed path, and still pairs
+// every old key with its new one.
+func TestMovedCandidatesAtScale(t *testing.T) {
+	var cs []analyzer.Change
+	const n = 600 // 600 x 600 pairs: more than maxPairs
+	for i := 0; i < n; i++ {
+		attrs := map[string]string{"ami": "same", "instance_type": "same", "user_data": fmt.Sprintf("u%d", i), "subnet": fmt.Sprintf("s%d", i%40)}
+		d := mk(fmt.Sprintf(`aws_instance.web["old%d"]`, i), analyzer.KindDelete)
+		d.Attrs = attrs
+		c := mk(fmt.Sprintf(`aws_instance.web["new%d"]`, i), analyzer.KindCreate)
+		c.Attrs = attrs
+		cs = append(cs, d, c)
+	}
+	got := findings(assess(t, DefaultPolicy(), mkPlan(cs)), RuleMovedCandidate)
+	if len(got) != n {
+		t.Fatalf("%d moved candidates, want %d", len(got), n)
+	}
+	for _, f := range got {
+		old := strings.TrimSuffix(strings.TrimPrefix(f.Address, `aws_instance.web["old`), `"]`)
+		if !strings.Contains(f.Fix, `to   = aws_instance.web["new`+old+`"]`) {
+			t.Errorf("%s paired wrongly: %s", f.Address, f.Fix)
+		}
+	}
+}
