@@ -61,7 +61,6 @@ func TestBadInput(t *testing.T) {
 		{"state file", []string{"check", write("terraform.tfstate", []byte(`{"version":4,"serial":1,"lineage":"x","resources":[]}`))}, `terraform\.tfstate: not a Terraform plan: this is a Terraform state file$`},
 		{"bad NDJSON line", []string{"check", write("stream.ndjson", append(append([]byte(nil), bytes.TrimSpace(plan)...), []byte("\n{\"format_version\":\n")...))}, `stream\.ndjson:2: truncated JSON`},
 		{"zip that is no plan", []string{"check", "--terraform-bin", "no-such-terraform", write("plan.out", []byte("PK\x03\x04 not really"))}, `plan\.out: no terraform or tofu binary: no-such-terraform not found$`},
-		{"missing sign-off folder", []string{"check", "--signoffs", filepath.Join(dir, "sigs"), "--allowed-signers", write("allowed", []byte("a@b ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGfq0Ei9sTqcVYyZqEnz9Dv0Da0OqTgW9P5CCBhxLbJ6\n")), "../../fixtures/demo-teardown/plan.json", "--policy", "../../fixtures/demo-teardown/blast.yml"}, `sign-off directory not found`},
 		{"policy that does not parse", []string{"check", "--policy", write("bad.yml", []byte("threshold: [\n")), "../../fixtures/create/plan.json"}, `bad\.yml:\d+: not valid YAML`},
 		{"policy with a wrong key", []string{"check", "--policy", write("key.yml", []byte("version: 1\nthreshhold: 40\n")), "../../fixtures/create/plan.json"}, `key\.yml:2: unknown key "threshhold"`},
 		{"bad allowed_signers", []string{"check", "--signoffs", dir, "--allowed-signers", write("as", []byte("alice not-a-key\n")), "../../fixtures/create/plan.json"}, `as:1: `},
@@ -88,5 +87,27 @@ func TestBadInput(t *testing.T) {
 				t.Errorf("a stack trace: %s", errOut.String())
 			}
 		})
+	}
+}
+
+// A report that cannot be written in full is not written at all: an
+// unwritable --output or step summary is exit 1 with nothing on stdout.
+func TestNoReportWhenAnOutputFails(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("GITHUB_STEP_SUMMARY", filepath.Join(dir, "no", "such", "summary.md"))
+	var out, errOut bytes.Buffer
+	code := run([]string{"check", "--format", "github", "-o", filepath.Join(dir, "r.json") + ":json", "../../fixtures/update/plan.json"}, nil, &out, &errOut)
+	if code != exitError || out.Len() != 0 || !strings.Contains(errOut.String(), "GITHUB_STEP_SUMMARY") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out.String(), errOut.String())
+	}
+	t.Setenv("GITHUB_STEP_SUMMARY", "")
+	out.Reset()
+	errOut.Reset()
+	code = run([]string{"check", "-o", filepath.Join(dir, "ok.json") + ":json", "-o", filepath.Join(dir, "missing", "x.md") + ":markdown", "../../fixtures/update/plan.json"}, nil, &out, &errOut)
+	if code != exitError || out.Len() != 0 {
+		t.Errorf("exit %d, stdout %q", code, out.String())
+	}
+	if _, err := os.Stat(filepath.Join(dir, "ok.json")); err == nil {
+		t.Errorf("the first --output was written although the second failed")
 	}
 }

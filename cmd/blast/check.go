@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -118,8 +119,14 @@ func runCheck(a *app, opts *checkOptions, args []string) error {
 			Payload: signoff.Payload(plans), Dir: so.dir, AllowedSigners: allowed, Seniors: pol.Signoff.Seniors,
 			Author: opts.author, Authors: authors,
 		})
-		if err != nil {
-			return withHint(err, "create the folder seniors write sign-offs to, or drop --signoffs")
+		switch {
+		case errors.Is(err, signoff.ErrNoSignoffDir):
+			// git keeps no empty folder: before the first sign-off there is
+			// none, and that is no error but zero sign-offs.
+			status.Notes = append(status.Notes, fmt.Sprintf("no sign-off folder %s yet: no sign-offs", so.dir))
+			res = &signoff.Result{}
+		case err != nil:
+			return err
 		}
 		status.Valid = res.Count()
 		for _, s := range res.SignOffs {
@@ -138,11 +145,6 @@ func runCheck(a *app, opts *checkOptions, args []string) error {
 	r.Signoff = status
 	if err := render(a, r, opts.format, report.Options{Table: report.TableOptions{All: opts.all}}, outs); err != nil {
 		return err
-	}
-	if opts.format == "github" {
-		if err := appendStepSummary(os.Getenv("GITHUB_STEP_SUMMARY"), r); err != nil {
-			return err
-		}
 	}
 	if decision == scoring.DecisionSignoffRequired {
 		a.exit = exitSignoff
@@ -236,8 +238,10 @@ func loadPlans(a *app, args []string, opts analyzer.Options) ([]*analyzer.Plan, 
 }
 
 // render writes the report to stdout in one format and to every --output
-// file in theirs. Everything is rendered before anything is written, so a
-// failure never leaves half a report behind.
+// file in theirs. Everything is rendered before anything is written, and
+// the files are written (each to a temporary name, then renamed) before
+// stdout, so a failure leaves neither half a report nor a report on stdout
+// with exit 1.
 func render(a *app, r *report.Report, format string, opts report.Options, outs []output) error {
 	main, err := report.Render(r, format, opts)
 	if err != nil {
@@ -249,9 +253,28 @@ func render(a *app, r *report.Report, format string, opts report.Options, outs [
 			return err
 		}
 	}
+	var temps []string
+	defer func() {
+		for _, t := range temps {
+			os.Remove(t)
+		}
+	}()
 	for i, o := range outs {
-		if err := os.WriteFile(o.file, files[i], 0o644); err != nil {
+		tmp := o.file + ".blast-tmp"
+		if err := os.WriteFile(tmp, files[i], 0o644); err != nil {
 			return fmt.Errorf("writing --output %s: %w", o.file, err)
+		}
+		temps = append(temps, tmp)
+	}
+	for i, o := range outs {
+		if err := os.Rename(temps[i], o.file); err != nil {
+			return fmt.Errorf("writing --output %s: %w", o.file, err)
+		}
+	}
+	temps = nil
+	if format == "github" {
+		if err := appendStepSummary(os.Getenv("GITHUB_STEP_SUMMARY"), r); err != nil {
+			return err
 		}
 	}
 	_, err = a.stdout.Write(main)
