@@ -467,12 +467,9 @@ func graphIDLess(a, b string) bool {
 
 // graphMermaidText escapes text for a quoted mermaid label with mermaid's
 // entity codes, so that keys like ["a"] survive.
-func graphMermaidText(s string) string {
-	r := strings.NewReplacer("#", "#35;", `"`, "#quot;", "<", "#lt;", ">", "#gt;", "\n", " ", "\r", "")
-	return r.Replace(s)
-}
+func graphMermaidText(s string) string { return mermaidEscape(s) }
 
 // graphMermaidComment keeps a comment on one line.
 func graphMermaidComment(s string) string {
-	return strings.NewReplacer("\n", " ", "\r", "").Replace(s)
+	return mdOneLine(s)
 }

@@ -744,7 +744,14 @@ func mdIsWordRune(r rune) bool {
 // entity codes, so that no quote ends it early, no HTML or markdown string
 // is read into it and no %%{directive}%% reaches mermaid's configuration.
 func mermaidText(s string) string {
-	s = mdOneLine(mdShortenMiddle(s, mdMaxAddress))
+	return mermaidEscape(mdShortenMiddle(s, mdMaxAddress))
+}
+
+// mermaidEscape is mermaidText without the shortening: one line, and every
+// character mermaid could read as syntax, markup or a directive written as
+// its entity code. blast graph's mermaid uses it too.
+func mermaidEscape(s string) string {
+	s = mdOneLine(s)
 	var b strings.Builder
 	for _, r := range s {
 		switch r {
