@@ -47,7 +47,7 @@ func analyze(p *Plan, changes, drift []*tfjson.ResourceChange, deferred []*tfjso
 	seen := make(map[string]bool, len(changes))
 	p.Changes = make([]Change, 0, len(changes))
 	for i, rc := range changes {
-		c, err := convertChange(rc, true)
+		c, err := convertChange(rc)
 		if err != nil {
 			return fmt.Errorf("resource_changes[%d]: %w", i, err)
 		}
@@ -65,7 +65,7 @@ func analyze(p *Plan, changes, drift []*tfjson.ResourceChange, deferred []*tfjso
 	}
 	sortChanges(p.Changes)
 	for i, rc := range drift {
-		c, err := convertChange(rc, false)
+		c, err := convertChange(rc)
 		if err != nil {
 			return fmt.Errorf("resource_drift[%d]: %w", i, err)
 		}
@@ -76,7 +76,7 @@ func analyze(p *Plan, changes, drift []*tfjson.ResourceChange, deferred []*tfjso
 		if d == nil || d.ResourceChange == nil {
 			return fmt.Errorf("deferred_changes[%d]: no resource_change", i)
 		}
-		c, err := convertChange(d.ResourceChange, false)
+		c, err := convertChange(d.ResourceChange)
 		if err != nil {
 			return fmt.Errorf("deferred_changes[%d]: %w", i, err)
 		}
@@ -141,7 +141,7 @@ func walkState(m *tfjson.StateModule, depth int, fn func(*tfjson.StateResource))
 // with unprotectedCanon and attrDigestsCanon for the value parts): a change
 // here needs the same change there, and TestFastMatchesReference* fail until
 // it has one.
-func convertChange(rc *tfjson.ResourceChange, strict bool) (Change, error) {
+func convertChange(rc *tfjson.ResourceChange) (Change, error) {
 	if rc == nil {
 		return Change{}, fmt.Errorf("null where a resource change belongs")
 	}
@@ -161,10 +161,7 @@ func convertChange(rc *tfjson.ResourceChange, strict bool) (Change, error) {
 	}
 	mode := string(rc.Mode)
 	if mode == "" {
-		mode = "managed"
-		if strings.HasPrefix(rc.Address, "data.") || strings.Contains(rc.Address, ".data.") {
-			mode = "data"
-		}
+		mode = modeOf(rc.Address)
 	}
 	c := Change{
 		Address:   rc.Address,
@@ -201,6 +198,15 @@ func convertChange(rc *tfjson.ResourceChange, strict bool) (Change, error) {
 		}
 	}
 	return c, nil
+}
+
+// modeOf reads the mode from an address, for old plans without "mode":
+// module.data.aws_db_instance.x is a managed resource in a module named data.
+func modeOf(addr string) string {
+	if a, err := ParseAddress(addr); err == nil {
+		return a.Mode
+	}
+	return "managed"
 }
 
 var identifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)

@@ -597,10 +597,7 @@ func (w *worker) convert(rc *rcFields) Change {
 	}
 	mode := rc.mode
 	if mode == "" {
-		mode = "managed"
-		if strings.HasPrefix(rc.address, "data.") || strings.Contains(rc.address, ".data.") {
-			mode = "data"
-		}
+		mode = modeOf(rc.address)
 	}
 	c := Change{
 		Address:   rc.address,
@@ -897,7 +894,7 @@ func (fp *fastPlan) finish(source string) (*Plan, error) {
 		if d == nil || d.ResourceChange == nil {
 			return nil, fmt.Errorf("deferred_changes[%d]: no resource_change", i)
 		}
-		c, err := convertChange(d.ResourceChange, false)
+		c, err := convertChange(d.ResourceChange)
 		if err != nil {
 			return nil, err
 		}
