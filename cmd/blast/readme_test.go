@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"strings"
 	"testing"
@@ -60,4 +61,43 @@ func runBlast(t *testing.T, args ...string) string {
 		t.Fatalf("blast %s: %s", strings.Join(args, " "), errOut.String())
 	}
 	return out.String()
+}
+
+// TestJSONSchemaDocIsComplete checks that every key the JSON report holds is
+// documented in docs/json-report.md.
+func TestJSONSchemaDocIsComplete(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/json-report.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := map[string]bool{}
+	for _, args := range [][]string{
+		{"check", "--format", "json", "--policy", "../../fixtures/demo-teardown/blast.yml", "../../fixtures/demo-teardown/plan.json"},
+		{"check", "--format", "json", "../../fixtures/for-each-key/plan.json", "../../fixtures/graph-refs/plan.json"},
+	} {
+		var v any
+		if err := json.Unmarshal([]byte(runBlast(t, args...)), &v); err != nil {
+			t.Fatal(err)
+		}
+		collectKeys(v, keys)
+	}
+	for k := range keys {
+		if !strings.Contains(string(doc), "`"+k+"`") {
+			t.Errorf("docs/json-report.md does not document the key %q", k)
+		}
+	}
+}
+
+func collectKeys(v any, keys map[string]bool) {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, e := range v {
+			keys[k] = true
+			collectKeys(e, keys)
+		}
+	case []any:
+		for _, e := range v {
+			collectKeys(e, keys)
+		}
+	}
 }
