@@ -90,6 +90,10 @@ func mdHeader(r *Report) string {
 	if len(r.Plans) > 1 {
 		fmt.Fprintf(&b, " · %d plans", len(r.Plans))
 	}
+	if len(r.Ignored) > 0 {
+		// Silenced changes are the first thing a reviewer should question.
+		fmt.Fprintf(&b, " · **%s by the policy**", mdCount(len(r.Ignored), "change or finding ignored", "changes or findings ignored"))
+	}
 	b.WriteString("\n")
 	return b.String()
 }

@@ -44,6 +44,9 @@ func WriteTable(w io.Writer, r *Report, opts TableOptions) error {
 		}
 	}
 	ew.printf("changes: %s\n", summaryLine(r.Summary))
+	if len(r.Ignored) > 0 {
+		ew.printf("ignored by the policy: %d (listed below)\n", len(r.Ignored))
+	}
 
 	var rows []Change
 	for _, c := range r.Changes {
