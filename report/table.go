@@ -72,16 +72,18 @@ func WriteTable(w io.Writer, r *Report, opts TableOptions) error {
 	if len(r.Findings) > 0 {
 		ew.printf("\nfindings:\n")
 		for _, f := range r.Findings {
-			ew.printf("  %-8s %s: %s\n", strings.ToUpper(f.Severity), f.Rule, f.Message)
+			ew.printf("  %-8s %s: %s\n", strings.ToUpper(f.Severity), f.Rule, oneLine(f.Message))
 			if f.Fix != "" {
-				ew.printf("           %s\n", strings.ReplaceAll(f.Fix, "\n", "\n           "))
+				for _, line := range strings.Split(f.Fix, "\n") {
+					ew.printf("           %s\n", oneLine(line))
+				}
 			}
 		}
 	}
 	if len(r.Ignored) > 0 {
 		ew.printf("\nignored by %s:\n", r.Policy)
 		for _, ig := range r.Ignored {
-			ew.printf("  %s %s (line %d): %s\n", ig.What, ig.Address, ig.Line, ig.Reason)
+			ew.printf("  %s %s (line %d): %s\n", ig.What, oneLine(ig.Address), ig.Line, oneLine(ig.Reason))
 		}
 	}
 	for _, n := range r.Notes {
@@ -111,11 +113,11 @@ func writeChangeTable(w io.Writer, r *Report, rows []Change) error {
 	}
 	t.Header(header)
 	for _, c := range rows {
-		addr := c.Address
+		addr := oneLine(c.Address)
 		if c.Deposed != "" {
 			addr += " (deposed " + c.Deposed + ")"
 		}
-		row := []string{fmt.Sprintf("%.1f", c.Risk), c.Kind, addr, c.Class, dependents(c), why(c)}
+		row := []string{fmt.Sprintf("%.1f", c.Risk), c.Kind, addr, c.Class, dependents(c), oneLine(why(c))}
 		if multi {
 			row = append([]string{planLabel(r, c.Plan)}, row...)
 		}
@@ -250,7 +252,7 @@ func writeSignoff(ew *errWriter, r *Report) {
 			ew.printf(", %d valid", so.Valid)
 		}
 		ew.printf("\n")
-		ew.printf("  a senior signs this exact plan: blast approve PLAN --key ~/.ssh/id_ed25519 --out .blast/signoffs\n")
+		ew.printf("  a senior signs this exact plan: blast approve %s --key ~/.ssh/id_ed25519 --out .blast/signoffs\n", planArgs(r))
 	case "approved":
 		ew.printf("\napproved: %d valid senior sign-off(s) for this exact plan\n", so.Valid)
 	}
@@ -269,9 +271,36 @@ func writeSignoff(ew *errWriter, r *Report) {
 		if rec.Valid {
 			mark = "valid"
 		}
-		ew.printf("  %s: %s, %s (%s): %s\n", rec.File, mark, who, rec.Reason, rec.Detail)
+		ew.printf("  %s: %s, %s (%s): %s\n", oneLine(rec.File), mark, oneLine(who), rec.Reason, oneLine(rec.Detail))
 	}
 	for _, n := range so.Notes {
 		ew.printf("  note: %s\n", n)
 	}
+}
+
+// oneLine keeps text from a plan on its line and out of the terminal's
+// control: hand-made plan JSON can hold escape sequences in an address.
+func oneLine(s string) string { return mdOneLine(s) }
+
+// planArgs are the plans as a command line names them, for a hint.
+func planArgs(r *Report) string {
+	seen := map[string]bool{}
+	var args []string
+	for _, p := range r.Plans {
+		src := p.Source
+		if i := strings.LastIndexByte(src, ':'); i > 0 && strings.Trim(src[i+1:], "0123456789") == "" {
+			src = src[:i] // a line of an NDJSON stream
+		}
+		if strings.ContainsAny(src, " ()") || src == "" {
+			src = "PLAN"
+		}
+		if !seen[src] {
+			seen[src] = true
+			args = append(args, oneLine(src))
+		}
+	}
+	if len(args) == 0 {
+		return "PLAN"
+	}
+	return strings.Join(args, " ")
 }
