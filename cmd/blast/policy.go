@@ -88,8 +88,8 @@ func loadPolicy(path, env string, planPaths []string) (scoring.Policy, error) {
 		}
 		pol = p
 	default:
-		if _, err := os.Stat(scoring.DefaultPolicyFile); err == nil {
-			p, err := scoring.LoadPolicy(scoring.DefaultPolicyFile)
+		if found := findPolicy(); found != "" {
+			p, err := scoring.LoadPolicy(found)
 			if err != nil {
 				return pol, err
 			}
@@ -97,6 +97,39 @@ func loadPolicy(path, env string, planPaths []string) (scoring.Policy, error) {
 		}
 	}
 	return pol.ForEnvironment(env, relativePaths(planPaths))
+}
+
+// findPolicy looks for .blast.yml in the working directory and then in each
+// parent up to the root of the git checkout, so that blast run in a
+// Terraform folder (a pre-commit hook, Atlantis, a working-directory input)
+// finds the repository's policy. It returns "" when there is none.
+func findPolicy() string {
+	dir, err := os.Getwd()
+	if err != nil {
+		return ""
+	}
+	for {
+		path := filepath.Join(dir, scoring.DefaultPolicyFile)
+		if fi, err := os.Stat(path); err == nil && !fi.IsDir() {
+			if rel, err := filepath.Rel(mustGetwd(), path); err == nil {
+				return rel
+			}
+			return path
+		}
+		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
+			return ""
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+}
+
+func mustGetwd() string {
+	wd, _ := os.Getwd()
+	return wd
 }
 
 // relativePaths gives, for each plan, the path environment globs are
