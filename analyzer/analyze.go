@@ -390,17 +390,25 @@ func convertModule(m *tfjson.ConfigModule, depth int) *ConfigModule {
 		if r == nil {
 			continue
 		}
-		refs := refsOf(r.Expressions)
-		refs = append(refs, exprRefs(r.CountExpression)...)
-		refs = append(refs, exprRefs(r.ForEachExpression)...)
-		refs = append(refs, r.DependsOn...)
+		var groups [][]string
+		groups = exprGroups(groups, r.Expressions)
+		groups = addGroup(groups, exprRefs(r.CountExpression))
+		groups = addGroup(groups, exprRefs(r.ForEachExpression))
+		for _, d := range r.DependsOn {
+			groups = addGroup(groups, []string{d})
+		}
 		for _, pr := range r.Provisioners {
 			if pr != nil {
-				refs = append(refs, refsOf(pr.Expressions)...)
+				groups = exprGroups(groups, pr.Expressions)
 			}
 		}
+		var refs []string
+		for _, g := range groups {
+			refs = append(refs, g...)
+		}
+		sortGroups(groups)
 		out.Resources = append(out.Resources, ConfigResource{
-			Address: r.Address, Mode: string(r.Mode), Type: r.Type, References: uniqueSorted(refs),
+			Address: r.Address, Mode: string(r.Mode), Type: r.Type, References: uniqueSorted(refs), ReferenceGroups: groups,
 		})
 	}
 	for name, o := range m.Outputs {
@@ -434,6 +442,33 @@ func refsOf(exprs map[string]*tfjson.Expression) []string {
 		refs = append(refs, exprRefs(e)...)
 	}
 	return refs
+}
+
+// exprGroups adds the references of each expression of a map (and of each
+// expression of its nested blocks) as a group of its own.
+func exprGroups(groups [][]string, exprs map[string]*tfjson.Expression) [][]string {
+	for _, e := range exprs {
+		if e == nil || e.ExpressionData == nil {
+			continue
+		}
+		groups = addGroup(groups, e.References)
+		for _, block := range e.NestedBlocks {
+			groups = exprGroups(groups, block)
+		}
+	}
+	return groups
+}
+
+func addGroup(groups [][]string, refs []string) [][]string {
+	if len(refs) == 0 {
+		return groups
+	}
+	return append(groups, uniqueSorted(refs))
+}
+
+// sortGroups orders groups so that map iteration leaves no trace.
+func sortGroups(groups [][]string) {
+	sort.Slice(groups, func(i, j int) bool { return strings.Join(groups[i], "\x00") < strings.Join(groups[j], "\x00") })
 }
 
 // exprRefs collects the references of an expression, nested blocks included.

@@ -216,9 +216,9 @@ func compareRefs(a, b reference) int {
 // module.m[1]. A keyless resource or a whole-module form is taken as one of
 // those shorter forms, and dropped, when a longer form of the same subject is
 // in the list: otherwise every indexed reference would mean every instance
-// and every output read the whole module. The loader merges the lists of all
-// of a block's expressions, so a block that reads both web[0] and web[*]
-// counts as reading web[0] only.
+// and every output read the whole module. Resource blocks are read one
+// expression at a time (ConfigResource.ReferenceGroups), so a block that
+// reads web[0] in one expression and web[*] in another reads every instance.
 func subjects(refs []string) (out []reference, locals int) {
 	out = make([]reference, 0, len(refs))
 	for _, s := range refs {
@@ -387,6 +387,25 @@ func newGraphBuilder(p *Plan) *graphBuilder {
 	return &graphBuilder{g: g, plan: p, memo: map[memoKey][]relTarget{}, byPath: map[string]*cresource{}}
 }
 
+// resourceSubjects reads a resource block's references expression by
+// expression, so that web[*] in one expression and web[0] in another stay
+// every instance; plans from before the loader kept groups fall back to the
+// merged list.
+func (b *graphBuilder) resourceSubjects(r ConfigResource) []reference {
+	if len(r.ReferenceGroups) == 0 {
+		return b.subjects(r.References)
+	}
+	_, locals := subjects(r.References)
+	b.locals += locals
+	var out []reference
+	for _, g := range r.ReferenceGroups {
+		refs, _ := subjects(g)
+		out = append(out, refs...)
+	}
+	slices.SortFunc(out, compareRefs)
+	return slices.CompactFunc(out, func(a, b reference) bool { return compareRefs(a, b) == 0 })
+}
+
 func (b *graphBuilder) subjects(refs []string) []reference {
 	out, locals := subjects(refs)
 	b.locals += locals
@@ -431,7 +450,7 @@ func (b *graphBuilder) loadModule(m *ConfigModule, parent *cmodule, name string,
 				mode = "data"
 			}
 		}
-		cr := &cresource{id: int32(len(b.res)), mod: cm, path: prefix + r.Address, local: r.Address, mode: mode, refs: b.subjects(r.References)}
+		cr := &cresource{id: int32(len(b.res)), mod: cm, path: prefix + r.Address, local: r.Address, mode: mode, refs: b.resourceSubjects(r)}
 		b.res = append(b.res, cr)
 		cm.resources[r.Address] = cr
 		cm.order = append(cm.order, cr)

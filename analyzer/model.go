@@ -122,6 +122,11 @@ type ConfigResource struct {
 	Mode       string   // managed or data
 	Type       string   // resource type
 	References []string // every reference in its expressions, count, for_each and depends_on
+	// ReferenceGroups holds the references of each expression apart.
+	// Terraform lists aws_instance.web beside aws_instance.web[0] for
+	// web[0].id, but alone for web[*].id: only within one expression can the
+	// keyless form be told to be the shorter form of an indexed one.
+	ReferenceGroups [][]string
 }
 
 // ConfigModuleCall is one module block.
