@@ -928,13 +928,34 @@ func (b *graphBuilder) writeNotes(p *Plan) {
 // changes (creates, updates, deletes or replaces) and those it does not touch
 // (no-op, read, forget, or no planned change at all) but that may still break
 // at apply or at run time. Both lists are sorted.
+//
+// The lists hold at most MaxRadiusListed addresses each, the first in sort
+// order, while NumChanged and NumUnchanged count them all: a plan of
+// thousands of destroys in a chain has a radius that grows with the square of
+// its size, and listing it all would let a small file exhaust a CI runner.
 type Radius struct {
-	Changed   []string `json:"changed"`
-	Unchanged []string `json:"unchanged"`
+	Changed      []string `json:"changed"`
+	Unchanged    []string `json:"unchanged"`
+	NumChanged   int      `json:"-"`
+	NumUnchanged int      `json:"-"`
 }
 
+// MaxRadiusListed bounds each list of a Radius.
+const MaxRadiusListed = 500
+
+// RadiusVisitor hears of every dependent of a destructive change, with
+// whether the plan changes it, so that a caller can weigh them all without
+// the lists: dependent is a node of the graph (Graph.Name).
+type RadiusVisitor func(c *Change, dependent int32, changed bool)
+
+// Name is the address of node i.
+func (g *Graph) Name(i int32) string { return g.names[i] }
+
+// Len is the number of nodes.
+func (g *Graph) Len() int { return len(g.names) }
+
 // Size is the number of instances in the radius.
-func (r Radius) Size() int { return len(r.Changed) + len(r.Unchanged) }
+func (r Radius) Size() int { return r.NumChanged + r.NumUnchanged }
 
 // changes reports whether kind changes a real object.
 func changes(k Kind) bool {
@@ -952,7 +973,7 @@ func changes(k Kind) bool {
 // cost is the sum of the radii (times the average in-degree): linear for one
 // change, and for a plan that destroys everything it is bounded by the size
 // of the answer itself.
-func BlastRadius(p *Plan, g *Graph) map[string]Radius {
+func BlastRadius(p *Plan, g *Graph, visit ...RadiusVisitor) map[string]Radius {
 	if g == nil {
 		g = BuildGraph(p)
 	}
@@ -968,7 +989,8 @@ func BlastRadius(p *Plan, g *Graph) map[string]Radius {
 	seen := make([]int32, n)
 	var stamp int32
 	var queue, found []int32
-	for _, c := range p.Changes {
+	for ci := range p.Changes {
+		c := &p.Changes[ci]
 		if !c.Kind.Destructive() {
 			continue
 		}
@@ -977,7 +999,7 @@ func BlastRadius(p *Plan, g *Graph) map[string]Radius {
 			out[c.Key()] = Radius{Changed: []string{}, Unchanged: []string{}}
 			continue
 		}
-		if r, ok := byNode[root]; ok {
+		if r, ok := byNode[root]; ok && len(visit) == 0 {
 			out[c.Key()] = r
 			continue
 		}
@@ -999,10 +1021,19 @@ func BlastRadius(p *Plan, g *Graph) map[string]Radius {
 		slices.Sort(found)
 		r := Radius{Changed: []string{}, Unchanged: []string{}}
 		for _, w := range found {
+			for _, v := range visit {
+				v(c, w, changed[w])
+			}
 			if changed[w] {
-				r.Changed = append(r.Changed, g.names[w])
+				r.NumChanged++
+				if len(r.Changed) < MaxRadiusListed {
+					r.Changed = append(r.Changed, g.names[w])
+				}
 			} else {
-				r.Unchanged = append(r.Unchanged, g.names[w])
+				r.NumUnchanged++
+				if len(r.Unchanged) < MaxRadiusListed {
+					r.Unchanged = append(r.Unchanged, g.names[w])
+				}
 			}
 		}
 		byNode[root] = r

@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 )
@@ -31,5 +32,33 @@ func TestReferenceGroupsKeepSplats(t *testing.T) {
 	one := BuildGraph(plan([][]string{{"aws_instance.web", "aws_instance.web[0]", "aws_instance.web[0].id"}}))
 	if got := one.DependsOn("aws_lb.front"); !slices.Equal(got, []string{"aws_instance.web[0]"}) {
 		t.Errorf("web[0] alone: depends on %v", got)
+	}
+}
+
+// A chain of destroys has a radius quadratic in its length: the lists stop
+// at MaxRadiusListed, the counts and the visitor see every dependent.
+func TestRadiusListsAreBounded(t *testing.T) {
+	const n = MaxRadiusListed + 100
+	p := &Plan{PriorDependsOn: map[string][]string{}}
+	for i := 0; i < n; i++ {
+		addr := fmt.Sprintf("aws_instance.a%04d", i)
+		p.Changes = append(p.Changes, Change{Address: addr, Mode: "managed", Type: "aws_instance", Kind: KindDelete, Actions: []string{"delete"}})
+		p.Instances = append(p.Instances, addr)
+		if i > 0 {
+			p.PriorDependsOn[addr] = []string{fmt.Sprintf("aws_instance.a%04d", i-1)}
+		}
+	}
+	visited := 0
+	radii := BlastRadius(p, nil, func(c *Change, dep int32, changed bool) {
+		if c.Address == "aws_instance.a0000" {
+			visited++
+		}
+	})
+	r := radii["aws_instance.a0000"]
+	if r.Size() != n-1 || r.NumChanged != n-1 || len(r.Changed) != MaxRadiusListed || visited != n-1 {
+		t.Errorf("radius of the chain's root: size %d, %d listed, %d visited; want %d, %d, %d", r.Size(), len(r.Changed), visited, n-1, MaxRadiusListed, n-1)
+	}
+	if r.Changed[0] != "aws_instance.a0001" {
+		t.Errorf("the list does not start at the first address: %s", r.Changed[0])
 	}
 }

@@ -532,7 +532,7 @@ func mdDetails(r *Report, budget int) string {
 			factors = append(factors, fmt.Sprintf("- %s **%s**: %s\n", mdChangeAddress(c, false), mdNum(c.Risk), strings.Join(parts, "; ")))
 		}
 		if c.BlastRadius != nil && len(radii) < mdMaxRadiusShown {
-			n := len(c.BlastRadius.Changed) + len(c.BlastRadius.Unchanged)
+			n := c.BlastRadius.Size()
 			if n > 0 {
 				radii = append(radii, fmt.Sprintf("- %s: %s\n", mdChangeAddress(c, false),
 					mdJoin("; ", mdRadiusList("changed", c.BlastRadius.Changed), mdRadiusList("unchanged", c.BlastRadius.Unchanged))))

@@ -57,6 +57,7 @@ func bigReport(n int, addrPad int) *Report {
 			radius.Changed = append(radius.Changed, fmt.Sprintf(`%s.aws_instance.app[%d]`, mod, j))
 			radius.Unchanged = append(radius.Unchanged, fmt.Sprintf(`module.dns.aws_route53_record.r["%05d-%d"]`, i, j))
 		}
+		radius.ChangedCount, radius.UnchangedCount = len(radius.Changed), len(radius.Unchanged)
 		r.Changes = append(r.Changes, Change{
 			Address: addr, Type: "aws_db_instance", Module: mod, Kind: kind, Actions: []string{"delete"},
 			Reason: "delete_because_no_resource_config", ForcedBy: []string{}, Class: "stateful_data",

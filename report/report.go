@@ -146,10 +146,18 @@ type Change struct {
 
 // Radius is the blast radius of a destructive change: instance addresses,
 // sorted.
+//
+// Each list holds at most analyzer.MaxRadiusListed addresses, the first in
+// sort order; the counts count them all.
 type Radius struct {
-	Changed   []string `json:"changed"`
-	Unchanged []string `json:"unchanged"`
+	Changed        []string `json:"changed"`
+	Unchanged      []string `json:"unchanged"`
+	ChangedCount   int      `json:"changed_count"`
+	UnchangedCount int      `json:"unchanged_count"`
 }
+
+// Size is the number of dependents, listed or not.
+func (r *Radius) Size() int { return r.ChangedCount + r.UnchangedCount }
 
 // Factor is one named contribution to a change's risk.
 type Factor struct {
@@ -236,7 +244,8 @@ func New(a *scoring.Assessment, decision scoring.Decision) *Report {
 			rc.Factors = append(rc.Factors, Factor(f))
 		}
 		if cr.Radius != nil {
-			rc.BlastRadius = &Radius{Changed: nonNil(cr.Radius.Changed), Unchanged: nonNil(cr.Radius.Unchanged)}
+			rc.BlastRadius = &Radius{Changed: nonNil(cr.Radius.Changed), Unchanged: nonNil(cr.Radius.Unchanged),
+				ChangedCount: cr.Radius.NumChanged, UnchangedCount: cr.Radius.NumUnchanged}
 		}
 		r.Changes = append(r.Changes, rc)
 	}

@@ -282,7 +282,7 @@ func WriteSARIF(w io.Writer, r *Report) error {
 			props["deposed"] = c.Deposed
 		}
 		if c.BlastRadius != nil {
-			props["blastRadius"] = map[string]int{"changed": len(c.BlastRadius.Changed), "unchanged": len(c.BlastRadius.Unchanged)}
+			props["blastRadius"] = map[string]int{"changed": c.BlastRadius.ChangedCount, "unchanged": c.BlastRadius.UnchangedCount}
 		}
 		if len(r.Plans) > 1 {
 			props["plan"] = r.Plans[c.Plan].Source

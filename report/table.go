@@ -134,11 +134,11 @@ func dependents(c Change) string {
 	if c.BlastRadius == nil {
 		return ""
 	}
-	n := len(c.BlastRadius.Changed) + len(c.BlastRadius.Unchanged)
+	n := c.BlastRadius.Size()
 	if n == 0 {
 		return "0"
 	}
-	return fmt.Sprintf("%d (%d unchanged)", n, len(c.BlastRadius.Unchanged))
+	return fmt.Sprintf("%d (%d unchanged)", n, c.BlastRadius.UnchangedCount)
 }
 
 func why(c Change) string {

@@ -54,7 +54,9 @@ func (s *scorer) dataLossFindings(plan int, risks []ChangeRisk) []Finding {
 // random_id or terraform_data, unless the policy weighs it more or marks it
 // critical) is not infrastructure and does not count either way: replacing
 // five null_resource triggers is no environment teardown.
-func (s *scorer) teardownFindings(plan int, p *analyzer.Plan, risks []ChangeRisk) []Finding {
+//
+// inRadius holds every instance that depends on a destroyed current object.
+func (s *scorer) teardownFindings(plan int, p *analyzer.Plan, risks []ChangeRisk, inRadius map[string]bool) []Finding {
 	counts := func(addr, typ string) bool {
 		ci := s.classOf(typ)
 		return ci.weight >= teardownMinWeight || s.isCritical(addr, ci)
@@ -63,7 +65,6 @@ func (s *scorer) teardownFindings(plan int, p *analyzer.Plan, risks []ChangeRisk
 	byModule := map[string]*tally{}
 	all := &tally{}
 	destroyed := map[string]bool{}
-	inRadius := map[string]bool{}
 	for _, r := range risks {
 		c := r.Change
 		if !c.Kind.Destructive() || c.Deposed != "" || c.Mode != "managed" {
@@ -72,16 +73,8 @@ func (s *scorer) teardownFindings(plan int, p *analyzer.Plan, risks []ChangeRisk
 		if r.Ignored == "" && counts(c.Address, c.Type) {
 			destroyed[c.Address] = true
 		}
-		// What depends on anything destroyed, glue or ignored included, never
-		// makes a teardown smaller.
-		if r.Radius != nil {
-			for _, d := range r.Radius.Changed {
-				inRadius[d] = true
-			}
-			for _, d := range r.Radius.Unchanged {
-				inRadius[d] = true
-			}
-		}
+		// What depends on anything destroyed, glue or ignored included
+		// (inRadius), never makes a teardown smaller.
 	}
 	count := func(addr, module string) {
 		bump := func(t *tally) {

@@ -152,7 +152,6 @@ func Assess(plans []*analyzer.Plan, pol Policy, opts ...Options) *Assessment {
 	var destructive, nonDestructive, findingPoints int64
 	for pi, p := range plans {
 		g := analyzer.BuildGraph(p)
-		radius := analyzer.BlastRadius(p, g)
 		a.GraphNotes = append(a.GraphNotes, g.Notes())
 		s.destroyed = map[string]bool{}
 		for _, c := range p.Changes {
@@ -160,6 +159,41 @@ func Assess(plans []*analyzer.Plan, pol Policy, opts ...Options) *Assessment {
 				s.destroyed[c.Address] = true
 			}
 		}
+		// Every dependent is weighed as the radius is walked, so the factor
+		// is exact however long the radius and however short its lists.
+		accs := map[*analyzer.Change]*radiusTally{}
+		inRadius := map[string]bool{}
+		weights := make([]float64, g.Len())
+		for i := range weights {
+			weights[i] = -1
+		}
+		radius := analyzer.BlastRadius(p, g, func(c *analyzer.Change, dep int32, changed bool) {
+			t := accs[c]
+			if t == nil {
+				t = &radiusTally{}
+				accs[c] = t
+			}
+			name := g.Name(dep)
+			w := weights[dep]
+			if w < 0 {
+				w = s.depWeight(name)
+				weights[dep] = w
+			}
+			switch {
+			case !changed:
+				t.unchanged++
+				t.pts += unchangedDepPoints * w
+			case s.destroyed[name]:
+				t.destroyed++
+				t.pts += unchangedDepPoints * w
+			default:
+				t.changed++
+				t.pts += changedDepPoints * w
+			}
+			if c.Deposed == "" && c.Mode == "managed" {
+				inRadius[name] = true
+			}
+		})
 		var risks []ChangeRisk
 		for i := range p.Changes {
 			c := &p.Changes[i]
@@ -172,7 +206,7 @@ func Assess(plans []*analyzer.Plan, pol Policy, opts ...Options) *Assessment {
 					rad = &r
 				}
 			}
-			r := s.judgeChange(pi, c, rad)
+			r := s.judgeChange(pi, c, rad, accs[c])
 			if rule, ok := s.ignored(c.Address, "", string(c.Kind)); ok {
 				r.Ignored = rule.Reason
 				r.Points = 0
@@ -188,7 +222,7 @@ func Assess(plans []*analyzer.Plan, pol Policy, opts ...Options) *Assessment {
 		}
 		var findings []Finding
 		findings = append(findings, s.dataLossFindings(pi, risks)...)
-		findings = append(findings, s.teardownFindings(pi, p, risks)...)
+		findings = append(findings, s.teardownFindings(pi, p, risks, inRadius)...)
 		findings = append(findings, movedCandidates(pi, p)...)
 		findings = append(findings, trivialReplaces(pi, p)...)
 		findings = append(findings, driftReverts(pi, p)...)
@@ -346,7 +380,14 @@ var accidentalReasons = map[string]string{
 	"delete_because_no_module":        "its module instance is gone: a module key or count changed",
 }
 
-func (s *scorer) judgeChange(plan int, c *analyzer.Change, rad *analyzer.Radius) ChangeRisk {
+// radiusTally counts a destructive change's dependents by how the plan
+// treats them, and sums their points before the cap.
+type radiusTally struct {
+	unchanged, destroyed, changed int
+	pts                           float64
+}
+
+func (s *scorer) judgeChange(plan int, c *analyzer.Change, rad *analyzer.Radius, t *radiusTally) ChangeRisk {
 	ci := s.classOf(c.Type)
 	r := ChangeRisk{Plan: plan, Change: c, Class: ci.class.Name, Weight: ci.weight, Critical: s.isCritical(c.Address, ci), Radius: rad}
 	add := func(name string, points float64, detail string) {
@@ -402,31 +443,19 @@ func (s *scorer) judgeChange(plan int, c *analyzer.Change, rad *analyzer.Radius)
 	if why, ok := accidentalReasons[c.Reason]; ok {
 		add("reason", accidentPoints, c.Reason+": "+why)
 	}
-	if rad != nil && rad.Size() > 0 {
+	if t != nil && rad != nil && rad.Size() > 0 {
 		// A dependent the plan updates or creates is in plain sight and
 		// counts half; one it leaves alone may break unseen, and one it
 		// destroys too is lost either way: they count in full. So destroying
 		// a dependent never lowers the risk of what it depends on.
-		var pts float64
-		changed, destroyed := 0, 0
-		for _, dep := range rad.Changed {
-			if s.destroyed[dep] {
-				destroyed++
-				pts += unchangedDepPoints * s.depWeight(dep)
-			} else {
-				changed++
-				pts += changedDepPoints * s.depWeight(dep)
-			}
-		}
-		for _, dep := range rad.Unchanged {
-			pts += unchangedDepPoints * s.depWeight(dep)
-		}
+		pts := t.pts
+		changed, destroyed := t.changed, t.destroyed
 		var parts []string
 		for _, p := range []struct {
 			n    int
 			what string
 			pts  float64
-		}{{len(rad.Unchanged), "unchanged", unchangedDepPoints}, {destroyed, "destroyed too", unchangedDepPoints}, {changed, "updated or created", changedDepPoints}} {
+		}{{t.unchanged, "unchanged", unchangedDepPoints}, {destroyed, "destroyed too", unchangedDepPoints}, {changed, "updated or created", changedDepPoints}} {
 			if p.n > 0 {
 				parts = append(parts, fmt.Sprintf("%d %s x %.1f", p.n, p.what, p.pts))
 			}
