@@ -20,8 +20,22 @@ type Graph struct {
 	revOff    []int32 // revs[revOff[i]:revOff[i+1]]: what depends on node i, sorted
 	revs      []int32
 	hasConfig bool
+	truncated bool
 	notes     []string
 }
+
+// MaxEdges bounds the edges of a graph. Real plans have a few per node (a
+// 50,000-resource plan about 350,000); a small hostile file whose thousands
+// of resources each read a module of thousands could ask for billions.
+// Past the bound the graph stops growing and says so: radii may be
+// incomplete, and the score treats that as a reason for sign-off.
+const MaxEdges = 10_000_000
+
+// edgeLimit is MaxEdges; tests lower it.
+var edgeLimit = MaxEdges
+
+// Truncated reports whether the graph stopped at MaxEdges.
+func (g *Graph) Truncated() bool { return g.truncated }
 
 // Nodes returns every node's address, sorted.
 func (g *Graph) Nodes() []string { return slices.Clone(g.names) }
@@ -737,7 +751,7 @@ func (b *graphBuilder) configEdges() {
 				}
 				for _, j := range targets {
 					if j != i {
-						b.edges = append(b.edges, uint64(i)<<32|uint64(j))
+						b.addEdge(i, j)
 					}
 				}
 			}
@@ -851,9 +865,18 @@ func (b *graphBuilder) addAll(i int32, d string) {
 	}
 	for _, j := range targets {
 		if j != i {
-			b.edges = append(b.edges, uint64(i)<<32|uint64(j))
+			b.addEdge(i, j)
 		}
 	}
+}
+
+// addEdge records that node i depends on node j, up to MaxEdges.
+func (b *graphBuilder) addEdge(i, j int32) {
+	if len(b.edges) >= edgeLimit {
+		b.g.truncated = true
+		return
+	}
+	b.edges = append(b.edges, uint64(i)<<32|uint64(j))
 }
 
 // inModule returns the nodes inside module path m (keys dropped), for the
@@ -916,6 +939,9 @@ func (b *graphBuilder) writeNotes(p *Plan) {
 			g.notes = append(g.notes, "the plan has no configuration: dependencies come only from the depends_on "+
 				"recorded in prior_state, which misses resources not applied yet")
 		}
+	}
+	if g.truncated {
+		g.notes = append(g.notes, fmt.Sprintf("the dependency graph reached %d edges and stopped growing: blast radii may be incomplete", edgeLimit))
 	}
 	if b.locals > 0 {
 		g.notes = append(g.notes, fmt.Sprintf("%d references to local values: plan JSON does not describe locals, "+

@@ -3,6 +3,7 @@ package analyzer
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -60,5 +61,33 @@ func TestRadiusListsAreBounded(t *testing.T) {
 	}
 	if r.Changed[0] != "aws_instance.a0001" {
 		t.Errorf("the list does not start at the first address: %s", r.Changed[0])
+	}
+}
+
+// Thousands of resources that each read a whole module of thousands ask for
+// millions of edges from a small file: the graph stops at its limit and says
+// so, instead of taking the runner's memory.
+func TestGraphStopsAtEdgeLimit(t *testing.T) {
+	defer func(old int) { edgeLimit = old }(edgeLimit)
+	edgeLimit = 1000
+	p := &Plan{Config: &Config{Root: &ConfigModule{
+		Resources: []ConfigResource{{Address: "aws_instance.b", Mode: "managed", Type: "aws_instance",
+			References: []string{"module.m"}, ReferenceGroups: [][]string{{"module.m"}}}},
+		Outputs: map[string][]string{},
+		ModuleCalls: map[string]*ConfigModuleCall{"m": {Inputs: map[string][]string{}, Module: &ConfigModule{
+			Resources:   []ConfigResource{{Address: "aws_instance.a", Mode: "managed", Type: "aws_instance"}},
+			Outputs:     map[string][]string{},
+			ModuleCalls: map[string]*ConfigModuleCall{},
+		}}},
+	}}}
+	for i := 0; i < 100; i++ {
+		p.Instances = append(p.Instances, fmt.Sprintf("module.m.aws_instance.a[%d]", i), fmt.Sprintf("aws_instance.b[%d]", i))
+	}
+	g := BuildGraph(p)
+	if !g.Truncated() || g.NumEdges() > 1000 {
+		t.Fatalf("truncated %v with %d edges", g.Truncated(), g.NumEdges())
+	}
+	if notes := strings.Join(g.Notes(), " "); !strings.Contains(notes, "stopped growing") {
+		t.Errorf("notes %q", notes)
 	}
 }

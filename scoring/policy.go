@@ -26,7 +26,7 @@ const DefaultPolicyFile = ".blast.yml"
 const maxPolicyBytes = 1 << 20
 
 // Rule ids a policy can name in an ignore rule.
-var knownRules = []string{RuleDataLoss, RuleDriftRevert, RuleEnvironmentTeardown, RuleMovedCandidate, RuleTrivialReplace}
+var knownRules = []string{RuleDataLoss, RuleDriftRevert, RuleEnvironmentTeardown, RuleIncompleteGraph, RuleMovedCandidate, RuleTrivialReplace}
 
 // Policy is what a team can tune. The zero value is not useful: start from
 // DefaultPolicy or LoadPolicy.

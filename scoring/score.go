@@ -73,6 +73,7 @@ const (
 	RuleMovedCandidate      = "moved-candidate"
 	RuleTrivialReplace      = "trivial-replace"
 	RuleDriftRevert         = "drift-revert"
+	RuleIncompleteGraph     = "incomplete-graph"
 )
 
 // Finding is something about the plan worth a reviewer's attention.
@@ -226,6 +227,11 @@ func Assess(plans []*analyzer.Plan, pol Policy, opts ...Options) *Assessment {
 		findings = append(findings, movedCandidates(pi, p)...)
 		findings = append(findings, trivialReplaces(pi, p)...)
 		findings = append(findings, driftReverts(pi, p)...)
+		if g.Truncated() {
+			// Fail closed: what blast could not measure needs a person.
+			findings = append(findings, Finding{Plan: pi, Rule: RuleIncompleteGraph, Severity: SeverityCritical, Points: teardownPoints,
+				Message: fmt.Sprintf("the dependency graph passed %d edges and was cut short: blast radii may be incomplete, so the plan needs sign-off", analyzer.MaxEdges)})
+		}
 		for _, f := range findings {
 			if rule, ok := s.ignored(f.Address, f.Rule, ""); ok {
 				a.Ignored = append(a.Ignored, Ignored{Plan: pi, Address: f.Address, What: f.Rule, Reason: rule.Reason, Line: rule.Line})
