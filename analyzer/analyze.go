@@ -43,7 +43,7 @@ func Classify(actions []string) (kind Kind, ok bool) {
 // analyze has a twin in the fast decoder (fastPlan.finish in fast.go), held
 // to the same result by TestFastMatchesReference*.
 func analyze(p *Plan, changes, drift []*tfjson.ResourceChange, deferred []*tfjson.DeferredResourceChange,
-	prior, planned *tfjson.StateValues, root *tfjson.ConfigModule) error {
+	prior, planned *tfjson.StateValues, config *planConfig) error {
 	seen := make(map[string]bool, len(changes))
 	p.Changes = make([]Change, 0, len(changes))
 	for i, rc := range changes {
@@ -104,10 +104,40 @@ func analyze(p *Plan, changes, drift []*tfjson.ResourceChange, deferred []*tfjso
 	}
 	delete(instances, "")
 	p.Instances = sortedKeys(instances)
-	if root != nil {
-		p.Config = &Config{Root: convertModule(root, 0)}
-	}
+	p.Config = convertConfig(config)
 	return nil
+}
+
+// planConfig is the part of a plan's configuration blast decodes: parse.go
+// and fast.go both decode into it, so both build the same Config.
+type planConfig struct {
+	ProviderConfig map[string]*tfjson.ProviderConfig `json:"provider_config"`
+	RootModule     *tfjson.ConfigModule              `json:"root_module"`
+}
+
+// convertConfig keeps what the dependency graph needs of a configuration:
+// nil when there is no root module.
+func convertConfig(c *planConfig) *Config {
+	if c == nil || c.RootModule == nil {
+		return nil
+	}
+	out := &Config{Root: convertModule(c.RootModule, 0)}
+	for key, pc := range c.ProviderConfig {
+		if pc == nil {
+			continue
+		}
+		groups := exprGroups(nil, pc.Expressions)
+		var refs []string
+		for _, g := range groups {
+			refs = append(refs, g...)
+		}
+		sortGroups(groups)
+		if out.Providers == nil {
+			out.Providers = map[string]ProviderConfig{}
+		}
+		out.Providers[key] = ProviderConfig{Module: pc.ModuleAddress, References: uniqueSorted(refs), ReferenceGroups: groups}
+	}
+	return out
 }
 
 func sortChanges(cs []Change) {
@@ -409,6 +439,7 @@ func convertModule(m *tfjson.ConfigModule, depth int) *ConfigModule {
 		sortGroups(groups)
 		out.Resources = append(out.Resources, ConfigResource{
 			Address: r.Address, Mode: string(r.Mode), Type: r.Type, References: uniqueSorted(refs), ReferenceGroups: groups,
+			ProviderKey: r.ProviderConfigKey,
 		})
 	}
 	for name, o := range m.Outputs {

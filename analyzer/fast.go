@@ -289,7 +289,7 @@ type fastPlan struct {
 	priorHas bool // prior_state has values with a root module
 
 	deferred []*tfjson.DeferredResourceChange
-	config   *tfjson.ConfigModule
+	config   *planConfig // nil when configuration has no root module
 }
 
 // stateOut is what a walk of state modules found.
@@ -370,13 +370,13 @@ func (r *fastRun) plan(s *scan) *fastPlan {
 	}
 	if present(k.Configuration) {
 		r.spawn(false, func(*worker) {
-			var config struct {
-				RootModule *tfjson.ConfigModule `json:"root_module"`
-			}
+			var config planConfig
 			if decodeKey("", "configuration", k.Configuration, &config) != nil {
 				fail("configuration refused")
 			}
-			fp.config = config.RootModule
+			if config.RootModule != nil {
+				fp.config = &config
+			}
 		})
 	}
 	if present(k.DeferredChanges) {
@@ -927,8 +927,6 @@ func (fp *fastPlan) finish(source string) (*Plan, error) {
 	}
 	p.Instances = make([]string, len(addrs))
 	copy(p.Instances, addrs)
-	if fp.config != nil {
-		p.Config = &Config{Root: convertModule(fp.config, 0)}
-	}
+	p.Config = convertConfig(fp.config)
 	return p, nil
 }

@@ -99,6 +99,11 @@ func (g *Graph) addrs(ids []int32) []string {
 //     `terraform graph` does;
 //   - depends_on, count and for_each of a module call: every resource inside
 //     the module and its nested modules depends on what they reference;
+//   - a resource's provider configuration: every instance depends on what
+//     the provider block references (provider "kubernetes" { host =
+//     aws_eks_cluster.main.endpoint } puts each kubernetes_* resource that
+//     uses it after the cluster), read in the module that declares the
+//     provider, var.* followed through module inputs like any reference;
 //   - count.index, each.*, path.*, terraform.*, self: no edge. local.*: no
 //     edge, since plan JSON does not describe locals (see Notes).
 //
@@ -118,7 +123,7 @@ func BuildGraph(p *Plan) *Graph {
 	b := newGraphBuilder(p)
 	if p.Config != nil && p.Config.Root != nil {
 		b.g.hasConfig = true
-		b.loadConfig(p.Config.Root)
+		b.loadConfig(p.Config)
 		b.indexInstances()
 		b.configEdges()
 	} else {
@@ -289,6 +294,18 @@ type cresource struct {
 	refs    []reference
 	targets []relTarget // what it depends on, relative to its module
 	direct  []int32     // distinct target resources, for the configuration-level graph
+	provKey string      // provider_config_key, "" when none
+}
+
+// cprovider is one provider configuration.
+type cprovider struct {
+	module string      // module_address as the plan gives it
+	refs   []reference // what its arguments reference, read in that module
+}
+
+type providerKey struct {
+	key string
+	mod int
 }
 
 // relTarget is a dependency relative to the referencing module: go up `up`
@@ -369,6 +386,10 @@ type graphBuilder struct {
 	memo   map[memoKey][]relTarget
 	locals int
 
+	providers map[string]*cprovider
+	provMemo  map[providerKey][]relTarget // provider key and declaring module -> targets relative to it
+	provUse   map[providerKey][]relTarget // a resource's provider key and module -> targets relative to that module
+
 	parsed   []Address  // per node
 	parsedOK []bool     // per node
 	nodeRes  []int32    // per node: its configuration resource, -1 when none
@@ -398,7 +419,8 @@ func newGraphBuilder(p *Plan) *graphBuilder {
 	for i, a := range names {
 		g.index[a] = int32(i)
 	}
-	return &graphBuilder{g: g, plan: p, memo: map[memoKey][]relTarget{}, byPath: map[string]*cresource{}}
+	return &graphBuilder{g: g, plan: p, memo: map[memoKey][]relTarget{}, byPath: map[string]*cresource{},
+		providers: map[string]*cprovider{}, provMemo: map[providerKey][]relTarget{}, provUse: map[providerKey][]relTarget{}}
 }
 
 // resourceSubjects reads a resource block's references expression by
@@ -406,13 +428,19 @@ func newGraphBuilder(p *Plan) *graphBuilder {
 // every instance; plans from before the loader kept groups fall back to the
 // merged list.
 func (b *graphBuilder) resourceSubjects(r ConfigResource) []reference {
-	if len(r.ReferenceGroups) == 0 {
-		return b.subjects(r.References)
+	return b.groupSubjects(r.References, r.ReferenceGroups)
+}
+
+// groupSubjects reads references expression by expression (groups), or the
+// merged list when there are no groups.
+func (b *graphBuilder) groupSubjects(refs []string, groups [][]string) []reference {
+	if len(groups) == 0 {
+		return b.subjects(refs)
 	}
-	_, locals := subjects(r.References)
+	_, locals := subjects(refs)
 	b.locals += locals
 	var out []reference
-	for _, g := range r.ReferenceGroups {
+	for _, g := range groups {
 		refs, _ := subjects(g)
 		out = append(out, refs...)
 	}
@@ -426,8 +454,12 @@ func (b *graphBuilder) subjects(refs []string) []reference {
 	return out
 }
 
-func (b *graphBuilder) loadConfig(root *ConfigModule) {
-	b.loadModule(root, nil, "", nil)
+func (b *graphBuilder) loadConfig(c *Config) {
+	b.loadModule(c.Root, nil, "", nil)
+	for _, k := range sortedMapKeys(c.Providers) {
+		pc := c.Providers[k]
+		b.providers[k] = &cprovider{module: pc.Module, refs: b.groupSubjects(pc.References, pc.ReferenceGroups)}
+	}
 }
 
 func (b *graphBuilder) loadModule(m *ConfigModule, parent *cmodule, name string, call *ConfigModuleCall) *cmodule {
@@ -464,7 +496,8 @@ func (b *graphBuilder) loadModule(m *ConfigModule, parent *cmodule, name string,
 				mode = "data"
 			}
 		}
-		cr := &cresource{id: int32(len(b.res)), mod: cm, path: prefix + r.Address, local: r.Address, mode: mode, refs: b.resourceSubjects(r)}
+		cr := &cresource{id: int32(len(b.res)), mod: cm, path: prefix + r.Address, local: r.Address, mode: mode, refs: b.resourceSubjects(r),
+			provKey: r.ProviderKey}
 		b.res = append(b.res, cr)
 		cm.resources[r.Address] = cr
 		cm.order = append(cm.order, cr)
@@ -533,6 +566,7 @@ func (b *graphBuilder) resolveUncached(m *cmodule, r reference) []relTarget {
 			for _, s := range cr.refs {
 				out = append(out, b.resolve(m, s)...)
 			}
+			out = append(out, b.providerTargets(cr)...)
 			return dedupTargets(out)
 		}
 		return []relTarget{{res: cr.id, key: r.key}}
@@ -582,6 +616,91 @@ func (b *graphBuilder) resolveUncached(m *cmodule, r reference) []relTarget {
 			}
 		}
 		return dedupTargets(out)
+	}
+	return nil
+}
+
+// providerTargets is what resource cr depends on through its provider
+// configuration, relative to cr's module. The provider's references are
+// resolved once per provider key (and declaring module), and shifted once per
+// module that uses it, however many resources do: a resource costs one map
+// lookup. The slice returned is shared: callers must not modify it.
+func (b *graphBuilder) providerTargets(cr *cresource) []relTarget {
+	if cr.provKey == "" || len(b.providers) == 0 {
+		return nil
+	}
+	use := providerKey{cr.provKey, cr.mod.id}
+	if ts, ok := b.provUse[use]; ok {
+		return ts
+	}
+	b.provUse[use] = nil // a provider that reads through itself: a cycle
+	ts := b.providerUse(cr.mod, cr.provKey)
+	b.provUse[use] = ts
+	return ts
+}
+
+// providerUse resolves provider key, as named by a resource of module m, to
+// targets relative to m.
+func (b *graphBuilder) providerUse(m *cmodule, key string) []relTarget {
+	pc := b.providers[key]
+	var decl *cmodule
+	if pc != nil {
+		decl = declaringModule(m, pc.module)
+	} else if i := strings.LastIndexByte(key, ':'); i >= 0 {
+		// The key names a module's own view of a provider it inherits, which
+		// older Terraform leaves out of provider_config. Approximation: take
+		// the root's provider of that name and alias, as if the module
+		// inherited it implicitly; a provider passed under another name
+		// through the module call's providers argument is not followed.
+		key = key[i+1:]
+		if pc = b.providers[key]; pc != nil && pc.module == "" {
+			decl = b.mods[0]
+		}
+	}
+	if decl == nil || len(pc.refs) == 0 {
+		return nil
+	}
+	pk := providerKey{key, decl.id}
+	ts, ok := b.provMemo[pk]
+	if !ok {
+		b.provMemo[pk] = nil // a provider that reads through itself: a cycle
+		for _, r := range pc.refs {
+			ts = b.appendResolved(ts, decl, r)
+		}
+		ts = dedupTargets(ts)
+		b.provMemo[pk] = ts
+	}
+	up := m.depth - decl.depth
+	if up == 0 || len(ts) == 0 {
+		return ts
+	}
+	out := make([]relTarget, len(ts))
+	for k, t := range ts {
+		t.up += up
+		out[k] = t
+	}
+	return out
+}
+
+// declaringModule returns the module among m and its ancestors that
+// module_address addr names: "" is the root, module.a.module.b the module
+// of that path; plans of old Terraform write a.b, or the call name alone.
+// nil when none matches.
+func declaringModule(m *cmodule, addr string) *cmodule {
+	for ; m != nil; m = m.parent {
+		if addr == "" {
+			if m.parent == nil {
+				return m
+			}
+			continue
+		}
+		if m.parent == nil {
+			return nil
+		}
+		if addr == "module."+strings.Join(m.names, ".module.") || addr == strings.Join(m.names, ".") ||
+			addr == m.names[len(m.names)-1] {
+			return m
+		}
 	}
 	return nil
 }
@@ -684,6 +803,7 @@ func (b *graphBuilder) configEdges() {
 			ts = b.appendResolved(ts, cr.mod, r)
 		}
 		ts = append(ts, b.inheritedTargets(cr.mod)...)
+		ts = append(ts, b.providerTargets(cr)...)
 		cr.targets = dedupTargets(ts)
 		for _, t := range cr.targets {
 			if seen[t.res] != cr.id+1 {

@@ -107,6 +107,18 @@ type Plan struct {
 // It is filled by the loader and kept free of values.
 type Config struct {
 	Root *ConfigModule
+	// Providers holds the provider configurations by the plan's opaque key
+	// (aws, aws.us_east_1, child1:aws), as resources name them in
+	// ConfigResource.ProviderKey.
+	Providers map[string]ProviderConfig
+}
+
+// ProviderConfig is one provider block: where it is declared and what its
+// arguments reference, never their values.
+type ProviderConfig struct {
+	Module          string     // module_address as the plan gives it, "" for the root module
+	References      []string   // every reference in its arguments
+	ReferenceGroups [][]string // the references of each argument apart, as in ConfigResource
 }
 
 // ConfigModule is one module of the configuration.
@@ -127,6 +139,9 @@ type ConfigResource struct {
 	// web[0].id, but alone for web[*].id: only within one expression can the
 	// keyless form be told to be the shorter form of an indexed one.
 	ReferenceGroups [][]string
+	// ProviderKey is the plan's provider_config_key: the key of the
+	// provider configuration in Config.Providers, "" when the plan gives none.
+	ProviderKey string
 }
 
 // ConfigModuleCall is one module block.

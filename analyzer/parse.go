@@ -255,15 +255,13 @@ func decodePlan(source string, raw json.RawMessage) (*Plan, error) {
 		return nil, err
 	}
 	planned.Values = plannedValues
-	var config struct {
-		RootModule *tfjson.ConfigModule `json:"root_module"`
-	}
+	var config planConfig
 	if err := decodeKey(source, "configuration", keys.Configuration, &config); err != nil {
 		return nil, err
 	}
 	p.HasConfiguration = present(keys.Configuration) && config.RootModule != nil
 
-	if err := analyze(p, changes, drift, deferred, prior.Values, planned.Values, config.RootModule); err != nil {
+	if err := analyze(p, changes, drift, deferred, prior.Values, planned.Values, &config); err != nil {
 		return nil, &InputError{Source: source, Err: err, Hint: hintShowJSON}
 	}
 	return p, nil
