@@ -13,19 +13,11 @@ import (
 )
 
 // Golden files: testdata/<format>/<case>.golden, one per registered format
-// and case. `go test ./report -update` rewrites them; review the diff.
-// The flag is shared with graph_test.go: whichever file's init runs first
-// registers it.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite the golden files under testdata/")
-	}
-}
+// and case, and testdata/graph/ for blast graph. `go test ./report -update`
+// rewrites them; review the diff.
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
-func updating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
+func updating() bool { return *update }
 
 // goldenFixtures are the fixture plans every format is pinned on.
 var goldenFixtures = []string{"demo-teardown", "replace", "for-each-key", "create"}

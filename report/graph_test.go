@@ -2,7 +2,6 @@ package report
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,18 +12,6 @@ import (
 )
 
 // The golden files are rewritten with `go test ./report -run Graph -update`.
-// The flag is registered here unless another test file of the package
-// already did, so that both can exist.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite the golden files under testdata/")
-	}
-}
-
-func graphUpdating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
 
 func graphFixture(t *testing.T, fixture string) *analyzer.Plan {
 	t.Helper()
@@ -40,7 +27,7 @@ func graphFixture(t *testing.T, fixture string) *analyzer.Plan {
 func graphGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
 	file := filepath.Join("testdata", "graph", name)
-	if graphUpdating() {
+	if updating() {
 		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
 			t.Fatal(err)
 		}
