@@ -2,7 +2,6 @@ package report
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -26,23 +25,7 @@ func graphFixture(t *testing.T, fixture string) *analyzer.Plan {
 
 func graphGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	file := filepath.Join("testdata", "graph", name)
-	if updating() {
-		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(file, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatalf("%v (run go test ./report -run Graph -update to write it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file (go test ./report -run Graph -update rewrites it, review the diff):\n%s", file, got)
-	}
+	checkGolden(t, filepath.Join("testdata", "graph", name), got)
 }
 
 func TestGraphGolden(t *testing.T) {
