@@ -8,7 +8,8 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/blast-dev/blast/analyzer"
+	"github.com/blast-dev/blast/plan"
+	"github.com/blast-dev/blast/plan/planjson"
 	"github.com/blast-dev/blast/scoring"
 )
 
@@ -38,7 +39,7 @@ func fixtureReport(t testing.TB, fixture string) *Report {
 		pol = p
 		pol.Source = "fixtures/" + fixture + "/blast.yml"
 	}
-	plans, err := analyzer.Load(filepath.Join("..", "fixtures", fixture, "plan.json"), analyzer.Options{})
+	plans, err := planjson.Load(filepath.Join("..", "fixtures", fixture, "plan.json"), planjson.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +55,7 @@ func fileExists(path string) bool {
 	return err == nil
 }
 
-func plansReport(plans []*analyzer.Plan) *Report {
+func plansReport(plans []*plan.Plan) *Report {
 	a := scoring.Assess(plans, scoring.DefaultPolicy())
 	return New(a, scoring.Gate(a, 0))
 }
@@ -91,9 +92,9 @@ func goldenCases(t *testing.T) map[string]*Report {
 	cases["demo-teardown-rejected-signoff"] = withSignoff(fixtureReport(t, "demo-teardown"), 0)
 	cases["demo-teardown-approved"] = withSignoff(fixtureReport(t, "demo-teardown"), 1)
 	cases["two-plans"] = func() *Report {
-		var plans []*analyzer.Plan
+		var plans []*plan.Plan
 		for _, f := range []string{"replace", "count-shrink"} {
-			ps, err := analyzer.Load(filepath.Join("..", "fixtures", f, "plan.json"), analyzer.Options{})
+			ps, err := planjson.Load(filepath.Join("..", "fixtures", f, "plan.json"), planjson.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -7,7 +7,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/blast-dev/blast/analyzer"
+	"github.com/blast-dev/blast/graph"
+	"github.com/blast-dev/blast/plan"
 )
 
 // GraphOptions tune the graph renderers.
@@ -58,16 +59,16 @@ type graphPlan struct {
 }
 
 // graphModel builds the graph of each plan, its radii, and what to draw.
-func graphModel(plans []*analyzer.Plan, opts GraphOptions) []*graphPlan {
+func graphModel(plans []*plan.Plan, opts GraphOptions) []*graphPlan {
 	out := make([]*graphPlan, 0, len(plans))
 	for pi, p := range plans {
-		g := analyzer.BuildGraph(p)
-		radii := analyzer.BlastRadius(p, g)
+		g := graph.Build(p)
+		radii := graph.BlastRadius(p, g)
 		role := map[string]int{}
 		kind := map[string]string{}
 		for _, c := range p.Changes {
 			k := string(c.Kind)
-			if c.Kind == analyzer.KindNoOp {
+			if c.Kind == plan.KindNoOp {
 				k = ""
 			}
 			if c.Deposed != "" {
@@ -129,7 +130,7 @@ func graphModel(plans []*analyzer.Plan, opts GraphOptions) []*graphPlan {
 // graphSplit splits an instance address into its module instance path and
 // the address within that module.
 func graphSplit(addr string) (module, local string) {
-	a, err := analyzer.ParseAddress(addr)
+	a, err := plan.ParseAddress(addr)
 	if err != nil || len(a.Module) == 0 {
 		return "", addr
 	}
@@ -143,13 +144,13 @@ func graphModuleChain(module string) []string {
 	if module == "" {
 		return nil
 	}
-	a, err := analyzer.ParseAddress(module + ".x.y")
+	a, err := plan.ParseAddress(module + ".x.y")
 	if err != nil {
 		return []string{module}
 	}
 	chain := make([]string, len(a.Module))
 	for i := range a.Module {
-		chain[i] = analyzer.Address{Module: a.Module[:i+1]}.ModulePath()
+		chain[i] = plan.Address{Module: a.Module[:i+1]}.ModulePath()
 	}
 	return chain
 }
@@ -210,7 +211,7 @@ func graphNotes(gp *graphPlan) []string {
 // and grouped in clusters by module instance. Destructive changes and their
 // blast radius are filled in color. Only addresses and change kinds are
 // written, never a value.
-func WriteDOT(w io.Writer, plans []*analyzer.Plan, opts GraphOptions) error {
+func WriteDOT(w io.Writer, plans []*plan.Plan, opts GraphOptions) error {
 	model := graphModel(plans, opts)
 	bw := bufio.NewWriter(w)
 	name := func(n *graphNode) string {
@@ -304,7 +305,7 @@ func graphDOTQuote(s string) string {
 // picture keeps at most opts.MaxNodes nodes (destroyed first, then the
 // radius, then the rest) and four edges per node, and says what it left out
 // in a comment and a node.
-func WriteMermaid(w io.Writer, plans []*analyzer.Plan, opts GraphOptions) error {
+func WriteMermaid(w io.Writer, plans []*plan.Plan, opts GraphOptions) error {
 	model := graphModel(plans, opts)
 	maxNodes := opts.MaxNodes
 	if maxNodes == 0 {

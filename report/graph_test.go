@@ -7,14 +7,16 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/blast-dev/blast/analyzer"
+	"github.com/blast-dev/blast/graph"
+	"github.com/blast-dev/blast/plan"
+	"github.com/blast-dev/blast/plan/planjson"
 )
 
 // The golden files are rewritten with `go test ./report -run Graph -update`.
 
-func graphFixture(t *testing.T, fixture string) *analyzer.Plan {
+func graphFixture(t *testing.T, fixture string) *plan.Plan {
 	t.Helper()
-	plans, err := analyzer.Load(filepath.Join("..", "fixtures", fixture, "plan.json"), analyzer.Options{})
+	plans, err := planjson.Load(filepath.Join("..", "fixtures", fixture, "plan.json"), planjson.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,27 +31,27 @@ func graphGolden(t *testing.T, name string, got []byte) {
 }
 
 func TestGraphGolden(t *testing.T) {
-	noConfig := func(t *testing.T) *analyzer.Plan {
+	noConfig := func(t *testing.T) *plan.Plan {
 		p := graphFixture(t, "graph-refs")
 		p.Config, p.HasConfiguration = nil, false
 		return p
 	}
 	cases := []struct {
 		name  string
-		plans func(t *testing.T) []*analyzer.Plan
+		plans func(t *testing.T) []*plan.Plan
 		opts  GraphOptions
 	}{
-		{"graph-modules", func(t *testing.T) []*analyzer.Plan { return []*analyzer.Plan{graphFixture(t, "graph-modules")} }, GraphOptions{}},
-		{"graph-modules-radius", func(t *testing.T) []*analyzer.Plan { return []*analyzer.Plan{graphFixture(t, "graph-modules")} }, GraphOptions{Radius: true}},
-		{"nested-modules", func(t *testing.T) []*analyzer.Plan { return []*analyzer.Plan{graphFixture(t, "nested-modules")} }, GraphOptions{}},
-		{"demo-teardown-radius", func(t *testing.T) []*analyzer.Plan { return []*analyzer.Plan{graphFixture(t, "demo-teardown")} }, GraphOptions{Radius: true}},
-		{"graph-refs", func(t *testing.T) []*analyzer.Plan { return []*analyzer.Plan{graphFixture(t, "graph-refs")} }, GraphOptions{}},
-		{"graph-refs-capped", func(t *testing.T) []*analyzer.Plan { return []*analyzer.Plan{graphFixture(t, "graph-refs")} }, GraphOptions{MaxNodes: 6}},
-		{"no-configuration", func(t *testing.T) []*analyzer.Plan { return []*analyzer.Plan{noConfig(t)} }, GraphOptions{}},
-		{"two-plans-radius", func(t *testing.T) []*analyzer.Plan {
-			return []*analyzer.Plan{graphFixture(t, "replace"), graphFixture(t, "count-shrink")}
+		{"graph-modules", func(t *testing.T) []*plan.Plan { return []*plan.Plan{graphFixture(t, "graph-modules")} }, GraphOptions{}},
+		{"graph-modules-radius", func(t *testing.T) []*plan.Plan { return []*plan.Plan{graphFixture(t, "graph-modules")} }, GraphOptions{Radius: true}},
+		{"nested-modules", func(t *testing.T) []*plan.Plan { return []*plan.Plan{graphFixture(t, "nested-modules")} }, GraphOptions{}},
+		{"demo-teardown-radius", func(t *testing.T) []*plan.Plan { return []*plan.Plan{graphFixture(t, "demo-teardown")} }, GraphOptions{Radius: true}},
+		{"graph-refs", func(t *testing.T) []*plan.Plan { return []*plan.Plan{graphFixture(t, "graph-refs")} }, GraphOptions{}},
+		{"graph-refs-capped", func(t *testing.T) []*plan.Plan { return []*plan.Plan{graphFixture(t, "graph-refs")} }, GraphOptions{MaxNodes: 6}},
+		{"no-configuration", func(t *testing.T) []*plan.Plan { return []*plan.Plan{noConfig(t)} }, GraphOptions{}},
+		{"two-plans-radius", func(t *testing.T) []*plan.Plan {
+			return []*plan.Plan{graphFixture(t, "replace"), graphFixture(t, "count-shrink")}
 		}, GraphOptions{Radius: true}},
-		{"update-radius", func(t *testing.T) []*analyzer.Plan { return []*analyzer.Plan{graphFixture(t, "update")} }, GraphOptions{Radius: true}},
+		{"update-radius", func(t *testing.T) []*plan.Plan { return []*plan.Plan{graphFixture(t, "update")} }, GraphOptions{Radius: true}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -75,14 +77,14 @@ func TestGraphGolden(t *testing.T) {
 
 var graphDOTEdge = regexp.MustCompile(`^  ("(?:[^"\\]|\\.)*") -> ("(?:[^"\\]|\\.)*");$`)
 
-// TestGraphDOTEdgesAreTheGraph checks the DOT output against the analyzer's
+// TestGraphDOTEdgesAreTheGraph checks the DOT output against the graph package's
 // graph edge for edge: every `"A" -> "B"` is "A depends on B", with full
 // instance addresses, and none is missing.
 func TestGraphDOTEdgesAreTheGraph(t *testing.T) {
 	for _, fixture := range []string{"graph-modules", "nested-modules", "graph-refs", "demo-teardown"} {
 		p := graphFixture(t, fixture)
 		var out bytes.Buffer
-		if err := WriteDOT(&out, []*analyzer.Plan{p}, GraphOptions{}); err != nil {
+		if err := WriteDOT(&out, []*plan.Plan{p}, GraphOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		got := map[string]bool{}
@@ -91,7 +93,7 @@ func TestGraphDOTEdgesAreTheGraph(t *testing.T) {
 				got[graphUnquote(m[1])+" -> "+graphUnquote(m[2])] = true
 			}
 		}
-		g := analyzer.BuildGraph(p)
+		g := graph.Build(p)
 		want := 0
 		for _, n := range g.Nodes() {
 			for _, d := range g.DependsOn(n) {
@@ -117,7 +119,7 @@ func graphUnquote(s string) string {
 func TestGraphMermaidCap(t *testing.T) {
 	p := graphFixture(t, "demo-teardown")
 	var out bytes.Buffer
-	if err := WriteMermaid(&out, []*analyzer.Plan{p}, GraphOptions{MaxNodes: 5}); err != nil {
+	if err := WriteMermaid(&out, []*plan.Plan{p}, GraphOptions{MaxNodes: 5}); err != nil {
 		t.Fatal(err)
 	}
 	s := out.String()
@@ -142,8 +144,8 @@ func TestGraphNeverPrintsValues(t *testing.T) {
 	for _, fixture := range []string{"demo-teardown", "graph-modules", "graph-refs", "nested-modules"} {
 		p := graphFixture(t, fixture)
 		for _, write := range []func(*bytes.Buffer) error{
-			func(b *bytes.Buffer) error { return WriteDOT(b, []*analyzer.Plan{p}, GraphOptions{}) },
-			func(b *bytes.Buffer) error { return WriteMermaid(b, []*analyzer.Plan{p}, GraphOptions{MaxNodes: -1}) },
+			func(b *bytes.Buffer) error { return WriteDOT(b, []*plan.Plan{p}, GraphOptions{}) },
+			func(b *bytes.Buffer) error { return WriteMermaid(b, []*plan.Plan{p}, GraphOptions{MaxNodes: -1}) },
 		} {
 			var b bytes.Buffer
 			if err := write(&b); err != nil {

@@ -76,11 +76,11 @@ func WriteJUnit(w io.Writer, r *Report) error {
 			},
 		})
 	}
-	addCase := func(plan int, c junitCase) {
-		if plan < 0 || plan >= len(suites.Suites) {
+	addCase := func(pl int, c junitCase) {
+		if pl < 0 || pl >= len(suites.Suites) {
 			return
 		}
-		s := &suites.Suites[plan]
+		s := &suites.Suites[pl]
 		s.Tests++
 		if c.Failure != nil {
 			s.Failures++

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/blast-dev/blast/analyzer"
+	"github.com/blast-dev/blast/plan"
 )
 
 func init() {
@@ -220,18 +220,18 @@ type mdNode struct {
 
 func mdPictureWith(r *Report, destr []Change, maxPictured, maxDeps int) string {
 	multi := len(r.Plans) > 1
-	key := func(plan int, addr string) string { return fmt.Sprintf("%d\x00%s", plan, addr) }
+	key := func(pl int, addr string) string { return fmt.Sprintf("%d\x00%s", pl, addr) }
 	nodes := map[string]*mdNode{}
 	var order []string
-	add := func(plan int, addr, module, label, class string) *mdNode {
-		k := key(plan, addr)
+	add := func(pl int, addr, module, label, class string) *mdNode {
+		k := key(pl, addr)
 		if n, ok := nodes[k]; ok {
 			return n
 		}
 		if multi && module == "" {
-			module = fmt.Sprintf("plan %d", plan+1)
+			module = fmt.Sprintf("plan %d", pl+1)
 		} else if multi {
-			module = fmt.Sprintf("plan %d: %s", plan+1, module)
+			module = fmt.Sprintf("plan %d: %s", pl+1, module)
 		}
 		n := &mdNode{id: fmt.Sprintf("n%d", len(order)), module: module, label: label, class: class}
 		nodes[k] = n
@@ -312,7 +312,7 @@ func mdPictureWith(r *Report, destr []Change, maxPictured, maxDeps int) string {
 				class = "changed"
 			}
 			mod := ""
-			if a, err := analyzer.ParseAddress(d.addr); err == nil {
+			if a, err := plan.ParseAddress(d.addr); err == nil {
 				mod = a.ModulePath()
 			}
 			n := add(c.Plan, d.addr, mod, mdResourcePart(d.addr, mod), class)
@@ -419,15 +419,15 @@ func mdSignoff(r *Report, budget int) string {
 
 	var howTo string
 	if r.Decision == "signoff_required" {
-		plan := "PLAN"
+		pl := "PLAN"
 		if len(r.Plans) == 1 {
 			if src := r.Plans[0].Source; src != "-" && utf8.RuneCountInString(src) <= mdMaxAddress &&
 				!strings.ContainsAny(src, "` \t\r\n'\"$\\;&|<>()*?[]{}!#~") {
-				plan = src
+				pl = src
 			}
 		}
 		howTo = "\n**How to sign off**: a senior makes the same plan, reviews it and signs it:\n\n" +
-			"```sh\nblast approve " + plan + " --key ~/.ssh/id_ed25519 --out .blast/signoffs/\n```\n\n" +
+			"```sh\nblast approve " + pl + " --key ~/.ssh/id_ed25519 --out .blast/signoffs/\n```\n\n" +
 			"Commit the file it writes under `.blast/signoffs/` and re-run the check. " +
 			"A sign-off holds for this exact plan only: any change to what the plan does needs a new one.\n"
 	}

@@ -9,7 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/blast-dev/blast/analyzer"
+	"github.com/blast-dev/blast/plan"
+	"github.com/blast-dev/blast/plan/planjson"
 )
 
 // The no-leak test: no output of blast ever holds an attribute value.
@@ -18,7 +19,7 @@ import (
 // a unique marker (LEAK-<n>-MARKER) in every value the plan carries (before,
 // after, unknown and sensitive markers, variables, outputs, prior state,
 // planned values, the configuration's constants and variable defaults,
-// check messages), runs the plan through analyzer, scoring and report as
+// check messages), runs the plan through planjson, graph, scoring and report as
 // blast check does, renders every registered format and the dependency graph,
 // and looks for the marker.
 
@@ -248,7 +249,7 @@ func TestNoValueLeaks(t *testing.T) {
 				if err := os.WriteFile(path, data, 0o644); err != nil {
 					t.Fatal(err)
 				}
-				plans, err := analyzer.Load(path, analyzer.Options{})
+				plans, err := planjson.Load(path, planjson.Options{})
 				if err != nil {
 					if masks {
 						noMarker(t, "the error", err.Error())
@@ -263,7 +264,7 @@ func TestNoValueLeaks(t *testing.T) {
 	t.Logf("%d markers planted in %d plans", planted, len(inputs))
 }
 
-func checkNoLeak(t *testing.T, plans []*analyzer.Plan) {
+func checkNoLeak(t *testing.T, plans []*plan.Plan) {
 	t.Helper()
 	r := plansReport(plans)
 	withSignoff(r, 0)
@@ -307,7 +308,7 @@ func TestNoLeakCatches(t *testing.T) {
 	if !bytes.Contains(data, []byte("LEAK-1-MARKER")) {
 		t.Fatal("no marker planted")
 	}
-	plans, err := analyzer.Load(writeTemp(t, data), analyzer.Options{})
+	plans, err := planjson.Load(writeTemp(t, data), planjson.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,7 @@
 package report
 
 import (
-	"github.com/blast-dev/blast/analyzer"
+	"github.com/blast-dev/blast/plan"
 	"github.com/blast-dev/blast/scoring"
 )
 
@@ -93,23 +93,23 @@ type Summary struct {
 	Imported   int `json:"imported"`
 }
 
-func (s *Summary) add(c *analyzer.Change) {
+func (s *Summary) add(c *plan.Change) {
 	switch c.Kind {
-	case analyzer.KindDelete:
+	case plan.KindDelete:
 		s.Delete++
-	case analyzer.KindReplace:
+	case plan.KindReplace:
 		s.Replace++
-	case analyzer.KindReplaceCBD:
+	case plan.KindReplaceCBD:
 		s.ReplaceCBD++
-	case analyzer.KindUpdate:
+	case plan.KindUpdate:
 		s.Update++
-	case analyzer.KindCreate:
+	case plan.KindCreate:
 		s.Create++
-	case analyzer.KindForget:
+	case plan.KindForget:
 		s.Forget++
-	case analyzer.KindRead:
+	case plan.KindRead:
 		s.Read++
-	case analyzer.KindNoOp:
+	case plan.KindNoOp:
 		s.NoOp++
 	}
 	if c.MovedFrom != "" {
@@ -147,7 +147,7 @@ type Change struct {
 // Radius is the blast radius of a destructive change: instance addresses,
 // sorted.
 //
-// Each list holds at most analyzer.MaxRadiusListed addresses, the first in
+// Each list holds at most graph.MaxRadiusListed addresses, the first in
 // sort order; the counts count them all.
 type Radius struct {
 	Changed        []string `json:"changed"`

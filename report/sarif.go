@@ -214,13 +214,13 @@ func WriteSARIF(w io.Writer, r *Report) error {
 			run.Artifacts = append(run.Artifacts, sarifArtifact{Location: sarifArtifactLocation{URI: uri}})
 		}
 	}
-	location := func(plan int, addr, kind string) []sarifLocation {
+	location := func(pl int, addr, kind string) []sarifLocation {
 		loc := sarifLocation{}
-		if plan >= 0 && plan < len(planURI) && planURI[plan] != "" {
-			idx := artifactIndex[planURI[plan]]
+		if pl >= 0 && pl < len(planURI) && planURI[pl] != "" {
+			idx := artifactIndex[planURI[pl]]
 			loc.PhysicalLocation = &sarifPhysical{
-				ArtifactLocation: sarifArtifactLocation{URI: planURI[plan], Index: &idx},
-				Region:           sarifRegion{StartLine: planLine[plan]},
+				ArtifactLocation: sarifArtifactLocation{URI: planURI[pl], Index: &idx},
+				Region:           sarifRegion{StartLine: planLine[pl]},
 			}
 		}
 		if addr != "" {
@@ -230,9 +230,9 @@ func WriteSARIF(w io.Writer, r *Report) error {
 	}
 	// Fingerprints name the plan only when there are several, whose
 	// addresses may repeat (one root module per Terragrunt unit).
-	planSource := func(plan int) string {
-		if len(r.Plans) > 1 && plan >= 0 && plan < len(r.Plans) {
-			return r.Plans[plan].Source
+	planSource := func(pl int) string {
+		if len(r.Plans) > 1 && pl >= 0 && pl < len(r.Plans) {
+			return r.Plans[pl].Source
 		}
 		return ""
 	}

@@ -263,16 +263,16 @@ func TestCatalogCoversCorpus(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var plan struct {
+		var pl struct {
 			ResourceChanges []struct {
 				Type string `json:"type"`
 			} `json:"resource_changes"`
 		}
-		if err := json.Unmarshal(data, &plan); err != nil {
+		if err := json.Unmarshal(data, &pl); err != nil {
 			t.Errorf("%s: %v", f, err)
 			continue
 		}
-		for _, rc := range plan.ResourceChanges {
+		for _, rc := range pl.ResourceChanges {
 			if _, ok := types[rc.Type]; !ok {
 				types[rc.Type] = filepath.Base(f)
 			}

@@ -6,10 +6,10 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/blast-dev/blast/analyzer"
+	"github.com/blast-dev/blast/plan"
 )
 
-func (s *scorer) dataLossFindings(plan int, risks []ChangeRisk) []Finding {
+func (s *scorer) dataLossFindings(pl int, risks []ChangeRisk) []Finding {
 	var out []Finding
 	for _, r := range risks {
 		c := r.Change
@@ -19,12 +19,12 @@ func (s *scorer) dataLossFindings(plan int, risks []ChangeRisk) []Finding {
 		if !s.classOf(c.Type).class.Stateful {
 			continue
 		}
-		f := Finding{Plan: plan, Rule: RuleDataLoss, Severity: SeverityHigh, Address: c.Address}
+		f := Finding{Plan: pl, Rule: RuleDataLoss, Severity: SeverityHigh, Address: c.Address}
 		verb := "deleted"
 		switch c.Kind {
-		case analyzer.KindReplace:
+		case plan.KindReplace:
 			verb = "destroyed and recreated"
-		case analyzer.KindReplaceCBD:
+		case plan.KindReplaceCBD:
 			verb = "replaced (create before destroy)"
 		}
 		f.Message = fmt.Sprintf("%s (%s) is %s: its data goes with it", c.Address, c.Type, verb)
@@ -56,7 +56,7 @@ func (s *scorer) dataLossFindings(plan int, risks []ChangeRisk) []Finding {
 // five null_resource triggers is no environment teardown.
 //
 // inRadius holds every instance that depends on a destroyed current object.
-func (s *scorer) teardownFindings(plan int, p *analyzer.Plan, risks []ChangeRisk, inRadius map[string]bool) []Finding {
+func (s *scorer) teardownFindings(pl int, p *plan.Plan, risks []ChangeRisk, inRadius map[string]bool) []Finding {
 	counts := func(addr, typ string) bool {
 		ci := s.classOf(typ)
 		return ci.weight >= teardownMinWeight || s.isCritical(addr, ci)
@@ -86,7 +86,7 @@ func (s *scorer) teardownFindings(plan int, p *analyzer.Plan, risks []ChangeRisk
 				t.dependents++
 			}
 		}
-		for m := module; m != ""; m = analyzer.ParentModule(m) {
+		for m := module; m != ""; m = plan.ParentModule(m) {
 			t := byModule[m]
 			if t == nil {
 				t = &tally{}
@@ -102,7 +102,7 @@ func (s *scorer) teardownFindings(plan int, p *analyzer.Plan, risks []ChangeRisk
 			continue
 		}
 		counted[c.Address] = true
-		if c.Kind != analyzer.KindCreate && counts(c.Address, c.Type) {
+		if c.Kind != plan.KindCreate && counts(c.Address, c.Type) {
 			count(c.Address, c.Module)
 		}
 	}
@@ -110,7 +110,7 @@ func (s *scorer) teardownFindings(plan int, p *analyzer.Plan, risks []ChangeRisk
 		if counted[addr] {
 			continue
 		}
-		a, err := analyzer.ParseAddress(addr)
+		a, err := plan.ParseAddress(addr)
 		if err != nil || a.Mode != "managed" || !counts(addr, a.Type) {
 			continue
 		}
@@ -130,7 +130,7 @@ func (s *scorer) teardownFindings(plan int, p *analyzer.Plan, risks []ChangeRisk
 	}
 	var out []Finding
 	if torn(all) {
-		out = append(out, Finding{Plan: plan, Rule: RuleEnvironmentTeardown, Severity: SeverityCritical, Points: teardownPoints,
+		out = append(out, Finding{Plan: pl, Rule: RuleEnvironmentTeardown, Severity: SeverityCritical, Points: teardownPoints,
 			Message: message(all, "the whole configuration")})
 	}
 	modules := make([]string, 0, len(byModule))
@@ -140,7 +140,7 @@ func (s *scorer) teardownFindings(plan int, p *analyzer.Plan, risks []ChangeRisk
 	sort.Strings(modules)
 	for _, m := range modules {
 		if t := byModule[m]; torn(t) {
-			out = append(out, Finding{Plan: plan, Rule: RuleEnvironmentTeardown, Severity: SeverityCritical, Address: m, Points: teardownPoints,
+			out = append(out, Finding{Plan: pl, Rule: RuleEnvironmentTeardown, Severity: SeverityCritical, Address: m, Points: teardownPoints,
 				Message: message(t, m)})
 		}
 	}
@@ -164,30 +164,30 @@ const minSimilarity = 0.6
 // movedCandidates pairs deletes with creates of the same type whose known
 // values mostly match: a renamed resource or for_each key that destroys an
 // object a moved block would keep.
-func movedCandidates(plan int, p *analyzer.Plan) []Finding {
+func movedCandidates(pl int, p *plan.Plan) []Finding {
 	type cand struct {
-		del, cre *analyzer.Change
+		del, cre *plan.Change
 		sim      float64
 	}
-	deletes := map[string][]*analyzer.Change{}
+	deletes := map[string][]*plan.Change{}
 	for i := range p.Changes {
 		c := &p.Changes[i]
-		if c.Kind == analyzer.KindDelete && c.Mode == "managed" && c.Deposed == "" {
+		if c.Kind == plan.KindDelete && c.Mode == "managed" && c.Deposed == "" {
 			deletes[c.Type] = append(deletes[c.Type], c)
 		}
 	}
 	if len(deletes) == 0 {
 		return nil
 	}
-	creates := map[string][]*analyzer.Change{}
+	creates := map[string][]*plan.Change{}
 	for i := range p.Changes {
 		c := &p.Changes[i]
-		if c.Kind == analyzer.KindCreate && c.Mode == "managed" && len(deletes[c.Type]) > 0 {
+		if c.Kind == plan.KindCreate && c.Mode == "managed" && len(deletes[c.Type]) > 0 {
 			creates[c.Type] = append(creates[c.Type], c)
 		}
 	}
 	var cands []cand
-	indexes := map[string]map[string][]*analyzer.Change{}
+	indexes := map[string]map[string][]*plan.Change{}
 	for typ, cs := range creates {
 		for _, c := range cs {
 			for _, d := range renameSuspects(typ, c, deletes[typ], len(cs), indexes) {
@@ -206,7 +206,7 @@ func movedCandidates(plan int, p *analyzer.Plan) []Finding {
 		}
 		return cands[i].cre.Address < cands[j].cre.Address
 	})
-	used := map[*analyzer.Change]bool{}
+	used := map[*plan.Change]bool{}
 	var out []Finding
 	for _, c := range cands {
 		if used[c.del] || used[c.cre] {
@@ -214,7 +214,7 @@ func movedCandidates(plan int, p *analyzer.Plan) []Finding {
 		}
 		used[c.del], used[c.cre] = true, true
 		out = append(out, Finding{
-			Plan: plan, Rule: RuleMovedCandidate, Severity: SeverityMedium, Address: c.del.Address,
+			Plan: pl, Rule: RuleMovedCandidate, Severity: SeverityMedium, Address: c.del.Address,
 			Message: fmt.Sprintf("%s is deleted and %s created with %d%% of the same known values: probably a rename; a moved block keeps the object",
 				c.del.Address, c.cre.Address, int(math.Round(100*c.sim))),
 			Fix: fmt.Sprintf("moved {\n  from = %s\n  to   = %s\n}", c.del.Address, c.cre.Address),
@@ -238,13 +238,13 @@ const commonValue = 32
 //
 // indexes caches, per type, an index from an attribute path and value digest
 // to the deleted objects that have it.
-func renameSuspects(typ string, c *analyzer.Change, dels []*analyzer.Change, creates int, indexes map[string]map[string][]*analyzer.Change) []*analyzer.Change {
+func renameSuspects(typ string, c *plan.Change, dels []*plan.Change, creates int, indexes map[string]map[string][]*plan.Change) []*plan.Change {
 	if len(dels)*creates <= maxPairs {
 		return dels
 	}
 	index, ok := indexes[typ]
 	if !ok {
-		index = map[string][]*analyzer.Change{}
+		index = map[string][]*plan.Change{}
 		for _, d := range dels {
 			for path, digest := range d.Attrs {
 				if !identityAttrs[strings.SplitN(path, ".", 2)[0]] {
@@ -254,8 +254,8 @@ func renameSuspects(typ string, c *analyzer.Change, dels []*analyzer.Change, cre
 		}
 		indexes[typ] = index
 	}
-	seen := map[*analyzer.Change]bool{}
-	var out []*analyzer.Change
+	seen := map[*plan.Change]bool{}
+	var out []*plan.Change
 	for path, digest := range c.Attrs {
 		posting := index[path+"\x00"+digest]
 		if len(posting) > commonValue {
@@ -296,10 +296,10 @@ var trivialAttrs = map[string]bool{
 	"display_name": true, "comment": true, "title": true, "friendly_name": true,
 }
 
-func trivialReplaces(plan int, p *analyzer.Plan) []Finding {
+func trivialReplaces(pl int, p *plan.Plan) []Finding {
 	var out []Finding
 	for _, c := range p.Changes {
-		if (c.Kind != analyzer.KindReplace && c.Kind != analyzer.KindReplaceCBD) || len(c.ForcedBy) == 0 || c.Deposed != "" {
+		if (c.Kind != plan.KindReplace && c.Kind != plan.KindReplaceCBD) || len(c.ForcedBy) == 0 || c.Deposed != "" {
 			continue
 		}
 		trivial := true
@@ -312,7 +312,7 @@ func trivialReplaces(plan int, p *analyzer.Plan) []Finding {
 		if !trivial {
 			continue
 		}
-		out = append(out, Finding{Plan: plan, Rule: RuleTrivialReplace, Severity: SeverityMedium, Address: c.Address,
+		out = append(out, Finding{Plan: pl, Rule: RuleTrivialReplace, Severity: SeverityMedium, Address: c.Address,
 			Message: fmt.Sprintf("%s is recreated only because %s changed: consider keeping the old value, or ignore_changes",
 				c.Address, strings.Join(c.ForcedBy, ", "))})
 	}
@@ -321,10 +321,10 @@ func trivialReplaces(plan int, p *analyzer.Plan) []Finding {
 
 // driftReverts finds planned changes to objects that changed outside
 // Terraform: applying puts them back, undoing someone's manual fix.
-func driftReverts(plan int, p *analyzer.Plan) []Finding {
+func driftReverts(pl int, p *plan.Plan) []Finding {
 	drifted := map[string]bool{}
 	for _, d := range p.Drift {
-		if d.Kind != analyzer.KindNoOp && d.Kind != analyzer.KindRead {
+		if d.Kind != plan.KindNoOp && d.Kind != plan.KindRead {
 			drifted[d.Address] = true
 		}
 	}
@@ -334,7 +334,7 @@ func driftReverts(plan int, p *analyzer.Plan) []Finding {
 			continue
 		}
 		switch c.Kind {
-		case analyzer.KindUpdate, analyzer.KindDelete, analyzer.KindReplace, analyzer.KindReplaceCBD:
+		case plan.KindUpdate, plan.KindDelete, plan.KindReplace, plan.KindReplaceCBD:
 		default:
 			continue
 		}
@@ -342,18 +342,18 @@ func driftReverts(plan int, p *analyzer.Plan) []Finding {
 		if c.Kind.Destructive() {
 			sev = SeverityMedium
 		}
-		out = append(out, Finding{Plan: plan, Rule: RuleDriftRevert, Severity: sev, Address: c.Address,
+		out = append(out, Finding{Plan: pl, Rule: RuleDriftRevert, Severity: sev, Address: c.Address,
 			Message: fmt.Sprintf("%s changed outside Terraform since the last apply, and this plan %s it: the outside change is undone",
 				c.Address, verbOf(c.Kind))})
 	}
 	return out
 }
 
-func verbOf(k analyzer.Kind) string {
+func verbOf(k plan.Kind) string {
 	switch k {
-	case analyzer.KindUpdate:
+	case plan.KindUpdate:
 		return "updates"
-	case analyzer.KindDelete:
+	case plan.KindDelete:
 		return "deletes"
 	}
 	return "replaces"

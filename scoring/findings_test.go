@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/blast-dev/blast/analyzer"
+	"github.com/blast-dev/blast/plan"
 )
 
 func findings(a *Assessment, rule string) []Finding {
@@ -19,16 +19,16 @@ func findings(a *Assessment, rule string) []Finding {
 }
 
 func TestDataLossFinding(t *testing.T) {
-	for _, k := range []analyzer.Kind{analyzer.KindDelete, analyzer.KindReplace, analyzer.KindReplaceCBD} {
+	for _, k := range []plan.Kind{plan.KindDelete, plan.KindReplace, plan.KindReplaceCBD} {
 		db := mk("aws_db_instance.main", k)
 		bucket := mk("aws_s3_bucket.logs", k)
 		bucket.Unprotected = []string{"force_destroy"}
 		db2 := mk("aws_db_instance.legacy", k)
 		db2.Unprotected = []string{"deletion_protection", "skip_final_snapshot"}
 		vm := mk("aws_instance.web", k)
-		deposed := mk("aws_db_instance.main", analyzer.KindDelete)
+		deposed := mk("aws_db_instance.main", plan.KindDelete)
 		deposed.Deposed = "abcd1234"
-		a := assess(t, DefaultPolicy(), mkPlan([]analyzer.Change{db, bucket, db2, vm, deposed, mk("aws_db_instance.kept", analyzer.KindUpdate)}))
+		a := assess(t, DefaultPolicy(), mkPlan([]plan.Change{db, bucket, db2, vm, deposed, mk("aws_db_instance.kept", plan.KindUpdate)}))
 		got := map[string]Finding{}
 		for _, f := range findings(a, RuleDataLoss) {
 			if _, dup := got[f.Address]; dup {
@@ -89,12 +89,12 @@ func TestEnvironmentTeardownFinding(t *testing.T) {
 	}
 	// Nested modules: the inner instance and every module around it; 6 of
 	// 14 is not most of the whole configuration.
-	var cs []analyzer.Change
+	var cs []plan.Change
 	for i := 0; i < 6; i++ {
-		cs = append(cs, mk(fmt.Sprintf(`module.app["eu"].module.db.aws_db_instance.r%d`, i), analyzer.KindDelete))
+		cs = append(cs, mk(fmt.Sprintf(`module.app["eu"].module.db.aws_db_instance.r%d`, i), plan.KindDelete))
 	}
 	for i := 0; i < 8; i++ {
-		cs = append(cs, mk(fmt.Sprintf(`module.app["us"].module.db.aws_db_instance.r%d`, i), analyzer.KindNoOp))
+		cs = append(cs, mk(fmt.Sprintf(`module.app["us"].module.db.aws_db_instance.r%d`, i), plan.KindNoOp))
 	}
 	a = assess(t, DefaultPolicy(), mkPlan(cs))
 	var addrs []string
@@ -106,7 +106,7 @@ func TestEnvironmentTeardownFinding(t *testing.T) {
 	}
 	// A whole configuration of fewer than five resources is not an
 	// environment.
-	a = assess(t, DefaultPolicy(), mkPlan([]analyzer.Change{mk("terraform_data.a", analyzer.KindDelete), mk("terraform_data.b", analyzer.KindDelete)}))
+	a = assess(t, DefaultPolicy(), mkPlan([]plan.Change{mk("terraform_data.a", plan.KindDelete), mk("terraform_data.b", plan.KindDelete)}))
 	if len(findings(a, RuleEnvironmentTeardown)) != 0 {
 		t.Errorf("2 resources: %+v", a.Findings)
 	}
@@ -131,20 +131,20 @@ func TestMovedCandidateFinding(t *testing.T) {
 		t.Errorf("finding %+v", f)
 	}
 	// Different known values: no suggestion. Same values, other type: none.
-	del := mk("aws_instance.a", analyzer.KindDelete)
+	del := mk("aws_instance.a", plan.KindDelete)
 	del.Attrs = map[string]string{"ami": "1", "instance_type": "2", "name": "old"}
-	other := mk("aws_instance.b", analyzer.KindCreate)
+	other := mk("aws_instance.b", plan.KindCreate)
 	other.Attrs = map[string]string{"ami": "9", "instance_type": "8", "name": "new"}
-	otherType := mk("aws_ebs_volume.c", analyzer.KindCreate)
+	otherType := mk("aws_ebs_volume.c", plan.KindCreate)
 	otherType.Attrs = map[string]string{"ami": "1", "instance_type": "2"}
-	a = assess(t, DefaultPolicy(), mkPlan([]analyzer.Change{del, other, otherType}))
+	a = assess(t, DefaultPolicy(), mkPlan([]plan.Change{del, other, otherType}))
 	if len(findings(a, RuleMovedCandidate)) != 0 {
 		t.Errorf("unrelated delete and creates: %+v", a.Findings)
 	}
 	// Only the name differs: a rename.
-	renamed := mk("aws_instance.b", analyzer.KindCreate)
+	renamed := mk("aws_instance.b", plan.KindCreate)
 	renamed.Attrs = map[string]string{"ami": "1", "instance_type": "2", "name": "new"}
-	a = assess(t, DefaultPolicy(), mkPlan([]analyzer.Change{del, renamed}))
+	a = assess(t, DefaultPolicy(), mkPlan([]plan.Change{del, renamed}))
 	if got := findings(a, RuleMovedCandidate); len(got) != 1 || got[0].Fix != "moved {\n  from = aws_instance.a\n  to   = aws_instance.b\n}" {
 		t.Errorf("renamed: %+v", got)
 	}
@@ -153,23 +153,23 @@ func TestMovedCandidateFinding(t *testing.T) {
 func TestTrivialReplaceFinding(t *testing.T) {
 	for _, tc := range []struct {
 		forcedBy []string
-		kind     analyzer.Kind
+		kind     plan.Kind
 		fires    bool
 	}{
-		{[]string{"tags"}, analyzer.KindReplace, true},
-		{[]string{"name"}, analyzer.KindReplace, true},
-		{[]string{"name", "tags"}, analyzer.KindReplaceCBD, true},
-		{[]string{`tags["Team"]`}, analyzer.KindReplace, true},
-		{[]string{"tags.Team"}, analyzer.KindReplace, true},
-		{[]string{"ami"}, analyzer.KindReplace, false},
-		{[]string{"ami", "tags"}, analyzer.KindReplace, false},
-		{[]string{"name_servers"}, analyzer.KindReplace, false},
-		{nil, analyzer.KindReplace, false},
-		{[]string{"tags"}, analyzer.KindUpdate, false},
+		{[]string{"tags"}, plan.KindReplace, true},
+		{[]string{"name"}, plan.KindReplace, true},
+		{[]string{"name", "tags"}, plan.KindReplaceCBD, true},
+		{[]string{`tags["Team"]`}, plan.KindReplace, true},
+		{[]string{"tags.Team"}, plan.KindReplace, true},
+		{[]string{"ami"}, plan.KindReplace, false},
+		{[]string{"ami", "tags"}, plan.KindReplace, false},
+		{[]string{"name_servers"}, plan.KindReplace, false},
+		{nil, plan.KindReplace, false},
+		{[]string{"tags"}, plan.KindUpdate, false},
 	} {
 		c := mk("aws_instance.web", tc.kind)
 		c.ForcedBy = tc.forcedBy
-		a := assess(t, DefaultPolicy(), mkPlan([]analyzer.Change{c}))
+		a := assess(t, DefaultPolicy(), mkPlan([]plan.Change{c}))
 		got := findings(a, RuleTrivialReplace)
 		if (len(got) == 1) != tc.fires || len(got) > 1 {
 			t.Errorf("%s forced by %v: findings %+v, want it to fire: %v", tc.kind, tc.forcedBy, got, tc.fires)
@@ -182,18 +182,18 @@ func TestTrivialReplaceFinding(t *testing.T) {
 }
 
 func TestDriftRevertFinding(t *testing.T) {
-	drift := func(addr string, k analyzer.Kind) analyzer.Change { return mk(addr, k) }
-	p := mkPlan([]analyzer.Change{
-		mk("aws_security_group.web", analyzer.KindUpdate),
-		mk("aws_instance.app", analyzer.KindReplace),
-		mk("aws_instance.quiet", analyzer.KindUpdate),
-		mk("aws_instance.same", analyzer.KindNoOp),
+	drift := func(addr string, k plan.Kind) plan.Change { return mk(addr, k) }
+	p := mkPlan([]plan.Change{
+		mk("aws_security_group.web", plan.KindUpdate),
+		mk("aws_instance.app", plan.KindReplace),
+		mk("aws_instance.quiet", plan.KindUpdate),
+		mk("aws_instance.same", plan.KindNoOp),
 	})
-	p.Drift = []analyzer.Change{
-		drift("aws_security_group.web", analyzer.KindUpdate),
-		drift("aws_instance.app", analyzer.KindUpdate),
-		drift("aws_instance.quiet", analyzer.KindNoOp),
-		drift("aws_instance.same", analyzer.KindUpdate),
+	p.Drift = []plan.Change{
+		drift("aws_security_group.web", plan.KindUpdate),
+		drift("aws_instance.app", plan.KindUpdate),
+		drift("aws_instance.quiet", plan.KindNoOp),
+		drift("aws_instance.same", plan.KindUpdate),
 	}
 	a := assess(t, DefaultPolicy(), p)
 	got := map[string]Finding{}
@@ -233,10 +233,10 @@ func TestFindingsOnFixtures(t *testing.T) {
 // random_id triggers (the tfreveal corpus plan) is no teardown, and neither is
 // the demo's terraform_data until a policy says it stands for infrastructure.
 func TestGlueIsNoTeardown(t *testing.T) {
-	var cs []analyzer.Change
+	var cs []plan.Change
 	for i := 0; i < 6; i++ {
-		cs = append(cs, mk(fmt.Sprintf("null_resource.trigger%d", i), analyzer.KindReplace))
-		cs = append(cs, mk(fmt.Sprintf("random_id.suffix%d", i), analyzer.KindReplace))
+		cs = append(cs, mk(fmt.Sprintf("null_resource.trigger%d", i), plan.KindReplace))
+		cs = append(cs, mk(fmt.Sprintf("random_id.suffix%d", i), plan.KindReplace))
 	}
 	if a := assess(t, DefaultPolicy(), mkPlan(cs)); len(findings(a, RuleEnvironmentTeardown)) != 0 || a.Score >= DefaultThreshold {
 		t.Errorf("glue replaced: score %d, findings %+v", a.Score, a.Findings)
@@ -254,13 +254,13 @@ func TestGlueIsNoTeardown(t *testing.T) {
 // Renaming a for_each of hundreds takes the indexed path, and still pairs
 // every old key with its new one.
 func TestMovedCandidatesAtScale(t *testing.T) {
-	var cs []analyzer.Change
+	var cs []plan.Change
 	const n = 600 // 600 x 600 pairs: more than maxPairs
 	for i := 0; i < n; i++ {
 		attrs := map[string]string{"ami": "same", "instance_type": "same", "user_data": fmt.Sprintf("u%d", i), "subnet": fmt.Sprintf("s%d", i%40)}
-		d := mk(fmt.Sprintf(`aws_instance.web["old%d"]`, i), analyzer.KindDelete)
+		d := mk(fmt.Sprintf(`aws_instance.web["old%d"]`, i), plan.KindDelete)
 		d.Attrs = attrs
-		c := mk(fmt.Sprintf(`aws_instance.web["new%d"]`, i), analyzer.KindCreate)
+		c := mk(fmt.Sprintf(`aws_instance.web["new%d"]`, i), plan.KindCreate)
 		c.Attrs = attrs
 		cs = append(cs, d, c)
 	}

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/blast-dev/blast/analyzer"
+	"github.com/blast-dev/blast/plan"
 )
 
 const starterPath = "../cmd/blast/starter.blast.yml"
@@ -232,10 +232,10 @@ func TestLoadPolicyErrors(t *testing.T) {
 var now = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 
 func TestIgnoreRules(t *testing.T) {
-	p := mkPlan([]analyzer.Change{
-		mk("module.sandbox.aws_db_instance.db", analyzer.KindReplace),
-		mk("module.sandbox.aws_instance.app", analyzer.KindReplace),
-		mk("aws_db_instance.prod", analyzer.KindReplace),
+	p := mkPlan([]plan.Change{
+		mk("module.sandbox.aws_db_instance.db", plan.KindReplace),
+		mk("module.sandbox.aws_instance.app", plan.KindReplace),
+		mk("aws_db_instance.prod", plan.KindReplace),
 	})
 	p.Changes[0].ForcedBy = []string{"tags"}
 	pol := mustPolicy(t, `
@@ -281,7 +281,7 @@ ignore:
 	}
 	// A rule with only an address covers changes and findings; a kind rule
 	// does not cover another kind.
-	p2 := mkPlan([]analyzer.Change{mk("aws_s3_bucket.logs", analyzer.KindDelete), mk("aws_s3_bucket.data", analyzer.KindDelete)})
+	p2 := mkPlan([]plan.Change{mk("aws_s3_bucket.logs", plan.KindDelete), mk("aws_s3_bucket.data", plan.KindDelete)})
 	a = assess(t, mustPolicy(t, "ignore:\n  - address: aws_s3_bucket.logs\n    reason: logs\n  - address: aws_s3_bucket.data\n    kind: replace\n    reason: no\n"), p2)
 	if a.Score != 60 || hasFinding(a, RuleDataLoss, "aws_s3_bucket.logs") || !hasFinding(a, RuleDataLoss, "aws_s3_bucket.data") {
 		t.Errorf("address-only rule: score %d, findings %+v", a.Score, a.Findings)
@@ -292,9 +292,9 @@ ignore:
 // their replaces must also keep them out of the teardown finding, or the
 // example does not do what it says.
 func TestIgnoredReplacesAreNoTeardown(t *testing.T) {
-	var cs []analyzer.Change
+	var cs []plan.Change
 	for i := 0; i < 8; i++ {
-		cs = append(cs, mk(fmt.Sprintf("module.sandbox.terraform_data.r%d", i), analyzer.KindReplace))
+		cs = append(cs, mk(fmt.Sprintf("module.sandbox.terraform_data.r%d", i), plan.KindReplace))
 	}
 	p := mkPlan(cs, "module.prod.aws_instance.a", "module.prod.aws_instance.b")
 	pol := standIn(t, "ignore:\n  - address: \"module.sandbox.*\"\n    kind: replace\n    reason: sandboxes are rebuilt every night\n")
@@ -308,15 +308,15 @@ func TestIgnoredReplacesAreNoTeardown(t *testing.T) {
 }
 
 func TestExpiredIgnoreRule(t *testing.T) {
-	p := mkPlan([]analyzer.Change{mk("aws_s3_bucket.logs", analyzer.KindDelete)})
+	p := mkPlan([]plan.Change{mk("aws_s3_bucket.logs", plan.KindDelete)})
 	pol := mustPolicy(t, "threshold: 50\nignore:\n  - address: aws_s3_bucket.logs\n    kind: delete\n    reason: moving the logs\n    expires: 2026-05-31\n")
 	// On the day it expires, it still applies.
-	a := Assess([]*analyzer.Plan{p}, pol, Options{Now: time.Date(2026, 5, 31, 23, 0, 0, 0, time.UTC)})
+	a := Assess([]*plan.Plan{p}, pol, Options{Now: time.Date(2026, 5, 31, 23, 0, 0, 0, time.UTC)})
 	if a.Score != 0 || len(a.Warnings) != 0 || len(a.Ignored) != 1 {
 		t.Errorf("on its last day: score %d, warnings %v, ignored %v", a.Score, a.Warnings, a.Ignored)
 	}
 	// After it, it does not, and a warning says so.
-	a = Assess([]*analyzer.Plan{p}, pol, Options{Now: now})
+	a = Assess([]*plan.Plan{p}, pol, Options{Now: now})
 	if a.Score != 60 || len(a.Ignored) != 0 {
 		t.Errorf("expired: score %d, ignored %v", a.Score, a.Ignored)
 	}
@@ -327,12 +327,12 @@ func TestExpiredIgnoreRule(t *testing.T) {
 }
 
 func TestPolicyWeightsChangeTheScore(t *testing.T) {
-	risk := func(pol Policy, c analyzer.Change) ChangeRisk {
+	risk := func(pol Policy, c plan.Change) ChangeRisk {
 		t.Helper()
-		a := assess(t, pol, mkPlan([]analyzer.Change{c}))
+		a := assess(t, pol, mkPlan([]plan.Change{c}))
 		return a.Changes[0]
 	}
-	vm := mk("aws_instance.web", analyzer.KindDelete)
+	vm := mk("aws_instance.web", plan.KindDelete)
 	if r := risk(DefaultPolicy(), vm); r.Points != 25 || r.Weight != 0.5 {
 		t.Fatalf("default: %+v", r)
 	}
@@ -355,7 +355,7 @@ func TestPolicyWeightsChangeTheScore(t *testing.T) {
 	}
 	// classes moves an unknown type into a class, with what comes with it:
 	// its weight, and data loss for a stateful class.
-	db := mk("acme_database.main", analyzer.KindDelete)
+	db := mk("acme_database.main", plan.KindDelete)
 	if r := risk(DefaultPolicy(), db); r.Class != "default" || r.Points != 15 {
 		t.Errorf("unknown type: %+v", r)
 	}
@@ -363,7 +363,7 @@ func TestPolicyWeightsChangeTheScore(t *testing.T) {
 	if r := risk(pol, db); r.Class != "stateful_data" || r.Points != 60 || !strings.Contains(r.Factors[0].Detail, "policy class") {
 		t.Errorf("acme_database as stateful_data: %+v", r)
 	}
-	if a := assess(t, pol, mkPlan([]analyzer.Change{db})); !hasFinding(a, RuleDataLoss, "acme_database.main") {
+	if a := assess(t, pol, mkPlan([]plan.Change{db})); !hasFinding(a, RuleDataLoss, "acme_database.main") {
 		t.Errorf("no data-loss finding for a type the policy calls stateful")
 	}
 	// A class weight applies to a type the policy put in that class.
@@ -371,7 +371,7 @@ func TestPolicyWeightsChangeTheScore(t *testing.T) {
 		t.Errorf("classes + class weight: %+v", r)
 	}
 	// Dependents are weighed by the policy too.
-	p := mkPlan([]analyzer.Change{mk("terraform_data.hub", analyzer.KindDelete)}, "aws_instance.a")
+	p := mkPlan([]plan.Change{mk("terraform_data.hub", plan.KindDelete)}, "aws_instance.a")
 	dependsOn(p, "aws_instance.a", "terraform_data.hub")
 	for _, tc := range []struct {
 		policy string
@@ -427,7 +427,7 @@ func TestEnvironments(t *testing.T) {
 		t.Errorf("base policy changed: %+v", pol)
 	}
 	// The environment's critical patterns make a change critical.
-	p := mkPlan([]analyzer.Change{mk("module.core.terraform_data.x", analyzer.KindDelete)})
+	p := mkPlan([]plan.Change{mk("module.core.terraform_data.x", plan.KindDelete)})
 	if a := assess(t, prod, p); a.Score < 50 || !a.Changes[0].Critical || a.Threshold != 30 {
 		t.Errorf("prod: score %d, threshold %d, %+v", a.Score, a.Threshold, a.Changes[0])
 	}
@@ -507,13 +507,13 @@ func TestGateRequired(t *testing.T) {
 }
 
 func TestAIAssistedThreshold(t *testing.T) {
-	p := mkPlan([]analyzer.Change{mk("aws_instance.web", analyzer.KindReplace)}) // 25 points
+	p := mkPlan([]plan.Change{mk("aws_instance.web", plan.KindReplace)}) // 25 points
 	pol := mustPolicy(t, "ai_assisted:\n  threshold: 20\n")
-	a := Assess([]*analyzer.Plan{p}, pol, Options{Now: now})
+	a := Assess([]*plan.Plan{p}, pol, Options{Now: now})
 	if a.Threshold != 50 || a.Required() != 0 || len(a.Notes) != 0 {
 		t.Errorf("not AI-assisted: threshold %d, notes %q", a.Threshold, a.Notes)
 	}
-	a = Assess([]*analyzer.Plan{p}, pol, Options{Now: now, AIAssisted: true, AIReason: "--ai-assisted"})
+	a = Assess([]*plan.Plan{p}, pol, Options{Now: now, AIAssisted: true, AIReason: "--ai-assisted"})
 	if a.Threshold != 20 || a.Required() != 1 || Gate(a, 0) != DecisionSignoffRequired {
 		t.Errorf("AI-assisted: threshold %d, required %d", a.Threshold, a.Required())
 	}
@@ -523,7 +523,7 @@ func TestAIAssistedThreshold(t *testing.T) {
 	// Without an ai_assisted threshold, or with a laxer one, the normal
 	// threshold stands, and the note says so.
 	for _, text := range []string{"", "ai_assisted:\n  threshold: 70\n"} {
-		a = Assess([]*analyzer.Plan{p}, mustPolicy(t, text), Options{Now: now, AIAssisted: true, AIReason: "a trailer"})
+		a = Assess([]*plan.Plan{p}, mustPolicy(t, text), Options{Now: now, AIAssisted: true, AIReason: "a trailer"})
 		if a.Threshold != 50 || len(a.Notes) != 1 || !strings.Contains(a.Notes[0], "AI-assisted change (a trailer)") {
 			t.Errorf("policy %q: threshold %d, notes %q", text, a.Threshold, a.Notes)
 		}
@@ -533,7 +533,7 @@ func TestAIAssistedThreshold(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a = Assess([]*analyzer.Plan{p}, prod, Options{Now: now, AIAssisted: true, AIReason: "x"}); a.Threshold != 20 {
+	if a = Assess([]*plan.Plan{p}, prod, Options{Now: now, AIAssisted: true, AIReason: "x"}); a.Threshold != 20 {
 		t.Errorf("prod AI-assisted threshold %d", a.Threshold)
 	}
 }

@@ -7,7 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/blast-dev/blast/analyzer"
+	"github.com/blast-dev/blast/graph"
+	"github.com/blast-dev/blast/plan"
 )
 
 // DefaultThreshold is the score at which a plan needs sign-off.
@@ -47,14 +48,14 @@ type Factor struct {
 // ChangeRisk is the judgement of one change.
 type ChangeRisk struct {
 	Plan     int // index of the plan in the assessment
-	Change   *analyzer.Change
+	Change   *plan.Change
 	Class    string
 	Weight   float64
 	Critical bool
 	Points   float64
 	Factors  []Factor
-	Radius   *analyzer.Radius // destructive changes only
-	Ignored  string           // why the policy ignores it, "" when it counts
+	Radius   *graph.Radius // destructive changes only
+	Ignored  string        // why the policy ignores it, "" when it counts
 }
 
 // Severities, highest first.
@@ -98,7 +99,7 @@ type Ignored struct {
 
 // Assessment is the score of a set of plans.
 type Assessment struct {
-	Plans     []*analyzer.Plan
+	Plans     []*plan.Plan
 	Policy    Policy
 	Score     int
 	Threshold int
@@ -123,7 +124,7 @@ type Options struct {
 }
 
 // Assess scores plans under a policy.
-func Assess(plans []*analyzer.Plan, pol Policy, opts ...Options) *Assessment {
+func Assess(plans []*plan.Plan, pol Policy, opts ...Options) *Assessment {
 	var o Options
 	if len(opts) > 0 {
 		o = opts[0]
@@ -152,7 +153,7 @@ func Assess(plans []*analyzer.Plan, pol Policy, opts ...Options) *Assessment {
 	// and so its rounding, cannot depend on the order of the changes.
 	var destructive, nonDestructive, findingPoints int64
 	for pi, p := range plans {
-		g := analyzer.BuildGraph(p)
+		g := graph.Build(p)
 		a.GraphNotes = append(a.GraphNotes, g.Notes())
 		s.destroyed = map[string]bool{}
 		for _, c := range p.Changes {
@@ -162,13 +163,13 @@ func Assess(plans []*analyzer.Plan, pol Policy, opts ...Options) *Assessment {
 		}
 		// Every dependent is weighed as the radius is walked, so the factor
 		// is exact however long the radius and however short its lists.
-		accs := map[*analyzer.Change]*radiusTally{}
+		accs := map[*plan.Change]*radiusTally{}
 		inRadius := map[string]bool{}
 		weights := make([]float64, g.Len())
 		for i := range weights {
 			weights[i] = -1
 		}
-		radius := analyzer.BlastRadius(p, g, func(c *analyzer.Change, dep int32, changed bool) {
+		radius := graph.BlastRadius(p, g, func(c *plan.Change, dep int32, changed bool) {
 			t := accs[c]
 			if t == nil {
 				t = &radiusTally{}
@@ -198,10 +199,10 @@ func Assess(plans []*analyzer.Plan, pol Policy, opts ...Options) *Assessment {
 		var risks []ChangeRisk
 		for i := range p.Changes {
 			c := &p.Changes[i]
-			if c.Kind == analyzer.KindNoOp && c.MovedFrom == "" && !c.Imported {
+			if c.Kind == plan.KindNoOp && c.MovedFrom == "" && !c.Imported {
 				continue
 			}
-			var rad *analyzer.Radius
+			var rad *graph.Radius
 			if c.Kind.Destructive() {
 				if r, ok := radius[c.Key()]; ok {
 					rad = &r
@@ -230,7 +231,7 @@ func Assess(plans []*analyzer.Plan, pol Policy, opts ...Options) *Assessment {
 		if g.Truncated() {
 			// Fail closed: what blast could not measure needs a person.
 			findings = append(findings, Finding{Plan: pi, Rule: RuleIncompleteGraph, Severity: SeverityCritical, Points: teardownPoints,
-				Message: fmt.Sprintf("the dependency graph passed %d edges and was cut short: blast radii may be incomplete, so the plan needs sign-off", analyzer.MaxEdges)})
+				Message: fmt.Sprintf("the dependency graph passed %d edges and was cut short: blast radii may be incomplete, so the plan needs sign-off", graph.MaxEdges)})
 		}
 		for _, f := range findings {
 			if rule, ok := s.ignored(f.Address, f.Rule, ""); ok {
@@ -393,9 +394,9 @@ type radiusTally struct {
 	pts                           float64
 }
 
-func (s *scorer) judgeChange(plan int, c *analyzer.Change, rad *analyzer.Radius, t *radiusTally) ChangeRisk {
+func (s *scorer) judgeChange(pl int, c *plan.Change, rad *graph.Radius, t *radiusTally) ChangeRisk {
 	ci := s.classOf(c.Type)
-	r := ChangeRisk{Plan: plan, Change: c, Class: ci.class.Name, Weight: ci.weight, Critical: s.isCritical(c.Address, ci), Radius: rad}
+	r := ChangeRisk{Plan: pl, Change: c, Class: ci.class.Name, Weight: ci.weight, Critical: s.isCritical(c.Address, ci), Radius: rad}
 	add := func(name string, points float64, detail string) {
 		points = round1(points)
 		if points == 0 {
@@ -419,11 +420,11 @@ func (s *scorer) judgeChange(plan int, c *analyzer.Change, rad *analyzer.Radius,
 		add("kind", math.Max(points*weight, updatePoints), detail)
 	}
 	switch c.Kind {
-	case analyzer.KindDelete:
+	case plan.KindDelete:
 		destroy("deleted", destroyPoints)
-	case analyzer.KindReplace:
+	case plan.KindReplace:
 		destroy("destroyed, then created", destroyPoints)
-	case analyzer.KindReplaceCBD:
+	case plan.KindReplaceCBD:
 		if ci.class.Stateful {
 			// Creating first spares the downtime, not the data: the new
 			// database or bucket starts empty all the same.
@@ -431,9 +432,9 @@ func (s *scorer) judgeChange(plan int, c *analyzer.Change, rad *analyzer.Radius,
 		} else {
 			destroy("created, then destroyed", cbdPoints)
 		}
-	case analyzer.KindUpdate:
+	case plan.KindUpdate:
 		add("kind", updatePoints, "updated in place")
-	case analyzer.KindCreate:
+	case plan.KindCreate:
 		add("kind", createPoints, "created")
 	}
 	if !c.Kind.Destructive() {
@@ -483,7 +484,7 @@ func (s *scorer) judgeChange(plan int, c *analyzer.Change, rad *analyzer.Radius,
 
 // depWeight is the weight of a dependent instance, from its address.
 func (s *scorer) depWeight(addr string) float64 {
-	a, err := analyzer.ParseAddress(addr)
+	a, err := plan.ParseAddress(addr)
 	if err != nil {
 		return s.classOf("").weight
 	}

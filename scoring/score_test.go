@@ -13,45 +13,46 @@ import (
 	"testing"
 	"time"
 
-	"github.com/blast-dev/blast/analyzer"
+	"github.com/blast-dev/blast/plan"
+	"github.com/blast-dev/blast/plan/planjson"
 )
 
-// Helpers that build plans in code, the way the analyzer would.
+// Helpers that build plans in code, the way the loader would.
 
-func actionsOf(k analyzer.Kind) []string {
+func actionsOf(k plan.Kind) []string {
 	switch k {
-	case analyzer.KindCreate:
+	case plan.KindCreate:
 		return []string{"create"}
-	case analyzer.KindUpdate:
+	case plan.KindUpdate:
 		return []string{"update"}
-	case analyzer.KindDelete:
+	case plan.KindDelete:
 		return []string{"delete"}
-	case analyzer.KindReplace:
+	case plan.KindReplace:
 		return []string{"delete", "create"}
-	case analyzer.KindReplaceCBD:
+	case plan.KindReplaceCBD:
 		return []string{"create", "delete"}
-	case analyzer.KindRead:
+	case plan.KindRead:
 		return []string{"read"}
-	case analyzer.KindForget:
+	case plan.KindForget:
 		return []string{"forget"}
 	}
 	return []string{"no-op"}
 }
 
 // mk is a change of the resource instance at addr.
-func mk(addr string, kind analyzer.Kind) analyzer.Change {
-	a, err := analyzer.ParseAddress(addr)
+func mk(addr string, kind plan.Kind) plan.Change {
+	a, err := plan.ParseAddress(addr)
 	if err != nil {
 		panic(err)
 	}
-	return analyzer.Change{Address: addr, Mode: a.Mode, Type: a.Type, Name: a.Name, Module: a.ModulePath(),
+	return plan.Change{Address: addr, Mode: a.Mode, Type: a.Type, Name: a.Name, Module: a.ModulePath(),
 		Kind: kind, Actions: actionsOf(kind)}
 }
 
 // mkPlan is a plan of changes; extra are instances the plan knows of
 // without a change (prior_state only).
-func mkPlan(changes []analyzer.Change, extra ...string) *analyzer.Plan {
-	p := &analyzer.Plan{Source: "test.json", Changes: append([]analyzer.Change(nil), changes...), PriorDependsOn: map[string][]string{}}
+func mkPlan(changes []plan.Change, extra ...string) *plan.Plan {
+	p := &plan.Plan{Source: "test.json", Changes: append([]plan.Change(nil), changes...), PriorDependsOn: map[string][]string{}}
 	sort.SliceStable(p.Changes, func(i, j int) bool { return p.Changes[i].Key() < p.Changes[j].Key() })
 	set := map[string]bool{}
 	for _, c := range p.Changes {
@@ -68,7 +69,7 @@ func mkPlan(changes []analyzer.Change, extra ...string) *analyzer.Plan {
 }
 
 func configPath(addr string) string {
-	a, err := analyzer.ParseAddress(addr)
+	a, err := plan.ParseAddress(addr)
 	if err != nil {
 		panic(err)
 	}
@@ -76,7 +77,7 @@ func configPath(addr string) string {
 }
 
 // dependsOn records in prior_state that from depends on the resource of to.
-func dependsOn(p *analyzer.Plan, from, to string) {
+func dependsOn(p *plan.Plan, from, to string) {
 	if p.PriorDependsOn == nil {
 		p.PriorDependsOn = map[string][]string{}
 	}
@@ -90,9 +91,9 @@ func dependsOn(p *analyzer.Plan, from, to string) {
 	sort.Strings(p.PriorDependsOn[from])
 }
 
-func clonePlan(p *analyzer.Plan) *analyzer.Plan {
+func clonePlan(p *plan.Plan) *plan.Plan {
 	q := *p
-	q.Changes = append([]analyzer.Change(nil), p.Changes...)
+	q.Changes = append([]plan.Change(nil), p.Changes...)
 	q.Instances = append([]string(nil), p.Instances...)
 	q.PriorDependsOn = make(map[string][]string, len(p.PriorDependsOn))
 	for k, v := range p.PriorDependsOn {
@@ -101,7 +102,7 @@ func clonePlan(p *analyzer.Plan) *analyzer.Plan {
 	return &q
 }
 
-func addInstance(p *analyzer.Plan, addr string) {
+func addInstance(p *plan.Plan, addr string) {
 	i := sort.SearchStrings(p.Instances, addr)
 	if i < len(p.Instances) && p.Instances[i] == addr {
 		return
@@ -111,13 +112,13 @@ func addInstance(p *analyzer.Plan, addr string) {
 	p.Instances[i] = addr
 }
 
-func addChange(p *analyzer.Plan, c analyzer.Change) {
+func addChange(p *plan.Plan, c plan.Change) {
 	p.Changes = append(p.Changes, c)
 	sort.SliceStable(p.Changes, func(i, j int) bool { return p.Changes[i].Key() < p.Changes[j].Key() })
 	addInstance(p, c.Address)
 }
 
-func assess(t testing.TB, pol Policy, plans ...*analyzer.Plan) *Assessment {
+func assess(t testing.TB, pol Policy, plans ...*plan.Plan) *Assessment {
 	t.Helper()
 	a := Assess(plans, pol, Options{Now: time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)})
 	checkTraceable(t, a)
@@ -147,9 +148,9 @@ func fixturePolicy(t testing.TB, name string) Policy {
 	return p
 }
 
-func loadFixture(t testing.TB, name string) *analyzer.Plan {
+func loadFixture(t testing.TB, name string) *plan.Plan {
 	t.Helper()
-	plans, err := analyzer.Load(filepath.Join("..", "fixtures", name, "plan.json"), analyzer.Options{})
+	plans, err := planjson.Load(filepath.Join("..", "fixtures", name, "plan.json"), planjson.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -276,21 +277,21 @@ func TestCreatesAndUpdatesStayBelowThreshold(t *testing.T) {
 	g, _ := ParseAddressGlob("*")
 	everythingCritical.Critical = []AddressGlob{g}
 	for _, n := range []int{1, 100, 10000} {
-		for _, kinds := range [][]analyzer.Kind{
-			{analyzer.KindCreate},
-			{analyzer.KindUpdate},
-			{analyzer.KindCreate, analyzer.KindUpdate, analyzer.KindNoOp, analyzer.KindForget, analyzer.KindRead},
+		for _, kinds := range [][]plan.Kind{
+			{plan.KindCreate},
+			{plan.KindUpdate},
+			{plan.KindCreate, plan.KindUpdate, plan.KindNoOp, plan.KindForget, plan.KindRead},
 		} {
-			var cs []analyzer.Change
+			var cs []plan.Change
 			for i := 0; i < n; i++ {
 				typ := types[i%len(types)]
 				k := kinds[i%len(kinds)]
 				addr := fmt.Sprintf("module.m%d.%s.r%d", i%7, typ, i)
-				if k == analyzer.KindRead {
+				if k == plan.KindRead {
 					addr = fmt.Sprintf("module.m%d.data.%s.r%d", i%7, typ, i)
 				}
 				c := mk(addr, k)
-				c.Imported = i%5 == 0 && k != analyzer.KindCreate
+				c.Imported = i%5 == 0 && k != plan.KindCreate
 				cs = append(cs, c)
 			}
 			p := mkPlan(cs)
@@ -328,8 +329,8 @@ var criticalTypes = []string{
 
 func TestOneDestructiveChangeOfCriticalResourceReachesThreshold(t *testing.T) {
 	for _, typ := range criticalTypes {
-		for _, k := range []analyzer.Kind{analyzer.KindDelete, analyzer.KindReplace} {
-			p := mkPlan([]analyzer.Change{mk(typ+".main", k)})
+		for _, k := range []plan.Kind{plan.KindDelete, plan.KindReplace} {
+			p := mkPlan([]plan.Change{mk(typ+".main", k)})
 			a := assess(t, DefaultPolicy(), p)
 			if a.Score < DefaultThreshold {
 				t.Errorf("one %s of %s: score %d, below the default threshold %d; factors %+v", k, typ, a.Score, DefaultThreshold, a.Changes[0].Factors)
@@ -358,8 +359,8 @@ func TestOneDestructiveChangeOfCriticalResourceReachesThreshold(t *testing.T) {
 		if cl, _, _ := Classify(typ); !cl.Stateful && cl.Weight < criticalWeight {
 			continue // a longer prefix or exact entry puts it elsewhere
 		}
-		for _, k := range []analyzer.Kind{analyzer.KindDelete, analyzer.KindReplace} {
-			a := assess(t, DefaultPolicy(), mkPlan([]analyzer.Change{mk(`module.x["a"].`+typ+".r[0]", k)}))
+		for _, k := range []plan.Kind{plan.KindDelete, plan.KindReplace} {
+			a := assess(t, DefaultPolicy(), mkPlan([]plan.Change{mk(`module.x["a"].`+typ+".r[0]", k)}))
 			if a.Score < DefaultThreshold {
 				t.Errorf("one %s of %s: score %d", k, typ, a.Score)
 			}
@@ -367,8 +368,8 @@ func TestOneDestructiveChangeOfCriticalResourceReachesThreshold(t *testing.T) {
 	}
 	// A policy's critical glob makes even a terraform_data critical.
 	pol := mustPolicy(t, "critical:\n  - \"*terraform_data.primary*\"\n")
-	for _, k := range []analyzer.Kind{analyzer.KindDelete, analyzer.KindReplace} {
-		p := mkPlan([]analyzer.Change{mk(`module.db.terraform_data.primary["x"]`, k), mk("terraform_data.other", k)})
+	for _, k := range []plan.Kind{plan.KindDelete, plan.KindReplace} {
+		p := mkPlan([]plan.Change{mk(`module.db.terraform_data.primary["x"]`, k), mk("terraform_data.other", k)})
 		a := assess(t, pol, p)
 		if a.Score < DefaultThreshold {
 			t.Errorf("%s of a terraform_data the policy calls critical: score %d", k, a.Score)
@@ -400,10 +401,10 @@ func TestEnvironmentTeardownReachesThreshold(t *testing.T) {
 		t.Errorf("demo-teardown: no teardown finding for module.env and the whole configuration: %+v", a.Findings)
 	}
 	// Only cheap resources, so the finding alone must carry the score.
-	for _, k := range []analyzer.Kind{analyzer.KindReplace, analyzer.KindDelete, analyzer.KindReplaceCBD} {
-		var cs []analyzer.Change
+	for _, k := range []plan.Kind{plan.KindReplace, plan.KindDelete, plan.KindReplaceCBD} {
+		var cs []plan.Change
 		for i := 0; i < 10; i++ {
-			kind := analyzer.KindNoOp
+			kind := plan.KindNoOp
 			if i < 7 {
 				kind = k
 			}
@@ -426,11 +427,11 @@ func TestEnvironmentTeardownReachesThreshold(t *testing.T) {
 		}
 	}
 	// Two of ten is not a teardown.
-	var cs []analyzer.Change
+	var cs []plan.Change
 	for i := 0; i < 10; i++ {
-		kind := analyzer.KindNoOp
+		kind := plan.KindNoOp
 		if i < 2 {
-			kind = analyzer.KindReplace
+			kind = plan.KindReplace
 		}
 		cs = append(cs, mk(fmt.Sprintf("module.staging.terraform_data.r%d", i), kind))
 	}
@@ -458,9 +459,9 @@ var randomTypes = []string{
 
 var randomModules = []string{"", "", "module.a.", "module.b[0].", "module.b[1].", `module.c["x"].module.d.`}
 
-var randomKinds = []analyzer.Kind{
-	analyzer.KindCreate, analyzer.KindUpdate, analyzer.KindDelete, analyzer.KindReplace, analyzer.KindReplaceCBD,
-	analyzer.KindNoOp, analyzer.KindNoOp, analyzer.KindForget,
+var randomKinds = []plan.Kind{
+	plan.KindCreate, plan.KindUpdate, plan.KindDelete, plan.KindReplace, plan.KindReplaceCBD,
+	plan.KindNoOp, plan.KindNoOp, plan.KindForget,
 }
 
 var randomReasons = []string{"", "", "replace_because_tainted", "replace_by_request", "replace_because_cannot_update",
@@ -486,7 +487,7 @@ func (g *planGen) resource() string {
 	return fmt.Sprintf("%s%s.r%d%s", randomModules[g.rng.Intn(len(randomModules))], typ, g.n, key)
 }
 
-func (g *planGen) change(addr string, k analyzer.Kind) analyzer.Change {
+func (g *planGen) change(addr string, k plan.Kind) plan.Change {
 	c := mk(addr, k)
 	if k.Destructive() {
 		c.Reason = randomReasons[g.rng.Intn(len(randomReasons))]
@@ -497,7 +498,7 @@ func (g *planGen) change(addr string, k analyzer.Kind) analyzer.Change {
 			c.ForcedBy = []string{[]string{"tags", "name", "ami"}[g.rng.Intn(3)]}
 		}
 	}
-	if k == analyzer.KindNoOp && g.rng.Intn(4) == 0 {
+	if k == plan.KindNoOp && g.rng.Intn(4) == 0 {
 		c.MovedFrom = "terraform_data.old" + addr[len(addr)-1:]
 	}
 	return c
@@ -505,8 +506,8 @@ func (g *planGen) change(addr string, k analyzer.Kind) analyzer.Change {
 
 // plan is a random plan of n resources: changes of random kinds, some
 // instances without a change, random prior_state depends_on.
-func (g *planGen) plan(n int) *analyzer.Plan {
-	var cs []analyzer.Change
+func (g *planGen) plan(n int) *plan.Plan {
+	var cs []plan.Change
 	var extra []string
 	for i := 0; i < n; i++ {
 		addr := g.resource()
@@ -527,7 +528,7 @@ func (g *planGen) plan(n int) *analyzer.Plan {
 	return p
 }
 
-func destroyed(p *analyzer.Plan) []string {
+func destroyed(p *plan.Plan) []string {
 	var out []string
 	for _, c := range p.Changes {
 		if c.Kind.Destructive() {
@@ -540,9 +541,9 @@ func destroyed(p *analyzer.Plan) []string {
 // grow applies one random change that must not lower the score: a new
 // destructive change, an existing object destroyed, a new dependent of a
 // destroyed resource, a new dependency edge onto one, or a new create.
-func (g *planGen) grow(p *analyzer.Plan) (*analyzer.Plan, string) {
+func (g *planGen) grow(p *plan.Plan) (*plan.Plan, string) {
 	q := clonePlan(p)
-	destructive := []analyzer.Kind{analyzer.KindDelete, analyzer.KindReplace, analyzer.KindReplaceCBD}
+	destructive := []plan.Kind{plan.KindDelete, plan.KindReplace, plan.KindReplaceCBD}
 	victims := destroyed(q)
 	switch op := g.rng.Intn(6); {
 	case op == 0 || len(victims) == 0:
@@ -570,7 +571,7 @@ func (g *planGen) grow(p *analyzer.Plan) (*analyzer.Plan, string) {
 		}
 		for _, a := range q.Instances {
 			i, ok := changed[a]
-			if !ok || (!q.Changes[i].Kind.Destructive() && q.Changes[i].Kind != analyzer.KindCreate && q.Changes[i].Mode == "managed") {
+			if !ok || (!q.Changes[i].Kind.Destructive() && q.Changes[i].Kind != plan.KindCreate && q.Changes[i].Mode == "managed") {
 				cands = append(cands, a)
 			}
 		}
@@ -609,7 +610,7 @@ func (g *planGen) grow(p *analyzer.Plan) (*analyzer.Plan, string) {
 		return q, "existing " + from + " now depends on " + to
 	default:
 		addr := g.resource()
-		addChange(q, g.change(addr, analyzer.KindCreate))
+		addChange(q, g.change(addr, plan.KindCreate))
 		return q, "new create " + addr
 	}
 }
@@ -679,16 +680,16 @@ func TestCreateBeforeDestroyScoresBelowDestroyBeforeCreate(t *testing.T) {
 	for _, cl := range classes {
 		typ := typesByClass[cl.Name]
 		for _, variant := range []string{"plain", "dependents", "unprotected and accidental"} {
-			risk := map[analyzer.Kind]float64{}
-			score := map[analyzer.Kind]int{}
-			for _, k := range []analyzer.Kind{analyzer.KindReplace, analyzer.KindReplaceCBD} {
+			risk := map[plan.Kind]float64{}
+			score := map[plan.Kind]int{}
+			for _, k := range []plan.Kind{plan.KindReplace, plan.KindReplaceCBD} {
 				c := mk(typ+".main", k)
 				var extra []string
 				if variant == "unprotected and accidental" {
 					c.Unprotected = []string{"force_destroy"}
 					c.Reason = "delete_because_each_key"
 				}
-				p := mkPlan([]analyzer.Change{c, mk("aws_instance.app", analyzer.KindUpdate)}, "aws_instance.other")
+				p := mkPlan([]plan.Change{c, mk("aws_instance.app", plan.KindUpdate)}, "aws_instance.other")
 				if variant == "dependents" {
 					for i := 0; i < 3; i++ {
 						extra = append(extra, fmt.Sprintf("aws_instance.dep%d", i))
@@ -707,13 +708,13 @@ func TestCreateBeforeDestroyScoresBelowDestroyBeforeCreate(t *testing.T) {
 				}
 				score[k] = a.Score
 			}
-			if risk[analyzer.KindReplaceCBD] >= risk[analyzer.KindReplace] {
+			if risk[plan.KindReplaceCBD] >= risk[plan.KindReplace] {
 				t.Errorf("%s (%s), %s: create-before-destroy %.1f, destroy-before-create %.1f", typ, cl.Name, variant,
-					risk[analyzer.KindReplaceCBD], risk[analyzer.KindReplace])
+					risk[plan.KindReplaceCBD], risk[plan.KindReplace])
 			}
-			if score[analyzer.KindReplaceCBD] > score[analyzer.KindReplace] {
+			if score[plan.KindReplaceCBD] > score[plan.KindReplace] {
 				t.Errorf("%s (%s), %s: plan score %d with create-before-destroy, %d without", typ, cl.Name, variant,
-					score[analyzer.KindReplaceCBD], score[analyzer.KindReplace])
+					score[plan.KindReplaceCBD], score[plan.KindReplace])
 			}
 		}
 	}
@@ -726,16 +727,16 @@ func TestCreateBeforeDestroyScoresBelowDestroyBeforeCreate(t *testing.T) {
 }
 
 func TestForgetMoveAndNoOpAddNothing(t *testing.T) {
-	neutral := func(i int) []analyzer.Change {
-		forget := mk(fmt.Sprintf("aws_db_instance.forgotten%d", i), analyzer.KindForget)
-		moved := mk(fmt.Sprintf("module.new.aws_kms_key.moved%d", i), analyzer.KindNoOp)
+	neutral := func(i int) []plan.Change {
+		forget := mk(fmt.Sprintf("aws_db_instance.forgotten%d", i), plan.KindForget)
+		moved := mk(fmt.Sprintf("module.new.aws_kms_key.moved%d", i), plan.KindNoOp)
 		moved.MovedFrom = fmt.Sprintf("aws_kms_key.moved%d", i)
-		noop := mk(fmt.Sprintf("aws_s3_bucket.same%d", i), analyzer.KindNoOp)
-		imported := mk(fmt.Sprintf("aws_vpc.imported%d", i), analyzer.KindNoOp)
+		noop := mk(fmt.Sprintf("aws_s3_bucket.same%d", i), plan.KindNoOp)
+		imported := mk(fmt.Sprintf("aws_vpc.imported%d", i), plan.KindNoOp)
 		imported.Imported = true
-		return []analyzer.Change{forget, moved, noop, imported}
+		return []plan.Change{forget, moved, noop, imported}
 	}
-	var cs []analyzer.Change
+	var cs []plan.Change
 	for i := 0; i < 50; i++ {
 		cs = append(cs, neutral(i)...)
 	}
@@ -772,13 +773,13 @@ func TestForgetMoveAndNoOpAddNothing(t *testing.T) {
 	}
 	f := assess(t, DefaultPolicy(), loadFixture(t, "forget"))
 	for _, cr := range f.Changes {
-		if cr.Change.Kind == analyzer.KindForget && cr.Points != 0 {
+		if cr.Change.Kind == plan.KindForget && cr.Points != 0 {
 			t.Errorf("fixture forget: %s scores %.1f", cr.Change.Address, cr.Points)
 		}
 	}
 	m := assess(t, DefaultPolicy(), loadFixture(t, "moved"))
 	for _, cr := range m.Changes {
-		if cr.Change.Kind == analyzer.KindNoOp && cr.Points != 0 {
+		if cr.Change.Kind == plan.KindNoOp && cr.Points != 0 {
 			t.Errorf("fixture moved: %s scores %.1f", cr.Change.Address, cr.Points)
 		}
 	}
@@ -810,7 +811,7 @@ ignore:
   - rule: trivial-replace
     reason: test
 `)
-	var plans []*analyzer.Plan
+	var plans []*plan.Plan
 	for _, f := range fixtureNames(t) {
 		plans = append(plans, loadFixture(t, f))
 	}
@@ -843,9 +844,9 @@ func TestScoreDoesNotDependOnSummationOrder(t *testing.T) {
 	// total of x.5 from many tenths: replaces of terraform_data with one
 	// changed dependent score 2.5 + 0.1 (1.5 x 0.05, rounded).
 	for n := 1; n <= 60; n++ {
-		var cs []analyzer.Change
+		var cs []plan.Change
 		for i := 0; i < n; i++ {
-			cs = append(cs, mk(fmt.Sprintf("terraform_data.r%03d", i), analyzer.KindReplaceCBD))
+			cs = append(cs, mk(fmt.Sprintf("terraform_data.r%03d", i), plan.KindReplaceCBD))
 		}
 		p := mkPlan(cs)
 		a := assess(t, DefaultPolicy(), p)
@@ -862,12 +863,12 @@ func TestScoreDoesNotDependOnSummationOrder(t *testing.T) {
 func TestEveryPointIsTraceable(t *testing.T) {
 	// assess checks every assessment; here, plans made to stress it: many
 	// updates over the cap, findings with points, several plans at once.
-	var cs []analyzer.Change
+	var cs []plan.Change
 	for i := 0; i < 30; i++ {
-		cs = append(cs, mk(fmt.Sprintf("aws_instance.u%d", i), analyzer.KindUpdate))
+		cs = append(cs, mk(fmt.Sprintf("aws_instance.u%d", i), plan.KindUpdate))
 	}
 	for i := 0; i < 6; i++ {
-		cs = append(cs, mk(fmt.Sprintf("module.env.terraform_data.r%d", i), analyzer.KindReplace))
+		cs = append(cs, mk(fmt.Sprintf("module.env.terraform_data.r%d", i), plan.KindReplace))
 	}
 	p := mkPlan(cs)
 	assess(t, DefaultPolicy(), p, loadFixture(t, "demo-teardown"), loadFixture(t, "create"))
@@ -884,9 +885,9 @@ func TestEveryPointIsTraceable(t *testing.T) {
 	// The real corpus, when it is beside the repository.
 	files, _ := filepath.Glob(filepath.Join("..", "..", "shared", "corpus", "plans", "*.json"))
 	for _, f := range files {
-		plans, err := analyzer.Load(f, analyzer.Options{})
+		plans, err := planjson.Load(f, planjson.Options{})
 		if err != nil {
-			continue // the analyzer's tests judge bad inputs
+			continue // the loader's tests judge bad inputs
 		}
 		assess(t, DefaultPolicy(), plans...)
 	}
@@ -894,10 +895,10 @@ func TestEveryPointIsTraceable(t *testing.T) {
 
 func TestBlastRadiusFactor(t *testing.T) {
 	// A vpc with 3 unchanged instances and 2 updated subnets depending on it.
-	p := mkPlan([]analyzer.Change{
-		mk("aws_vpc.main", analyzer.KindReplace),
-		mk("aws_subnet.a", analyzer.KindUpdate),
-		mk("aws_subnet.b", analyzer.KindUpdate),
+	p := mkPlan([]plan.Change{
+		mk("aws_vpc.main", plan.KindReplace),
+		mk("aws_subnet.a", plan.KindUpdate),
+		mk("aws_subnet.b", plan.KindUpdate),
 	}, "aws_instance.x", "aws_instance.y", "aws_instance.z")
 	for _, s := range []string{"aws_subnet.a", "aws_subnet.b"} {
 		dependsOn(p, s, "aws_vpc.main")
@@ -927,7 +928,7 @@ func TestBlastRadiusFactor(t *testing.T) {
 	for i := 0; i < 100; i++ {
 		extra = append(extra, fmt.Sprintf("aws_db_instance.d%d", i))
 	}
-	p = mkPlan([]analyzer.Change{mk("terraform_data.hub", analyzer.KindDelete)}, extra...)
+	p = mkPlan([]plan.Change{mk("terraform_data.hub", plan.KindDelete)}, extra...)
 	for _, e := range extra {
 		dependsOn(p, e, "terraform_data.hub")
 	}
@@ -942,11 +943,11 @@ func TestBlastRadiusFactor(t *testing.T) {
 // The cases the random search found, pinned.
 func TestTeardownSurvivesDependentsAndCreates(t *testing.T) {
 	// 3 of 6 resources replaced: a teardown.
-	var cs []analyzer.Change
+	var cs []plan.Change
 	for i := 0; i < 6; i++ {
-		k := analyzer.KindNoOp
+		k := plan.KindNoOp
 		if i < 3 {
-			k = analyzer.KindReplace
+			k = plan.KindReplace
 		}
 		cs = append(cs, mk(fmt.Sprintf("module.env.terraform_data.r%d", i), k))
 	}
@@ -959,7 +960,7 @@ func TestTeardownSurvivesDependentsAndCreates(t *testing.T) {
 	q := clonePlan(base)
 	for i := 0; i < 4; i++ {
 		addr := fmt.Sprintf("module.env.terraform_data.dep%d", i)
-		addChange(q, mk(addr, []analyzer.Kind{analyzer.KindUpdate, analyzer.KindNoOp}[i%2]))
+		addChange(q, mk(addr, []plan.Kind{plan.KindUpdate, plan.KindNoOp}[i%2]))
 		dependsOn(q, addr, "module.env.terraform_data.r0")
 	}
 	b := assess(t, standIn(t, ""), q)
@@ -975,7 +976,7 @@ func TestTeardownSurvivesDependentsAndCreates(t *testing.T) {
 	// New resources created beside it do not dilute it either.
 	q = clonePlan(base)
 	for i := 0; i < 20; i++ {
-		addChange(q, mk(fmt.Sprintf("module.env.terraform_data.new%d", i), analyzer.KindCreate))
+		addChange(q, mk(fmt.Sprintf("module.env.terraform_data.new%d", i), plan.KindCreate))
 	}
 	if b := assess(t, standIn(t, ""), q); !hasFinding(b, RuleEnvironmentTeardown, "module.env") {
 		t.Errorf("20 creates end the teardown: %+v", b.Findings)
@@ -990,9 +991,9 @@ func TestTeardownSurvivesDependentsAndCreates(t *testing.T) {
 	}
 	// A single replaced resource that everything depends on is not a
 	// teardown, however many depend on it.
-	hub := []analyzer.Change{mk("module.env.aws_iam_role.app", analyzer.KindReplace)}
+	hub := []plan.Change{mk("module.env.aws_iam_role.app", plan.KindReplace)}
 	for i := 0; i < 10; i++ {
-		hub = append(hub, mk(fmt.Sprintf("module.env.aws_instance.i%d", i), analyzer.KindUpdate))
+		hub = append(hub, mk(fmt.Sprintf("module.env.aws_instance.i%d", i), plan.KindUpdate))
 	}
 	p := mkPlan(hub)
 	for _, c := range hub[1:] {
@@ -1006,9 +1007,9 @@ func TestTeardownSurvivesDependentsAndCreates(t *testing.T) {
 func TestDestroyingADependentNeverLowersTheRadius(t *testing.T) {
 	// 34 cheap deletes that one resource depends on: destroying it too must
 	// not lower the score (it once counted half as a "changed" dependent).
-	var cs []analyzer.Change
+	var cs []plan.Change
 	for i := 0; i < 34; i++ {
-		cs = append(cs, mk(fmt.Sprintf("terraform_data.d%02d", i), analyzer.KindDelete))
+		cs = append(cs, mk(fmt.Sprintf("terraform_data.d%02d", i), plan.KindDelete))
 	}
 	var extra []string
 	for i := 0; i < 40; i++ {
@@ -1020,7 +1021,7 @@ func TestDestroyingADependentNeverLowersTheRadius(t *testing.T) {
 	}
 	a := assess(t, DefaultPolicy(), p)
 	q := clonePlan(p)
-	addChange(q, mk("terraform_data.x", analyzer.KindDelete))
+	addChange(q, mk("terraform_data.x", plan.KindDelete))
 	b := assess(t, DefaultPolicy(), q)
 	if rawTotal(b) < rawTotal(a) || b.Score < a.Score {
 		t.Errorf("deleting the dependent lowers the score from %d (%.1f) to %d (%.1f)", a.Score, rawTotal(a), b.Score, rawTotal(b))
@@ -1039,8 +1040,8 @@ func TestDestroyingADependentNeverLowersTheRadius(t *testing.T) {
 // needs sign-off on its own, and still scores below destroy-first.
 func TestStatefulCreateBeforeDestroyReachesThreshold(t *testing.T) {
 	for _, typ := range []string{"aws_db_instance", "aws_s3_bucket", "google_sql_database_instance", "aws_kms_key"} {
-		cbd := assess(t, DefaultPolicy(), mkPlan([]analyzer.Change{mk(typ+".main", analyzer.KindReplaceCBD)}))
-		dbc := assess(t, DefaultPolicy(), mkPlan([]analyzer.Change{mk(typ+".main", analyzer.KindReplace)}))
+		cbd := assess(t, DefaultPolicy(), mkPlan([]plan.Change{mk(typ+".main", plan.KindReplaceCBD)}))
+		dbc := assess(t, DefaultPolicy(), mkPlan([]plan.Change{mk(typ+".main", plan.KindReplace)}))
 		if cbd.Score < DefaultThreshold || cbd.Score >= dbc.Score {
 			t.Errorf("%s: create-before-destroy %d, destroy-before-create %d", typ, cbd.Score, dbc.Score)
 		}

@@ -43,7 +43,7 @@ if [ "${BENCH_GO:-1}" != 0 ]; then
 	echo '## go test -bench'
 	echo
 	echo '```'
-	go test -run '^$' -bench 'Plan' -benchmem ./analyzer/ | grep -E '^(Benchmark|cpu|ok)'
+	go test -run '^$' -bench 'Plan' -benchmem ./plan/planjson/ | grep -E '^(Benchmark|cpu|ok)'
 	echo '```'
 	echo
 fi

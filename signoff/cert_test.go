@@ -9,8 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/blast-dev/blast/analyzer"
 	"golang.org/x/crypto/ssh"
+
+	"github.com/blast-dev/blast/plan"
 )
 
 // Certificates made and signed in Go, including forged ones.
@@ -18,7 +19,7 @@ func TestCertificateChecks(t *testing.T) {
 	ca, caLine := testKey(t)
 	evil, _ := testKey(t)
 	user, _ := testKey(t)
-	payload := Payload([]*analyzer.Plan{{Changes: []analyzer.Change{change("x", "delete")}}})
+	payload := Payload([]*plan.Plan{{Changes: []plan.Change{change("x", "delete")}}})
 	now := time.Now()
 	signers := mustParse(t, "*@example.com cert-authority "+caLine+"\n")
 
@@ -83,20 +84,20 @@ func TestCertificateChecks(t *testing.T) {
 // The order of a plan's changes, as given to Digest, does not matter.
 func TestDigestChangeOrder(t *testing.T) {
 	p := loadPlan(t, "demo-teardown")[0]
-	want := Digest([]*analyzer.Plan{p})
+	want := Digest([]*plan.Plan{p})
 	rev := *p
-	rev.Changes = append([]analyzer.Change(nil), p.Changes...)
+	rev.Changes = append([]plan.Change(nil), p.Changes...)
 	for i, j := 0, len(rev.Changes)-1; i < j; i, j = i+1, j-1 {
 		rev.Changes[i], rev.Changes[j] = rev.Changes[j], rev.Changes[i]
 	}
-	if Digest([]*analyzer.Plan{&rev}) != want {
+	if Digest([]*plan.Plan{&rev}) != want {
 		t.Error("reversing the changes changed the digest")
 	}
-	// ForcedBy is sorted by the analyzer; Digest does not rely on it.
-	a := analyzer.Change{Address: "a", Kind: analyzer.KindReplace, ForcedBy: []string{"x", "y"}}
+	// ForcedBy is sorted by the loader; Digest does not rely on it.
+	a := plan.Change{Address: "a", Kind: plan.KindReplace, ForcedBy: []string{"x", "y"}}
 	b := a
 	b.ForcedBy = []string{"y", "x"}
-	if Digest([]*analyzer.Plan{{Changes: []analyzer.Change{a}}}) != Digest([]*analyzer.Plan{{Changes: []analyzer.Change{b}}}) {
+	if Digest([]*plan.Plan{{Changes: []plan.Change{a}}}) != Digest([]*plan.Plan{{Changes: []plan.Change{b}}}) {
 		t.Error("the order of forced-by paths changed the digest")
 	}
 	if len(a.ForcedBy) != 2 || b.ForcedBy[0] != "y" {

@@ -8,7 +8,7 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/blast-dev/blast/analyzer"
+	"github.com/blast-dev/blast/plan"
 )
 
 // PayloadHeader is the first line of every payload: the name and version of
@@ -32,7 +32,7 @@ func (s Sum) String() string {
 // tool versions, file names or formatting. Any change to an address, an
 // action, a reason, a forced-by path, a move, an import or a before or after
 // value gives a different digest.
-func Digest(plans []*analyzer.Plan) Sum {
+func Digest(plans []*plan.Plan) Sum {
 	sum, _ := canonical(plans)
 	return sum
 }
@@ -45,20 +45,20 @@ func Digest(plans []*analyzer.Plan) Sum {
 //
 // each line ending in a single "\n". `blast digest` prints these bytes, so
 // `ssh-keygen -Y sign -n blast-signoff` over them makes a valid sign-off.
-func Payload(plans []*analyzer.Plan) []byte {
+func Payload(plans []*plan.Plan) []byte {
 	sum, n := canonical(plans)
 	return fmt.Appendf(nil, "%s\ndigest %s\nchanges %d\n", PayloadHeader, sum, n)
 }
 
 // counts reports whether a change belongs in the digest: every change but a
 // plain no-op. A no-op that moves or imports an object changes the state.
-func counts(c *analyzer.Change) bool {
-	return c.Kind != analyzer.KindNoOp || c.MovedFrom != "" || c.Imported
+func counts(c *plan.Change) bool {
+	return c.Kind != plan.KindNoOp || c.MovedFrom != "" || c.Imported
 }
 
 // canonical builds the canonical form, hashes it, and returns the digest and
 // the number of changes in it.
-func canonical(plans []*analyzer.Plan) (Sum, int) {
+func canonical(plans []*plan.Plan) (Sum, int) {
 	var records [][]byte
 	n := 0
 	for _, p := range plans {
@@ -91,7 +91,7 @@ func canonical(plans []*analyzer.Plan) (Sum, int) {
 }
 
 // changeLine encodes one change as a netstring of nine netstrings.
-func changeLine(c *analyzer.Change) []byte {
+func changeLine(c *plan.Change) []byte {
 	forced := slices.Clone(c.ForcedBy)
 	slices.Sort(forced)
 	imported := "false"

@@ -7,7 +7,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/blast-dev/blast/analyzer"
+	"github.com/blast-dev/blast/plan"
 )
 
 // A plan re-run gives another timestamp and maybe another Terraform, its
@@ -79,7 +79,7 @@ func TestDigestChangesWithThePlan(t *testing.T) {
 	}
 }
 
-// The mutations above must really reach the analyzer: without any, the
+// The mutations above must really reach the loader: without any, the
 // re-encoded plan has the original digest.
 func TestDigestParseRawRoundTrip(t *testing.T) {
 	if Digest(parseRaw(t, "x", rawPlan(t, "replace"))) != Digest(loadPlan(t, "replace")) {
@@ -125,16 +125,16 @@ func TestDigestSeveralPlans(t *testing.T) {
 		t.Error("a second workspace with the same changes did not change the digest")
 	}
 	// Moving a change from one plan to another changes the digest.
-	one := &analyzer.Plan{Changes: []analyzer.Change{change("x", "delete"), change("y", "create")}}
-	split := []*analyzer.Plan{
-		{Changes: []analyzer.Change{change("x", "delete")}},
-		{Changes: []analyzer.Change{change("y", "create")}},
+	one := &plan.Plan{Changes: []plan.Change{change("x", "delete"), change("y", "create")}}
+	split := []*plan.Plan{
+		{Changes: []plan.Change{change("x", "delete")}},
+		{Changes: []plan.Change{change("y", "create")}},
 	}
-	if Digest([]*analyzer.Plan{one}) == Digest(split) {
+	if Digest([]*plan.Plan{one}) == Digest(split) {
 		t.Error("moving a change to another plan did not change the digest")
 	}
 	// A plan with nothing to do adds nothing.
-	empty := &analyzer.Plan{Changes: []analyzer.Change{{Address: "z", Kind: analyzer.KindNoOp, Actions: []string{"no-op"}}}}
+	empty := &plan.Plan{Changes: []plan.Change{{Address: "z", Kind: plan.KindNoOp, Actions: []string{"no-op"}}}}
 	if Digest(append(slices.Clone(a), empty)) != Digest(a) {
 		t.Error("a plan with no changes changed the digest")
 	}
@@ -143,24 +143,24 @@ func TestDigestSeveralPlans(t *testing.T) {
 	}
 }
 
-func change(addr string, actions ...string) analyzer.Change {
-	kind, _ := analyzer.Classify(actions)
-	return analyzer.Change{Address: addr, Kind: kind, Actions: actions, BeforeHash: "b", AfterHash: "a"}
+func change(addr string, actions ...string) plan.Change {
+	kind, _ := plan.Classify(actions)
+	return plan.Change{Address: addr, Kind: kind, Actions: actions, BeforeHash: "b", AfterHash: "a"}
 }
 
 // Fields that run together must not collide: the encoding is prefix-free.
 func TestDigestUnambiguous(t *testing.T) {
-	pairs := [][2]analyzer.Change{
-		{{Address: "ab", Deposed: "c", Kind: analyzer.KindDelete}, {Address: "a", Deposed: "bc", Kind: analyzer.KindDelete}},
-		{{Address: "a", Kind: analyzer.KindReplace, Actions: []string{"delete", "create"}}, {Address: "a", Kind: analyzer.KindReplace, Actions: []string{"deletecreate"}}},
-		{{Address: "a", Kind: analyzer.KindReplace, ForcedBy: []string{"x", "y"}}, {Address: "a", Kind: analyzer.KindReplace, ForcedBy: []string{"x,y"}}},
-		{{Address: "a", Kind: analyzer.KindCreate, Imported: true}, {Address: "a", Kind: analyzer.KindCreate}},
-		{{Address: "a", Kind: analyzer.KindUpdate, BeforeHash: "1", AfterHash: "2"}, {Address: "a", Kind: analyzer.KindUpdate, BeforeHash: "2", AfterHash: "1"}},
-		{{Address: "a", Kind: analyzer.KindUpdate, MovedFrom: "b"}, {Address: "a", Kind: analyzer.KindUpdate, Reason: "b"}},
+	pairs := [][2]plan.Change{
+		{{Address: "ab", Deposed: "c", Kind: plan.KindDelete}, {Address: "a", Deposed: "bc", Kind: plan.KindDelete}},
+		{{Address: "a", Kind: plan.KindReplace, Actions: []string{"delete", "create"}}, {Address: "a", Kind: plan.KindReplace, Actions: []string{"deletecreate"}}},
+		{{Address: "a", Kind: plan.KindReplace, ForcedBy: []string{"x", "y"}}, {Address: "a", Kind: plan.KindReplace, ForcedBy: []string{"x,y"}}},
+		{{Address: "a", Kind: plan.KindCreate, Imported: true}, {Address: "a", Kind: plan.KindCreate}},
+		{{Address: "a", Kind: plan.KindUpdate, BeforeHash: "1", AfterHash: "2"}, {Address: "a", Kind: plan.KindUpdate, BeforeHash: "2", AfterHash: "1"}},
+		{{Address: "a", Kind: plan.KindUpdate, MovedFrom: "b"}, {Address: "a", Kind: plan.KindUpdate, Reason: "b"}},
 	}
 	for i, p := range pairs {
-		x := Digest([]*analyzer.Plan{{Changes: []analyzer.Change{p[0]}}})
-		y := Digest([]*analyzer.Plan{{Changes: []analyzer.Change{p[1]}}})
+		x := Digest([]*plan.Plan{{Changes: []plan.Change{p[0]}}})
+		y := Digest([]*plan.Plan{{Changes: []plan.Change{p[1]}}})
 		if x == y {
 			t.Errorf("pair %d: %+v and %+v share a digest", i, p[0], p[1])
 		}
@@ -170,13 +170,13 @@ func TestDigestUnambiguous(t *testing.T) {
 // The canonical form of package doc, written out by hand: a reimplementation
 // must reproduce this digest.
 func TestDigestCanonicalForm(t *testing.T) {
-	p1 := &analyzer.Plan{Source: "ignored.json", Changes: []analyzer.Change{
-		{Address: "aws_db_instance.main", Kind: analyzer.KindReplace, Actions: []string{"delete", "create"},
+	p1 := &plan.Plan{Source: "ignored.json", Changes: []plan.Change{
+		{Address: "aws_db_instance.main", Kind: plan.KindReplace, Actions: []string{"delete", "create"},
 			Reason: "replace_because_cannot_update", ForcedBy: []string{"engine"}, BeforeHash: "bb", AfterHash: "aa"},
-		{Address: "aws_s3_bucket.logs", Kind: analyzer.KindNoOp, Actions: []string{"no-op"}},
+		{Address: "aws_s3_bucket.logs", Kind: plan.KindNoOp, Actions: []string{"no-op"}},
 	}}
-	p2 := &analyzer.Plan{Changes: []analyzer.Change{
-		{Address: "null_resource.x", Kind: analyzer.KindNoOp, Actions: []string{"no-op"}, MovedFrom: "null_resource.y", Imported: true},
+	p2 := &plan.Plan{Changes: []plan.Change{
+		{Address: "null_resource.x", Kind: plan.KindNoOp, Actions: []string{"no-op"}, MovedFrom: "null_resource.y", Imported: true},
 	}}
 	line1 := "115:20:aws_db_instance.main,0:,18:6:delete,6:create,,29:replace_because_cannot_update,9:6:engine,,0:,5:false,2:bb,2:aa,,"
 	line2 := "71:15:null_resource.x,0:,8:5:no-op,,0:,0:,15:null_resource.y,4:true,0:,0:,,"
@@ -187,11 +187,11 @@ func TestDigestCanonicalForm(t *testing.T) {
 		t.Fatalf("the hand-written canonical form hashes to %s", got)
 	}
 	want := Sum(sha256.Sum256([]byte(canon)))
-	if got := Digest([]*analyzer.Plan{p1, p2}); got != want {
+	if got := Digest([]*plan.Plan{p1, p2}); got != want {
 		t.Errorf("digest %s, want %s of\n%q", got, want, canon)
 	}
 	wantPayload := fmt.Sprintf("blast-signoff v1\ndigest %s\nchanges 2\n", want)
-	if got := string(Payload([]*analyzer.Plan{p2, p1})); got != wantPayload {
+	if got := string(Payload([]*plan.Plan{p2, p1})); got != wantPayload {
 		t.Errorf("payload\n%q, want\n%q", got, wantPayload)
 	}
 }

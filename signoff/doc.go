@@ -45,10 +45,10 @@
 //   - actions is the concatenation of N(action) for Terraform's actions in
 //     Terraform's order ("delete","create" differs from "create","delete");
 //   - forced_by is the concatenation of N(path) for the replace_paths
-//     rendered as analyzer renders them (network_interface.0.subnet_id,
+//     rendered as planjson renders them (network_interface.0.subnet_id,
 //     tags["team"]), sorted by byte value;
 //   - imported is "true" or "false";
-//   - before_hash and after_hash are analyzer.Change.BeforeHash and
+//   - before_hash and after_hash are plan.Change.BeforeHash and
 //     AfterHash, lower-case hex: SHA-256 of the Go encoding/json encoding
 //     (object keys sorted, numbers as written in the plan) of change.before,
 //     and of the two-element array [change.after, change.after_unknown].

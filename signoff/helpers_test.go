@@ -9,7 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/blast-dev/blast/analyzer"
+	"github.com/blast-dev/blast/plan"
+	"github.com/blast-dev/blast/plan/planjson"
 )
 
 // fixture returns the path of a real plan made by Terraform.
@@ -17,10 +18,10 @@ func fixture(name string) string {
 	return filepath.Join("..", "fixtures", name, "plan.json")
 }
 
-// loadPlan loads a fixture plan through the analyzer, as blast check does.
-func loadPlan(t testing.TB, name string) []*analyzer.Plan {
+// loadPlan loads a fixture plan through planjson, as blast check does.
+func loadPlan(t testing.TB, name string) []*plan.Plan {
 	t.Helper()
-	plans, err := analyzer.Load(fixture(name), analyzer.Options{})
+	plans, err := planjson.Load(fixture(name), planjson.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,13 +46,13 @@ func rawPlan(t testing.TB, name string) map[string]any {
 
 // parseRaw encodes a decoded plan (indented, so whitespace differs from the
 // fixture) and analyses it under the given source name.
-func parseRaw(t testing.TB, source string, m map[string]any) []*analyzer.Plan {
+func parseRaw(t testing.TB, source string, m map[string]any) []*plan.Plan {
 	t.Helper()
 	data, err := json.MarshalIndent(m, "", "   ")
 	if err != nil {
 		t.Fatal(err)
 	}
-	plans, err := analyzer.Parse(source, data)
+	plans, err := planjson.Parse(source, data)
 	if err != nil {
 		t.Fatal(err)
 	}

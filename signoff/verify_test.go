@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/blast-dev/blast/analyzer"
+	"github.com/blast-dev/blast/plan"
 )
 
 func mustParse(t testing.TB, text string) *AllowedSigners {
@@ -272,7 +272,7 @@ func TestVerifySharedKeyLines(t *testing.T) {
 	needSSHKeygen(t)
 	dir := t.TempDir()
 	key := genKey(t, dir, "k", "ed25519", "")
-	payload := Payload([]*analyzer.Plan{{Changes: []analyzer.Change{change("x", "delete")}}})
+	payload := Payload([]*plan.Plan{{Changes: []plan.Change{change("x", "delete")}}})
 	sigs := t.TempDir()
 	writeFile(t, sigs, "k.sig", sshKeygenSign(t, key, Namespace, payload))
 	text := `old@example.com valid-before="20000101Z" ` + key.pub + "\n" +

@@ -10,7 +10,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/crypto/ssh"
 
-	"github.com/blast-dev/blast/analyzer"
+	"github.com/blast-dev/blast/plan/planjson"
 	"github.com/blast-dev/blast/signoff"
 )
 
@@ -27,7 +27,7 @@ Signing it with stock OpenSSH makes a valid sign-off:
   mv payload.sig .blast/signoffs/alice.sig`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			plans, err := loadPlans(a, args, analyzer.Options{TerraformBin: terraformBin})
+			plans, err := loadPlans(a, args, planjson.Options{TerraformBin: terraformBin})
 			if err != nil {
 				return err
 			}
@@ -78,7 +78,7 @@ func runApprove(a *app, opts *approveOptions, args []string) error {
 	if opts.key == "" && !opts.agent {
 		return withHint(fmt.Errorf("approve needs --key FILE or --agent"), "blast approve plan.json --key ~/.ssh/id_ed25519 --out .blast/signoffs")
 	}
-	plans, err := loadPlans(a, args, analyzer.Options{TerraformBin: opts.terraformBin})
+	plans, err := loadPlans(a, args, planjson.Options{TerraformBin: opts.terraformBin})
 	if err != nil {
 		return err
 	}

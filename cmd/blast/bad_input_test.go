@@ -23,12 +23,12 @@ func TestBadInput(t *testing.T) {
 		}
 		return path
 	}
-	plan, err := os.ReadFile("../../fixtures/create/plan.json")
+	pl, err := os.ReadFile("../../fixtures/create/plan.json")
 	if err != nil {
 		t.Fatal(err)
 	}
 	utf16le := []byte{0xff, 0xfe}
-	for _, u := range utf16.Encode([]rune(string(plan))) {
+	for _, u := range utf16.Encode([]rune(string(pl))) {
 		utf16le = append(utf16le, byte(u), byte(u>>8))
 	}
 	deep := `{"format_version":"1.2","resource_changes":` + strings.Repeat("[", 300000) + strings.Repeat("]", 300000) + "}"
@@ -45,7 +45,7 @@ func TestBadInput(t *testing.T) {
 		{"empty", []string{"check", write("empty.json", nil)}, `empty\.json: is empty$`},
 		{"whitespace only", []string{"check", write("ws.json", []byte(" \n\t\r\n "))}, `ws\.json: is empty$`},
 		{"not JSON", []string{"check", write("text.json", []byte("resource \"x\" \"y\" {}"))}, `text\.json: is not JSON$`},
-		{"truncated", []string{"check", write("trunc.json", plan[:len(plan)/2])}, `trunc\.json: truncated JSON: it ends before the plan does$`},
+		{"truncated", []string{"check", write("trunc.json", pl[:len(pl)/2])}, `trunc\.json: truncated JSON: it ends before the plan does$`},
 		{"UTF-16", []string{"check", write("utf16.json", utf16le)}, `utf16\.json: is UTF-16 text; blast reads UTF-8 plan JSON$`},
 		{"deep arrays", []string{"check", write("deep.json", []byte(deep))}, `deep\.json: not a Terraform plan: JSON nested more than 10000 levels deep \(line 1\)$`},
 		{"deep value", []string{"check", write("deepvalue.json", []byte(deepValue))}, `deepvalue\.json: not a Terraform plan: JSON nested more than 10000 levels deep`},
@@ -59,7 +59,7 @@ func TestBadInput(t *testing.T) {
 		{"key given twice", []string{"check", write("twice.json", []byte(`{"format_version":"1.2","resource_changes":[{"address":"a.b","type":"a","name":"b","change":{"actions":["delete"]}}],"resource_changes":[]}`))}, `twice\.json: not a Terraform plan: the key "resource_changes" appears twice in one object \(line 1\)$`},
 		{"action given twice", []string{"check", write("twice2.json", []byte(`{"format_version":"1.2","resource_changes":[{"address":"a.b","type":"a","name":"b","change":{"actions":["delete"],"actions":["no-op"]}}]}`))}, `twice2\.json: not a Terraform plan: the key "actions" appears twice`},
 		{"state file", []string{"check", write("terraform.tfstate", []byte(`{"version":4,"serial":1,"lineage":"x","resources":[]}`))}, `terraform\.tfstate: not a Terraform plan: this is a Terraform state file$`},
-		{"bad NDJSON line", []string{"check", write("stream.ndjson", append(append([]byte(nil), bytes.TrimSpace(plan)...), []byte("\n{\"format_version\":\n")...))}, `stream\.ndjson:2: truncated JSON`},
+		{"bad NDJSON line", []string{"check", write("stream.ndjson", append(append([]byte(nil), bytes.TrimSpace(pl)...), []byte("\n{\"format_version\":\n")...))}, `stream\.ndjson:2: truncated JSON`},
 		{"zip that is no plan", []string{"check", "--terraform-bin", "no-such-terraform", write("plan.out", []byte("PK\x03\x04 not really"))}, `plan\.out: no terraform or tofu binary: no-such-terraform not found$`},
 		{"policy that does not parse", []string{"check", "--policy", write("bad.yml", []byte("threshold: [\n")), "../../fixtures/create/plan.json"}, `bad\.yml:\d+: not valid YAML`},
 		{"policy with a wrong key", []string{"check", "--policy", write("key.yml", []byte("version: 1\nthreshhold: 40\n")), "../../fixtures/create/plan.json"}, `key\.yml:2: unknown key "threshhold"`},

@@ -9,7 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/blast-dev/blast/analyzer"
+	"github.com/blast-dev/blast/plan"
+	"github.com/blast-dev/blast/plan/planjson"
 	"github.com/blast-dev/blast/report"
 	"github.com/blast-dev/blast/scoring"
 	"github.com/blast-dev/blast/signoff"
@@ -104,7 +105,7 @@ func runCheck(a *app, opts *checkOptions, args []string) error {
 	if err != nil {
 		return err
 	}
-	plans, err := loadPlans(a, args, analyzer.Options{TerraformBin: opts.terraformBin})
+	plans, err := loadPlans(a, args, planjson.Options{TerraformBin: opts.terraformBin})
 	if err != nil {
 		return err
 	}
@@ -217,9 +218,9 @@ func parseOutputs(specs []string) ([]output, error) {
 	return outs, nil
 }
 
-func loadPlans(a *app, args []string, opts analyzer.Options) ([]*analyzer.Plan, error) {
+func loadPlans(a *app, args []string, opts planjson.Options) ([]*plan.Plan, error) {
 	opts.Stdin = a.stdin
-	var plans []*analyzer.Plan
+	var plans []*plan.Plan
 	stdinUsed := false
 	for _, arg := range args {
 		if arg == "-" {
@@ -228,7 +229,7 @@ func loadPlans(a *app, args []string, opts analyzer.Options) ([]*analyzer.Plan, 
 			}
 			stdinUsed = true
 		}
-		ps, err := analyzer.Load(arg, opts)
+		ps, err := planjson.Load(arg, opts)
 		if err != nil {
 			return nil, err
 		}

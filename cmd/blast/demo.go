@@ -3,8 +3,8 @@ package main
 import (
 	"github.com/spf13/cobra"
 
-	"github.com/blast-dev/blast/analyzer"
 	"github.com/blast-dev/blast/fixtures"
+	"github.com/blast-dev/blast/plan/planjson"
 	"github.com/blast-dev/blast/report"
 	"github.com/blast-dev/blast/scoring"
 )
@@ -24,7 +24,7 @@ pattern behind a 13-hour outage. demo shows the full report and exits 0.`,
 			if err := validateFormat(format); err != nil {
 				return err
 			}
-			plans, err := analyzer.Parse(demoSource, fixtures.DemoPlan)
+			plans, err := planjson.Parse(demoSource, fixtures.DemoPlan)
 			if err != nil {
 				return err
 			}

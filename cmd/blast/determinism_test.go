@@ -23,14 +23,14 @@ func TestOutputIsDeterministic(t *testing.T) {
 	for _, f := range report.Formats() {
 		commands = append(commands, []string{"check", "--all", "--format", f})
 	}
-	for _, plan := range plans {
+	for _, pl := range plans {
 		for _, cmd := range commands {
-			name := filepath.Base(filepath.Dir(plan)) + "/" + strings.Join(cmd, " ")
+			name := filepath.Base(filepath.Dir(pl)) + "/" + strings.Join(cmd, " ")
 			var first []byte
 			for i, procs := range []int{1, 2, 8, 1} {
 				runtime.GOMAXPROCS(procs)
 				var out, errOut bytes.Buffer
-				args := append(append([]string{}, cmd...), plan)
+				args := append(append([]string{}, cmd...), pl)
 				if code := run(args, nil, &out, &errOut); code == exitError {
 					t.Fatalf("%s: exit %d: %s", name, code, errOut.String())
 				}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/blast-dev/blast/analyzer"
+	"github.com/blast-dev/blast/plan/planjson"
 	"github.com/blast-dev/blast/scoring"
 )
 
@@ -44,7 +44,7 @@ func newExplainCmd(a *app) *cobra.Command {
 }
 
 func runExplain(a *app, opts *explainOptions, address string, paths []string) error {
-	plans, err := loadPlans(a, paths, analyzer.Options{TerraformBin: opts.terraformBin})
+	plans, err := loadPlans(a, paths, planjson.Options{TerraformBin: opts.terraformBin})
 	if err != nil {
 		return err
 	}

@@ -10,14 +10,14 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/blast-dev/blast/analyzer"
+	"github.com/blast-dev/blast/plan/planjson"
 	"github.com/blast-dev/blast/report"
 	"github.com/blast-dev/blast/scoring"
 )
 
 func fixtureReport(t *testing.T, name string) *report.Report {
 	t.Helper()
-	plans, err := analyzer.Load(filepath.Join("..", "..", "fixtures", name, "plan.json"), analyzer.Options{})
+	plans, err := planjson.Load(filepath.Join("..", "..", "fixtures", name, "plan.json"), planjson.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/blast-dev/blast/analyzer"
+	"github.com/blast-dev/blast/plan"
+	"github.com/blast-dev/blast/plan/planjson"
 	"github.com/blast-dev/blast/report"
 )
 
@@ -42,7 +43,7 @@ everything that depends on them are highlighted; --radius draws only those.`,
 }
 
 func runGraph(a *app, opts *graphOptions, args []string) error {
-	var write func(io.Writer, []*analyzer.Plan, report.GraphOptions) error
+	var write func(io.Writer, []*plan.Plan, report.GraphOptions) error
 	switch opts.format {
 	case "dot":
 		write = report.WriteDOT
@@ -51,7 +52,7 @@ func runGraph(a *app, opts *graphOptions, args []string) error {
 	default:
 		return withHint(fmt.Errorf("unknown graph --format %q", opts.format), "use dot or mermaid")
 	}
-	plans, err := loadPlans(a, args, analyzer.Options{TerraformBin: opts.terraformBin})
+	plans, err := loadPlans(a, args, planjson.Options{TerraformBin: opts.terraformBin})
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/blast-dev/blast/analyzer"
+	"github.com/blast-dev/blast/plan/planjson"
 )
 
 // Exit codes: the contract with CI.
@@ -63,7 +63,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 func printError(w io.Writer, err error) {
 	msg := strings.ReplaceAll(err.Error(), "\n", " ")
 	fmt.Fprintf(w, "blast: error: %s\n", msg)
-	var ie *analyzer.InputError
+	var ie *planjson.InputError
 	var h *hinted
 	switch {
 	case errors.As(err, &h) && h.hint != "":

@@ -1,4 +1,6 @@
-package analyzer
+package plan
+
+import "strings"
 
 // Kind is what a resource change does to real infrastructure, as blast judges it.
 type Kind string
@@ -152,3 +154,35 @@ type ConfigModuleCall struct {
 	Repetition []string // references in count and for_each
 	Module     *ConfigModule
 }
+
+// Classify maps Terraform's actions to a Kind. ok is false for actions blast
+// does not know, which callers must treat as an error: a gate that guesses
+// what an unknown action does can be fooled.
+func Classify(actions []string) (kind Kind, ok bool) {
+	switch strings.Join(actions, ",") {
+	case "no-op":
+		return KindNoOp, true
+	case "create":
+		return KindCreate, true
+	case "read":
+		return KindRead, true
+	case "update":
+		return KindUpdate, true
+	case "delete":
+		return KindDelete, true
+	case "delete,create":
+		return KindReplace, true
+	case "create,delete":
+		return KindReplaceCBD, true
+	case "forget", "create,forget":
+		// create,forget: a new object is made and the old one left alone,
+		// no longer managed; nothing is destroyed.
+		return KindForget, true
+	}
+	return "", false
+}
+
+// MaxModuleDepth bounds recursion through nested modules; Terraform itself
+// has no limit, but no real configuration comes near this, and a hostile one
+// must not exhaust the stack.
+const MaxModuleDepth = 256

@@ -1,5 +1,5 @@
-package analyzer
+package planjson
 
 // ParseReference exposes the reference decoder to the benchmarks of package
-// analyzer_test.
+// planjson_test.
 var ParseReference = parseReference

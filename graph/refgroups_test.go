@@ -1,36 +1,38 @@
-package analyzer
+package graph
 
 import (
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/blast-dev/blast/plan"
 )
 
 // web[0].id in one expression and web[*].id in another read every instance;
 // web[0].id alone reads web[0] only.
 func TestReferenceGroupsKeepSplats(t *testing.T) {
-	plan := func(groups [][]string) *Plan {
+	pl := func(groups [][]string) *plan.Plan {
 		var refs []string
 		for _, g := range groups {
 			refs = append(refs, g...)
 		}
-		return &Plan{
+		return &plan.Plan{
 			Instances: []string{"aws_instance.web[0]", "aws_instance.web[1]", "aws_lb.front"},
-			Config: &Config{Root: &ConfigModule{
-				Resources: []ConfigResource{
+			Config: &plan.Config{Root: &plan.ConfigModule{
+				Resources: []plan.ConfigResource{
 					{Address: "aws_instance.web", Mode: "managed", Type: "aws_instance"},
 					{Address: "aws_lb.front", Mode: "managed", Type: "aws_lb", References: uniqueSorted(refs), ReferenceGroups: groups},
 				},
-				Outputs: map[string][]string{}, ModuleCalls: map[string]*ConfigModuleCall{},
+				Outputs: map[string][]string{}, ModuleCalls: map[string]*plan.ConfigModuleCall{},
 			}},
 		}
 	}
-	both := BuildGraph(plan([][]string{{"aws_instance.web", "aws_instance.web[0]", "aws_instance.web[0].id"}, {"aws_instance.web"}}))
+	both := Build(pl([][]string{{"aws_instance.web", "aws_instance.web[0]", "aws_instance.web[0].id"}, {"aws_instance.web"}}))
 	if got := both.DependsOn("aws_lb.front"); !slices.Equal(got, []string{"aws_instance.web[0]", "aws_instance.web[1]"}) {
 		t.Errorf("web[0] and web[*]: depends on %v", got)
 	}
-	one := BuildGraph(plan([][]string{{"aws_instance.web", "aws_instance.web[0]", "aws_instance.web[0].id"}}))
+	one := Build(pl([][]string{{"aws_instance.web", "aws_instance.web[0]", "aws_instance.web[0].id"}}))
 	if got := one.DependsOn("aws_lb.front"); !slices.Equal(got, []string{"aws_instance.web[0]"}) {
 		t.Errorf("web[0] alone: depends on %v", got)
 	}
@@ -40,17 +42,17 @@ func TestReferenceGroupsKeepSplats(t *testing.T) {
 // at MaxRadiusListed, the counts and the visitor see every dependent.
 func TestRadiusListsAreBounded(t *testing.T) {
 	const n = MaxRadiusListed + 100
-	p := &Plan{PriorDependsOn: map[string][]string{}}
+	p := &plan.Plan{PriorDependsOn: map[string][]string{}}
 	for i := 0; i < n; i++ {
 		addr := fmt.Sprintf("aws_instance.a%04d", i)
-		p.Changes = append(p.Changes, Change{Address: addr, Mode: "managed", Type: "aws_instance", Kind: KindDelete, Actions: []string{"delete"}})
+		p.Changes = append(p.Changes, plan.Change{Address: addr, Mode: "managed", Type: "aws_instance", Kind: plan.KindDelete, Actions: []string{"delete"}})
 		p.Instances = append(p.Instances, addr)
 		if i > 0 {
 			p.PriorDependsOn[addr] = []string{fmt.Sprintf("aws_instance.a%04d", i-1)}
 		}
 	}
 	visited := 0
-	radii := BlastRadius(p, nil, func(c *Change, dep int32, changed bool) {
+	radii := BlastRadius(p, nil, func(c *plan.Change, dep int32, changed bool) {
 		if c.Address == "aws_instance.a0000" {
 			visited++
 		}
@@ -70,20 +72,20 @@ func TestRadiusListsAreBounded(t *testing.T) {
 func TestGraphStopsAtEdgeLimit(t *testing.T) {
 	defer func(old int) { edgeLimit = old }(edgeLimit)
 	edgeLimit = 1000
-	p := &Plan{Config: &Config{Root: &ConfigModule{
-		Resources: []ConfigResource{{Address: "aws_instance.b", Mode: "managed", Type: "aws_instance",
+	p := &plan.Plan{Config: &plan.Config{Root: &plan.ConfigModule{
+		Resources: []plan.ConfigResource{{Address: "aws_instance.b", Mode: "managed", Type: "aws_instance",
 			References: []string{"module.m"}, ReferenceGroups: [][]string{{"module.m"}}}},
 		Outputs: map[string][]string{},
-		ModuleCalls: map[string]*ConfigModuleCall{"m": {Inputs: map[string][]string{}, Module: &ConfigModule{
-			Resources:   []ConfigResource{{Address: "aws_instance.a", Mode: "managed", Type: "aws_instance"}},
+		ModuleCalls: map[string]*plan.ConfigModuleCall{"m": {Inputs: map[string][]string{}, Module: &plan.ConfigModule{
+			Resources:   []plan.ConfigResource{{Address: "aws_instance.a", Mode: "managed", Type: "aws_instance"}},
 			Outputs:     map[string][]string{},
-			ModuleCalls: map[string]*ConfigModuleCall{},
+			ModuleCalls: map[string]*plan.ConfigModuleCall{},
 		}}},
 	}}}
 	for i := 0; i < 100; i++ {
 		p.Instances = append(p.Instances, fmt.Sprintf("module.m.aws_instance.a[%d]", i), fmt.Sprintf("aws_instance.b[%d]", i))
 	}
-	g := BuildGraph(p)
+	g := Build(p)
 	if !g.Truncated() || g.NumEdges() > 1000 {
 		t.Fatalf("truncated %v with %d edges", g.Truncated(), g.NumEdges())
 	}

@@ -1,4 +1,4 @@
-package analyzer
+package planjson
 
 import (
 	"bytes"
@@ -214,7 +214,7 @@ func (s *schema) field(key []byte) int {
 func (s *schema) mustField(name string) int {
 	i, ok := s.exact[name]
 	if !ok || s.kind != kindStruct {
-		panic("analyzer: terraform-json has no field " + name)
+		panic("planjson: terraform-json has no field " + name)
 	}
 	return i
 }

@@ -1,4 +1,4 @@
-package analyzer
+package planjson
 
 import (
 	"crypto/sha256"
@@ -11,41 +11,16 @@ import (
 	"strings"
 
 	tfjson "github.com/hashicorp/terraform-json"
-)
 
-// Classify maps Terraform's actions to a Kind. ok is false for actions blast
-// does not know, which callers must treat as an error: a gate that guesses
-// what an unknown action does can be fooled.
-func Classify(actions []string) (kind Kind, ok bool) {
-	switch strings.Join(actions, ",") {
-	case "no-op":
-		return KindNoOp, true
-	case "create":
-		return KindCreate, true
-	case "read":
-		return KindRead, true
-	case "update":
-		return KindUpdate, true
-	case "delete":
-		return KindDelete, true
-	case "delete,create":
-		return KindReplace, true
-	case "create,delete":
-		return KindReplaceCBD, true
-	case "forget", "create,forget":
-		// create,forget: a new object is made and the old one left alone,
-		// no longer managed; nothing is destroyed.
-		return KindForget, true
-	}
-	return "", false
-}
+	"github.com/blast-dev/blast/plan"
+)
 
 // analyze has a twin in the fast decoder (fastPlan.finish in fast.go), held
 // to the same result by TestFastMatchesReference*.
-func analyze(p *Plan, changes, drift []*tfjson.ResourceChange, deferred []*tfjson.DeferredResourceChange,
+func analyze(p *plan.Plan, changes, drift []*tfjson.ResourceChange, deferred []*tfjson.DeferredResourceChange,
 	prior, planned *tfjson.StateValues, config *planConfig) error {
 	seen := make(map[string]bool, len(changes))
-	p.Changes = make([]Change, 0, len(changes))
+	p.Changes = make([]plan.Change, 0, len(changes))
 	for i, rc := range changes {
 		c, err := convertChange(rc)
 		if err != nil {
@@ -80,7 +55,7 @@ func analyze(p *Plan, changes, drift []*tfjson.ResourceChange, deferred []*tfjso
 		if err != nil {
 			return fmt.Errorf("deferred_changes[%d]: %w", i, err)
 		}
-		p.Deferred = append(p.Deferred, Deferred{Change: c, Reason: d.Reason})
+		p.Deferred = append(p.Deferred, plan.Deferred{Change: c, Reason: d.Reason})
 	}
 	sort.SliceStable(p.Deferred, func(i, j int) bool { return p.Deferred[i].Change.Key() < p.Deferred[j].Change.Key() })
 
@@ -117,11 +92,11 @@ type planConfig struct {
 
 // convertConfig keeps what the dependency graph needs of a configuration:
 // nil when there is no root module.
-func convertConfig(c *planConfig) *Config {
+func convertConfig(c *planConfig) *plan.Config {
 	if c == nil || c.RootModule == nil {
 		return nil
 	}
-	out := &Config{Root: convertModule(c.RootModule, 0)}
+	out := &plan.Config{Root: convertModule(c.RootModule, 0)}
 	for key, pc := range c.ProviderConfig {
 		if pc == nil {
 			continue
@@ -133,14 +108,14 @@ func convertConfig(c *planConfig) *Config {
 		}
 		sortGroups(groups)
 		if out.Providers == nil {
-			out.Providers = map[string]ProviderConfig{}
+			out.Providers = map[string]plan.ProviderConfig{}
 		}
-		out.Providers[key] = ProviderConfig{Module: pc.ModuleAddress, References: uniqueSorted(refs), ReferenceGroups: groups}
+		out.Providers[key] = plan.ProviderConfig{Module: pc.ModuleAddress, References: uniqueSorted(refs), ReferenceGroups: groups}
 	}
 	return out
 }
 
-func sortChanges(cs []Change) {
+func sortChanges(cs []plan.Change) {
 	sort.SliceStable(cs, func(i, j int) bool {
 		if cs[i].Address != cs[j].Address {
 			return cs[i].Address < cs[j].Address
@@ -149,12 +124,8 @@ func sortChanges(cs []Change) {
 	})
 }
 
-// maxModuleDepth bounds recursion through nested modules; Terraform itself
-// has no limit, but no real configuration comes near this.
-const maxModuleDepth = 256
-
 func walkState(m *tfjson.StateModule, depth int, fn func(*tfjson.StateResource)) {
-	if m == nil || depth > maxModuleDepth {
+	if m == nil || depth > plan.MaxModuleDepth {
 		return
 	}
 	for _, r := range m.Resources {
@@ -171,29 +142,29 @@ func walkState(m *tfjson.StateModule, depth int, fn func(*tfjson.StateResource))
 // with unprotectedCanon and attrDigestsCanon for the value parts): a change
 // here needs the same change there, and TestFastMatchesReference* fail until
 // it has one.
-func convertChange(rc *tfjson.ResourceChange) (Change, error) {
+func convertChange(rc *tfjson.ResourceChange) (plan.Change, error) {
 	if rc == nil {
-		return Change{}, fmt.Errorf("null where a resource change belongs")
+		return plan.Change{}, fmt.Errorf("null where a resource change belongs")
 	}
 	if rc.Address == "" {
-		return Change{}, fmt.Errorf("a resource change without an address")
+		return plan.Change{}, fmt.Errorf("a resource change without an address")
 	}
 	if rc.Change == nil {
-		return Change{}, fmt.Errorf("%s: no change object", rc.Address)
+		return plan.Change{}, fmt.Errorf("%s: no change object", rc.Address)
 	}
 	actions := make([]string, len(rc.Change.Actions))
 	for i, a := range rc.Change.Actions {
 		actions[i] = string(a)
 	}
-	kind, ok := Classify(actions)
+	kind, ok := plan.Classify(actions)
 	if !ok {
-		return Change{}, fmt.Errorf("%s: %w %q: blast does not judge what it does not know", rc.Address, ErrUnknownActions, strings.Join(actions, ","))
+		return plan.Change{}, fmt.Errorf("%s: %w %q: blast does not judge what it does not know", rc.Address, ErrUnknownActions, strings.Join(actions, ","))
 	}
 	mode := string(rc.Mode)
 	if mode == "" {
 		mode = modeOf(rc.Address)
 	}
-	c := Change{
+	c := plan.Change{
 		Address:   rc.Address,
 		Mode:      mode,
 		Type:      rc.Type,
@@ -208,7 +179,7 @@ func convertChange(rc *tfjson.ResourceChange) (Change, error) {
 		Deposed:   rc.DeposedKey,
 	}
 	if c.Type == "" {
-		return Change{}, fmt.Errorf("%s: no resource type", rc.Address)
+		return plan.Change{}, fmt.Errorf("%s: no resource type", rc.Address)
 	}
 	for _, p := range rc.Change.ReplacePaths {
 		c.ForcedBy = append(c.ForcedBy, renderPath(p, rc.Change.Before, rc.Change.After))
@@ -221,9 +192,9 @@ func convertChange(rc *tfjson.ResourceChange) (Change, error) {
 	}
 	if mode == "managed" {
 		switch kind {
-		case KindDelete:
+		case plan.KindDelete:
 			c.Attrs = attrDigests(rc.Change.Before, nil)
-		case KindCreate:
+		case plan.KindCreate:
 			c.Attrs = attrDigests(rc.Change.After, rc.Change.AfterUnknown)
 		}
 	}
@@ -233,7 +204,7 @@ func convertChange(rc *tfjson.ResourceChange) (Change, error) {
 // modeOf reads the mode from an address, for old plans without "mode":
 // module.data.aws_db_instance.x is a managed resource in a module named data.
 func modeOf(addr string) string {
-	if a, err := ParseAddress(addr); err == nil {
+	if a, err := plan.ParseAddress(addr); err == nil {
 		return a.Mode
 	}
 	return "managed"
@@ -411,9 +382,9 @@ func joinPath(prefix, step string) string {
 	return prefix + "." + step
 }
 
-func convertModule(m *tfjson.ConfigModule, depth int) *ConfigModule {
-	out := &ConfigModule{Outputs: map[string][]string{}, ModuleCalls: map[string]*ConfigModuleCall{}}
-	if m == nil || depth > maxModuleDepth {
+func convertModule(m *tfjson.ConfigModule, depth int) *plan.ConfigModule {
+	out := &plan.ConfigModule{Outputs: map[string][]string{}, ModuleCalls: map[string]*plan.ConfigModuleCall{}}
+	if m == nil || depth > plan.MaxModuleDepth {
 		return out
 	}
 	for _, r := range m.Resources {
@@ -437,7 +408,7 @@ func convertModule(m *tfjson.ConfigModule, depth int) *ConfigModule {
 			refs = append(refs, g...)
 		}
 		sortGroups(groups)
-		out.Resources = append(out.Resources, ConfigResource{
+		out.Resources = append(out.Resources, plan.ConfigResource{
 			Address: r.Address, Mode: string(r.Mode), Type: r.Type, References: uniqueSorted(refs), ReferenceGroups: groups,
 			ProviderKey: r.ProviderConfigKey,
 		})
@@ -452,7 +423,7 @@ func convertModule(m *tfjson.ConfigModule, depth int) *ConfigModule {
 		if mc == nil {
 			continue
 		}
-		call := &ConfigModuleCall{
+		call := &plan.ConfigModuleCall{
 			Source:     mc.Source,
 			Inputs:     map[string][]string{},
 			DependsOn:  uniqueSorted(mc.DependsOn),

@@ -1,4 +1,4 @@
-package analyzer
+package planjson
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/blast-dev/blast/fixtures"
 	"github.com/blast-dev/blast/fixtures/gen/scale"
+	"github.com/blast-dev/blast/plan"
 )
 
 // samePlans fails unless the fast decoder read data itself and built plans
@@ -51,7 +52,7 @@ func whyFast(name string, data []byte) (why string) {
 	return "?"
 }
 
-func planDiff(got, want []*Plan) string {
+func planDiff(got, want []*plan.Plan) string {
 	if len(got) != len(want) {
 		return fmt.Sprintf("%d plans, want %d", len(got), len(want))
 	}
@@ -91,7 +92,7 @@ func TestFastMatchesReferenceCorpus(t *testing.T) {
 }
 
 func TestFastMatchesReferenceFixtures(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join("..", "fixtures", "*", "plan.json"))
+	files, _ := filepath.Glob(filepath.Join("..", "..", "fixtures", "*", "plan.json"))
 	if len(files) < 10 {
 		t.Fatalf("found %d fixture plans", len(files))
 	}
@@ -118,7 +119,7 @@ func generated(t testing.TB, n int, base []byte) []byte {
 // TestFastMatchesReferenceGenerated covers the generated benchmark plans,
 // large enough to be read in parallel.
 func TestFastMatchesReferenceGenerated(t *testing.T) {
-	graphModules, err := os.ReadFile(filepath.Join("..", "fixtures", "graph-modules", "plan.json"))
+	graphModules, err := os.ReadFile(filepath.Join("..", "..", "fixtures", "graph-modules", "plan.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -298,7 +299,7 @@ func agree(t *testing.T, data []byte) {
 // FuzzFastMatchesReference: whatever the input, Parse (fast, or the
 // reference after the fast decoder gives up) says what the reference says.
 func FuzzFastMatchesReference(f *testing.F) {
-	files, _ := filepath.Glob(filepath.Join("..", "fixtures", "*", "plan.json"))
+	files, _ := filepath.Glob(filepath.Join("..", "..", "fixtures", "*", "plan.json"))
 	for _, file := range files {
 		if data, err := os.ReadFile(file); err == nil && len(data) < 10000 {
 			f.Add(data)

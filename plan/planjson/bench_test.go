@@ -1,4 +1,4 @@
-package analyzer_test
+package planjson_test
 
 import (
 	"fmt"
@@ -6,9 +6,11 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/blast-dev/blast/analyzer"
 	"github.com/blast-dev/blast/fixtures"
 	"github.com/blast-dev/blast/fixtures/gen/scale"
+	"github.com/blast-dev/blast/graph"
+	"github.com/blast-dev/blast/plan"
+	"github.com/blast-dev/blast/plan/planjson"
 	"github.com/blast-dev/blast/report"
 	"github.com/blast-dev/blast/scoring"
 )
@@ -22,7 +24,7 @@ var benchSizes = []int{1000, 15000, 50000}
 // benchPlan returns the path of the generated plan of n resources.
 func benchPlan(b *testing.B, n int) string {
 	b.Helper()
-	path := filepath.Join("..", "bench-data", fmt.Sprintf("plan-%d.json", n))
+	path := filepath.Join("..", "..", "bench-data", fmt.Sprintf("plan-%d.json", n))
 	if _, err := os.Stat(path); err == nil {
 		return path
 	}
@@ -46,14 +48,14 @@ func benchPlan(b *testing.B, n int) string {
 	return path
 }
 
-func loadBench(b *testing.B, n int) (string, []byte, []*analyzer.Plan) {
+func loadBench(b *testing.B, n int) (string, []byte, []*plan.Plan) {
 	b.Helper()
 	path := benchPlan(b, n)
 	data, err := os.ReadFile(path)
 	if err != nil {
 		b.Fatal(err)
 	}
-	plans, err := analyzer.Parse(path, data)
+	plans, err := planjson.Parse(path, data)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -77,7 +79,7 @@ func BenchmarkPlanLoad(b *testing.B) {
 		b.SetBytes(fi.Size())
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := analyzer.Load(path, analyzer.Options{}); err != nil {
+			if _, err := planjson.Load(path, planjson.Options{}); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -92,7 +94,7 @@ func BenchmarkPlanClassify(b *testing.B) {
 		b.SetBytes(int64(len(data)))
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := analyzer.Parse(path, data); err != nil {
+			if _, err := planjson.Parse(path, data); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -109,7 +111,7 @@ func BenchmarkPlanClassifyReference(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := analyzer.ParseReference(path, data); err != nil {
+				if _, err := planjson.ParseReference(path, data); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -123,8 +125,8 @@ func BenchmarkPlanGraph(b *testing.B) {
 		_, _, plans := loadBench(b, n)
 		b.ReportAllocs()
 		for b.Loop() {
-			g := analyzer.BuildGraph(plans[0])
-			analyzer.BlastRadius(plans[0], g)
+			g := graph.Build(plans[0])
+			graph.BlastRadius(plans[0], g)
 		}
 	})
 }

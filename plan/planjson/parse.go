@@ -1,4 +1,4 @@
-package analyzer
+package planjson
 
 import (
 	"bytes"
@@ -11,6 +11,8 @@ import (
 	"unicode/utf8"
 
 	tfjson "github.com/hashicorp/terraform-json"
+
+	"github.com/blast-dev/blast/plan"
 )
 
 // Parse reads plan JSON from data. data holds one plan, or several plans as
@@ -21,7 +23,7 @@ import (
 // the terraform-json decoder (parseReference) in a fraction of the time and
 // memory; on anything the fast decoder does not take, bad input included,
 // the reference decoder reads the input again and words the error.
-func Parse(source string, data []byte) ([]*Plan, error) {
+func Parse(source string, data []byte) ([]*plan.Plan, error) {
 	data, err := checkText(source, data)
 	if err != nil {
 		return nil, err
@@ -34,7 +36,7 @@ func Parse(source string, data []byte) ([]*Plan, error) {
 
 // parseReference is Parse with terraform-json and encoding/json alone: the
 // plain implementation that the fast decoder must agree with.
-func parseReference(source string, data []byte) ([]*Plan, error) {
+func parseReference(source string, data []byte) ([]*plan.Plan, error) {
 	data, err := checkText(source, data)
 	if err != nil {
 		return nil, err
@@ -65,10 +67,10 @@ func checkText(source string, data []byte) ([]byte, error) {
 }
 
 // parseStream decodes one plan or a stream of them with encoding/json.
-func parseStream(source string, data []byte) ([]*Plan, error) {
+func parseStream(source string, data []byte) ([]*plan.Plan, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
-	var plans []*Plan
+	var plans []*plan.Plan
 	for {
 		start := dec.InputOffset()
 		var raw json.RawMessage
@@ -92,7 +94,7 @@ func parseStream(source string, data []byte) ([]*Plan, error) {
 				if err != nil {
 					return nil, err
 				}
-				return []*Plan{p}, nil
+				return []*plan.Plan{p}, nil
 			}
 		}
 		name = fmt.Sprintf("%s:%d", source, line)
@@ -169,14 +171,14 @@ func present(r json.RawMessage) bool { return len(r) > 0 && string(r) != "null" 
 
 // planHeader checks that the keys make a plan and reads the small ones:
 // versions, complete, and the warnings they call for.
-func planHeader(source string, keys *planKeys) (*Plan, error) {
+func planHeader(source string, keys *planKeys) (*plan.Plan, error) {
 	if present(keys.Lineage) && present(keys.Serial) {
 		return nil, inputErr(source, hintShowJSON, "%w: this is a Terraform state file", ErrNotAPlan)
 	}
 	if present(keys.Values) && !present(keys.ResourceChanges) && !present(keys.PlannedValues) {
 		return nil, inputErr(source, hintShowJSON, "%w: this is state JSON (terraform show -json without a plan file)", ErrNotAPlan)
 	}
-	p := &Plan{Source: source, Tool: "terraform"}
+	p := &plan.Plan{Source: source, Tool: "terraform"}
 	version := keys.FormatVersion
 	hcp := false
 	if !present(version) && present(keys.PlanFormatVersion) {
@@ -219,7 +221,7 @@ func planHeader(source string, keys *planKeys) (*Plan, error) {
 	return p, nil
 }
 
-func decodePlan(source string, raw json.RawMessage) (*Plan, error) {
+func decodePlan(source string, raw json.RawMessage) (*plan.Plan, error) {
 	if err := rejectDuplicateKeys(raw); err != nil {
 		return nil, inputErr(source, hintShowJSON, "%v", err)
 	}

@@ -1,4 +1,4 @@
-package analyzer
+package planjson
 
 import (
 	"bytes"
@@ -16,6 +16,8 @@ import (
 	"sync/atomic"
 
 	tfjson "github.com/hashicorp/terraform-json"
+
+	"github.com/blast-dev/blast/plan"
 )
 
 // The fast decoder skims a plan once to find its parts and then reads each
@@ -75,7 +77,7 @@ const (
 
 // parseFast reads data, already checked by checkText, into plans; ok is false
 // when it gives up.
-func parseFast(source string, data []byte) (plans []*Plan, ok bool) {
+func parseFast(source string, data []byte) (plans []*plan.Plan, ok bool) {
 	r := newFastRun(data)
 	defer r.stop()
 	defer func() {
@@ -282,8 +284,8 @@ type fastPlan struct {
 	keys planKeys
 
 	mu       sync.Mutex
-	changes  []*[]Change // chunks of resource_changes, in order
-	drift    []*[]Change
+	changes  []*[]plan.Change // chunks of resource_changes, in order
+	drift    []*[]plan.Change
 	planned  []*stateOut
 	prior    []*stateOut
 	priorHas bool // prior_state has values with a root module
@@ -405,19 +407,19 @@ func spanOf(data, raw []byte) int {
 
 // changeChunks reads the array of resource changes at s, finding where each
 // element ends, and sets chunks of them to be read.
-func (r *fastRun) changeChunks(s *scan, drift bool) []*[]Change {
-	var chunks []*[]Change
+func (r *fastRun) changeChunks(s *scan, drift bool) []*[]plan.Change {
+	var chunks []*[]plan.Change
 	var elems []span
 	dispatch := func() {
 		if len(elems) == 0 {
 			return
 		}
-		out := new([]Change)
+		out := new([]plan.Change)
 		chunks = append(chunks, out)
 		todo := elems
 		elems = nil
 		r.spawn(false, func(w *worker) {
-			cs := make([]Change, 0, len(todo))
+			cs := make([]plan.Change, 0, len(todo))
 			for _, e := range todo {
 				s := w.at(e.start, 2)
 				cs = append(cs, w.resourceChange(s))
@@ -469,7 +471,7 @@ type rcFields struct {
 
 // resourceChange reads one element of resource_changes (or resource_drift)
 // into a Change, as convertChange does from terraform-json's type.
-func (w *worker) resourceChange(s *scan) Change {
+func (w *worker) resourceChange(s *scan) plan.Change {
 	if s.peek() != '{' {
 		fail("a resource change that is not an object")
 	}
@@ -586,12 +588,12 @@ func (w *worker) change(s *scan, rc *rcFields) {
 }
 
 // convert builds the Change, as convertChange does, from the fields read.
-func (w *worker) convert(rc *rcFields) Change {
+func (w *worker) convert(rc *rcFields) plan.Change {
 	if rc.address == "" || !rc.hasChange {
 		fail("a resource change without an address or a change")
 	}
 	actions := rc.actions
-	kind, ok := Classify(actions)
+	kind, ok := plan.Classify(actions)
 	if !ok {
 		fail("unknown actions")
 	}
@@ -599,7 +601,7 @@ func (w *worker) convert(rc *rcFields) Change {
 	if mode == "" {
 		mode = modeOf(rc.address)
 	}
-	c := Change{
+	c := plan.Change{
 		Address:   rc.address,
 		Mode:      mode,
 		Type:      rc.typ,
@@ -640,9 +642,9 @@ func (w *worker) convert(rc *rcFields) Change {
 	}
 	if mode == "managed" {
 		switch kind {
-		case KindDelete:
+		case plan.KindDelete:
 			c.Attrs = attrDigestsCanon(before, nil)
-		case KindCreate:
+		case plan.KindCreate:
 			var unk any
 			if decodeKey("", "after_unknown", unknown, &unk) != nil {
 				fail("after_unknown refused")
@@ -736,7 +738,7 @@ func (w *worker) stateValues(s *scan, fp *fastPlan, prior bool) {
 }
 
 // module reads a state module, as walkState walks it: the resources of modules
-// nested deeper than maxModuleDepth are checked but not collected.
+// nested deeper than plan.MaxModuleDepth are checked but not collected.
 func (w *worker) module(s *scan, depth int, fp *fastPlan, list *[]*stateOut, prior bool) {
 	if s.peek() != '{' {
 		fail("a module that is not an object")
@@ -768,7 +770,7 @@ func (w *worker) module(s *scan, depth int, fp *fastPlan, list *[]*stateOut, pri
 					} else {
 						for {
 							if !s.isNull() {
-								w.resource(s, depth <= maxModuleDepth, out, prior)
+								w.resource(s, depth <= plan.MaxModuleDepth, out, prior)
 							}
 							if !s.more(']') {
 								break
@@ -858,7 +860,7 @@ func (w *worker) resource(s *scan, collect bool, out *stateOut, prior bool) {
 
 // finish builds the Plan once every task is done, as decodePlan and analyze
 // do.
-func (fp *fastPlan) finish(source string) (*Plan, error) {
+func (fp *fastPlan) finish(source string) (*plan.Plan, error) {
 	p, err := planHeader(source, &fp.keys)
 	if err != nil {
 		return nil, err
@@ -870,7 +872,7 @@ func (fp *fastPlan) finish(source string) (*Plan, error) {
 	for _, c := range fp.changes {
 		n += len(*c)
 	}
-	p.Changes = make([]Change, 0, n)
+	p.Changes = make([]plan.Change, 0, n)
 	for _, c := range fp.changes {
 		p.Changes = append(p.Changes, *c...)
 	}
@@ -898,7 +900,7 @@ func (fp *fastPlan) finish(source string) (*Plan, error) {
 		if err != nil {
 			return nil, err
 		}
-		p.Deferred = append(p.Deferred, Deferred{Change: c, Reason: d.Reason})
+		p.Deferred = append(p.Deferred, plan.Deferred{Change: c, Reason: d.Reason})
 	}
 	sort.SliceStable(p.Deferred, func(i, j int) bool { return p.Deferred[i].Change.Key() < p.Deferred[j].Change.Key() })
 

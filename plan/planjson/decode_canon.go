@@ -1,4 +1,4 @@
-package analyzer
+package planjson
 
 import (
 	"bytes"
@@ -45,7 +45,7 @@ func init() {
 	for i, r := range []rune{'\u2028', '\u2029'} {
 		b, _ := json.Marshal(string(r))
 		if !bytes.Equal(b[1:len(b)-1], lineSepEscape[i]) {
-			panic("analyzer: encoding/json no longer escapes U+2028 as the canonicalizer does")
+			panic("planjson: encoding/json no longer escapes U+2028 as the canonicalizer does")
 		}
 	}
 }

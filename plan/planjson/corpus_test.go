@@ -1,4 +1,4 @@
-package analyzer
+package planjson
 
 import (
 	"encoding/json"
@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-const corpusDir = "../../shared/corpus"
+const corpusDir = "../../../shared/corpus"
 
 // corpusFiles lists the shared corpus plans, skipping the test when the
 // corpus is not beside the repository.

@@ -1,4 +1,4 @@
-package analyzer
+package planjson
 
 import (
 	"bytes"
@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+
+	"github.com/blast-dev/blast/plan"
 )
 
 // DefaultMaxBytes bounds what blast reads from one input, so a hostile or
@@ -33,7 +35,7 @@ type Options struct {
 
 // Load reads one input: a plan JSON file, newline-delimited JSON holding one
 // plan per line, or a binary plan file. The path "-" reads opts.Stdin.
-func Load(path string, opts Options) ([]*Plan, error) {
+func Load(path string, opts Options) ([]*plan.Plan, error) {
 	data, err := readInput(path, opts)
 	if err != nil {
 		return nil, err

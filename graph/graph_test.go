@@ -1,4 +1,4 @@
-package analyzer
+package graph
 
 import (
 	"bufio"
@@ -10,12 +10,15 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/blast-dev/blast/plan"
+	"github.com/blast-dev/blast/plan/planjson"
 )
 
 // loadFixture loads fixtures/<name>/plan.json.
-func loadFixture(t testing.TB, name string) *Plan {
+func loadFixture(t testing.TB, name string) *plan.Plan {
 	t.Helper()
-	plans, err := Load(filepath.Join("..", "fixtures", name, "plan.json"), Options{})
+	plans, err := planjson.Load(filepath.Join("..", "fixtures", name, "plan.json"), planjson.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +36,7 @@ func dotNode(s string) string {
 	if i := strings.Index(s, " ("); i >= 0 {
 		s = s[:i]
 	}
-	a, err := ParseAddress(s)
+	a, err := plan.ParseAddress(s)
 	if err != nil {
 		return ""
 	}
@@ -107,7 +110,7 @@ func closure(edges map[string][]string, keep map[string]bool) map[string]bool {
 }
 
 // configResources lists the configuration path of every resource block.
-func configResources(m *ConfigModule, prefix string, out map[string]bool) {
+func configResources(m *plan.ConfigModule, prefix string, out map[string]bool) {
 	if m == nil {
 		return
 	}
@@ -123,12 +126,12 @@ func configResources(m *ConfigModule, prefix string, out map[string]bool) {
 func collapsed(g *Graph) map[string][]string {
 	out := map[string][]string{}
 	for _, n := range g.Nodes() {
-		a, err := ParseAddress(n)
+		a, err := plan.ParseAddress(n)
 		if err != nil {
 			continue
 		}
 		for _, d := range g.DependsOn(n) {
-			b, err := ParseAddress(d)
+			b, err := plan.ParseAddress(d)
 			if err != nil {
 				continue
 			}
@@ -174,7 +177,7 @@ func TestGraphMatchesTerraformGraph(t *testing.T) {
 			keep := map[string]bool{}
 			configResources(p.Config.Root, "", keep)
 			want := closure(readDOT(t, dot), keep)
-			g := BuildGraph(p)
+			g := Build(p)
 			if !g.HasConfig() {
 				t.Fatal("HasConfig false for a plan with configuration")
 			}
@@ -358,7 +361,7 @@ func TestBlastRadiusByHand(t *testing.T) {
 	for name, want := range cases {
 		t.Run(name, func(t *testing.T) {
 			p := loadFixture(t, name)
-			got := BlastRadius(p, BuildGraph(p))
+			got := BlastRadius(p, Build(p))
 			for key, w := range want {
 				r, ok := got[key]
 				if !ok {
@@ -451,7 +454,7 @@ func TestGraphFallsBackToPriorState(t *testing.T) {
 	p := loadFixture(t, "graph-refs")
 	p.Config = nil
 	p.HasConfiguration = false
-	g := BuildGraph(p)
+	g := Build(p)
 	if g.HasConfig() {
 		t.Fatal("HasConfig true for a plan without configuration")
 	}
@@ -474,38 +477,38 @@ func TestGraphFallsBackToPriorState(t *testing.T) {
 	}
 
 	p.PriorDependsOn = nil
-	g = BuildGraph(p)
+	g = Build(p)
 	if g.NumEdges() != 0 || !strings.Contains(strings.Join(g.Notes(), "\n"), "no blast radius") {
 		t.Errorf("no configuration, no state: %d edges, notes %q", g.NumEdges(), g.Notes())
 	}
 }
 
 func TestGraphNotesLocals(t *testing.T) {
-	g := BuildGraph(loadFixture(t, "graph-refs"))
+	g := Build(loadFixture(t, "graph-refs"))
 	if notes := strings.Join(g.Notes(), "\n"); !strings.Contains(notes, "local values") {
 		t.Errorf("no note about locals: %q", notes)
 	}
-	if notes := BuildGraph(loadFixture(t, "replace")).Notes(); len(notes) != 0 {
+	if notes := Build(loadFixture(t, "replace")).Notes(); len(notes) != 0 {
 		t.Errorf("notes for a plain plan: %q", notes)
 	}
 }
 
 func TestGraphDeposedSharesItsAddress(t *testing.T) {
-	p := &Plan{
-		Changes: []Change{
-			{Address: "aws_instance.app", Type: "aws_instance", Kind: KindUpdate},
-			{Address: "aws_instance.db", Type: "aws_instance", Kind: KindCreate},
-			{Address: "aws_instance.db", Type: "aws_instance", Kind: KindDelete, Deposed: "00aa"},
-			{Address: "aws_instance.old", Type: "aws_instance", Kind: KindDelete, Deposed: "00bb"},
+	p := &plan.Plan{
+		Changes: []plan.Change{
+			{Address: "aws_instance.app", Type: "aws_instance", Kind: plan.KindUpdate},
+			{Address: "aws_instance.db", Type: "aws_instance", Kind: plan.KindCreate},
+			{Address: "aws_instance.db", Type: "aws_instance", Kind: plan.KindDelete, Deposed: "00aa"},
+			{Address: "aws_instance.old", Type: "aws_instance", Kind: plan.KindDelete, Deposed: "00bb"},
 		},
-		Config: &Config{Root: &ConfigModule{Resources: []ConfigResource{
+		Config: &plan.Config{Root: &plan.ConfigModule{Resources: []plan.ConfigResource{
 			{Address: "aws_instance.app", Mode: "managed", Type: "aws_instance", References: []string{"aws_instance.db.id", "aws_instance.db"}},
 			{Address: "aws_instance.db", Mode: "managed", Type: "aws_instance"},
 		}}},
 		PriorDependsOn: map[string][]string{"aws_instance.app": {"aws_instance.db", "aws_instance.old"}},
 		Instances:      []string{"aws_instance.app", "aws_instance.db"},
 	}
-	g := BuildGraph(p)
+	g := Build(p)
 	if got := g.Nodes(); !slices.Equal(got, []string{"aws_instance.app", "aws_instance.db", "aws_instance.old"}) {
 		t.Fatalf("nodes %q", got)
 	}
@@ -524,33 +527,33 @@ func TestGraphDeposedSharesItsAddress(t *testing.T) {
 // configuration written in code: module.a[k] passes its own b[k] to
 // module.inner, whose resource must depend on that one instance only.
 func TestGraphModuleInstances(t *testing.T) {
-	inner := &ConfigModule{Resources: []ConfigResource{
+	inner := &plan.ConfigModule{Resources: []plan.ConfigResource{
 		{Address: "x.leaf", Mode: "managed", Type: "x", References: []string{"var.in"}},
 	}}
-	a := &ConfigModule{
-		Resources: []ConfigResource{{Address: "x.b", Mode: "managed", Type: "x", References: []string{"var.top", "count.index"}}},
-		ModuleCalls: map[string]*ConfigModuleCall{"inner": {
+	a := &plan.ConfigModule{
+		Resources: []plan.ConfigResource{{Address: "x.b", Mode: "managed", Type: "x", References: []string{"var.top", "count.index"}}},
+		ModuleCalls: map[string]*plan.ConfigModuleCall{"inner": {
 			Inputs: map[string][]string{"in": {"x.b.id", "x.b"}}, Module: inner,
 		}},
 		Outputs: map[string][]string{"leaf": {"module.inner.leaf"}},
 	}
-	root := &ConfigModule{
-		Resources: []ConfigResource{
+	root := &plan.ConfigModule{
+		Resources: []plan.ConfigResource{
 			{Address: "x.top", Mode: "managed", Type: "x"},
 			{Address: "x.gate", Mode: "managed", Type: "x"},
 			{Address: "x.reads_a1", Mode: "managed", Type: "x", References: []string{"module.a[1].b_id", "module.a[1]"}},
 		},
-		ModuleCalls: map[string]*ConfigModuleCall{"a": {
+		ModuleCalls: map[string]*plan.ConfigModuleCall{"a": {
 			Inputs: map[string][]string{"top": {"x.top.id", "x.top"}}, Repetition: []string{"x.gate.n", "x.gate"}, Module: a,
 		}},
 	}
 	a.Outputs["b_id"] = []string{"x.b.id", "x.b"}
-	p := &Plan{Config: &Config{Root: root}, Instances: []string{
+	p := &plan.Plan{Config: &plan.Config{Root: root}, Instances: []string{
 		"x.top", "x.gate", "x.reads_a1",
 		"module.a[0].x.b", "module.a[1].x.b",
 		"module.a[0].module.inner.x.leaf", "module.a[1].module.inner.x.leaf",
 	}}
-	g := BuildGraph(p)
+	g := Build(p)
 	want := map[string][]string{
 		"module.a[0].module.inner.x.leaf": {"module.a[0].x.b", "x.gate"},
 		"module.a[1].module.inner.x.leaf": {"module.a[1].x.b", "x.gate"},
@@ -573,12 +576,12 @@ func TestCorpusPlansBuildGraphs(t *testing.T) {
 	withConfig, without := 0, 0
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
-			plans, err := Load(f, Options{})
+			plans, err := planjson.Load(f, planjson.Options{})
 			if err != nil {
 				t.Fatalf("load: %v", err)
 			}
 			for _, p := range plans {
-				g := BuildGraph(p)
+				g := Build(p)
 				if g.HasConfig() != (p.Config != nil) {
 					t.Errorf("HasConfig %v, configuration present %v", g.HasConfig(), p.Config != nil)
 				}
@@ -626,8 +629,8 @@ func TestCorpusPlansBuildGraphs(t *testing.T) {
 // even k every instance of block k-2. prior_state records, for every
 // instance, all the blocks before it and the VPC, as Terraform does.
 // modules=100, resources=15: 15,010 instances, 99,000 edges.
-func syntheticPlan(modules, resources int) *Plan {
-	svc := &ConfigModule{}
+func syntheticPlan(modules, resources int) *plan.Plan {
+	svc := &plan.ConfigModule{}
 	for k := 0; k < resources; k++ {
 		refs := []string{"var.vpc_id", "count.index"}
 		if k > 0 {
@@ -636,16 +639,16 @@ func syntheticPlan(modules, resources int) *Plan {
 		if k >= 2 && k%2 == 0 {
 			refs = append(refs, fmt.Sprintf("aws_instance.r%d", k-2))
 		}
-		svc.Resources = append(svc.Resources, ConfigResource{Address: fmt.Sprintf("aws_instance.r%d", k), Mode: "managed", Type: "aws_instance", References: refs})
+		svc.Resources = append(svc.Resources, plan.ConfigResource{Address: fmt.Sprintf("aws_instance.r%d", k), Mode: "managed", Type: "aws_instance", References: refs})
 	}
-	root := &ConfigModule{
-		Resources: []ConfigResource{{Address: "aws_vpc.main", Mode: "managed", Type: "aws_vpc"}},
-		ModuleCalls: map[string]*ConfigModuleCall{"svc": {
+	root := &plan.ConfigModule{
+		Resources: []plan.ConfigResource{{Address: "aws_vpc.main", Mode: "managed", Type: "aws_vpc"}},
+		ModuleCalls: map[string]*plan.ConfigModuleCall{"svc": {
 			Inputs: map[string][]string{"vpc_id": {"aws_vpc.main[0].id", "aws_vpc.main[0]", "aws_vpc.main"}},
 			Module: svc,
 		}},
 	}
-	p := &Plan{Config: &Config{Root: root}, PriorDependsOn: map[string][]string{}}
+	p := &plan.Plan{Config: &plan.Config{Root: root}, PriorDependsOn: map[string][]string{}}
 	for i := 0; i < 10; i++ {
 		p.Instances = append(p.Instances, fmt.Sprintf("aws_vpc.main[%d]", i))
 	}
@@ -659,7 +662,7 @@ func syntheticPlan(modules, resources int) *Plan {
 				addr := fmt.Sprintf("module.svc[%d].aws_instance.r%d[%d]", m, k, i)
 				p.Instances = append(p.Instances, addr)
 				p.PriorDependsOn[addr] = deps
-				p.Changes = append(p.Changes, Change{Address: addr, Type: "aws_instance", Kind: KindReplace})
+				p.Changes = append(p.Changes, plan.Change{Address: addr, Type: "aws_instance", Kind: plan.KindReplace})
 			}
 		}
 	}
@@ -668,7 +671,7 @@ func syntheticPlan(modules, resources int) *Plan {
 }
 
 func TestSyntheticPlanShape(t *testing.T) {
-	g := BuildGraph(syntheticPlan(100, 15))
+	g := Build(syntheticPlan(100, 15))
 	if n, e := len(g.Nodes()), g.NumEdges(); n != 15010 || e != 99000 {
 		t.Errorf("synthetic plan: %d nodes, %d edges; the benchmark expects 15010 and 99000", n, e)
 	}
@@ -684,13 +687,13 @@ func TestSyntheticPlanShape(t *testing.T) {
 
 // BenchmarkBuildGraph: 15,010 instances, 99,000 edges, prior_state depends_on
 // on every instance. Measured on a 2-core runner: about 28 ms and 14 MB per
-// build (go test -run '^$' -bench BuildGraph -benchmem ./analyzer/).
+// build (go test -run '^$' -bench Build -benchmem ./graph/).
 func BenchmarkBuildGraph(b *testing.B) {
 	p := syntheticPlan(100, 15)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		BuildGraph(p)
+		Build(p)
 	}
 }
 
@@ -698,7 +701,7 @@ func BenchmarkBuildGraph(b *testing.B) {
 // 15,000 reverse walks: about 50 ms.
 func BenchmarkBlastRadius(b *testing.B) {
 	p := syntheticPlan(100, 15)
-	g := BuildGraph(p)
+	g := Build(p)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
@@ -709,9 +712,9 @@ func BenchmarkBlastRadius(b *testing.B) {
 // flatPlan is 15,000 distinct resource blocks in the root module, each
 // reading up to seven earlier ones (about 100,000 references), with
 // prior_state recording the direct dependencies of each.
-func flatPlan(n int) *Plan {
-	root := &ConfigModule{}
-	p := &Plan{Config: &Config{Root: root}, PriorDependsOn: map[string][]string{}}
+func flatPlan(n int) *plan.Plan {
+	root := &plan.ConfigModule{}
+	p := &plan.Plan{Config: &plan.Config{Root: root}, PriorDependsOn: map[string][]string{}}
 	seed := uint32(1)
 	next := func() uint32 { seed = seed*1664525 + 1013904223; return seed >> 8 }
 	for i := 0; i < n; i++ {
@@ -722,7 +725,7 @@ func flatPlan(n int) *Plan {
 			refs = append(refs, d+".id", d)
 			deps = append(deps, d)
 		}
-		root.Resources = append(root.Resources, ConfigResource{Address: addr, Mode: "managed", Type: "aws_instance", References: refs})
+		root.Resources = append(root.Resources, plan.ConfigResource{Address: addr, Mode: "managed", Type: "aws_instance", References: refs})
 		p.Instances = append(p.Instances, addr)
 		p.PriorDependsOn[addr] = deps
 	}
@@ -736,7 +739,27 @@ func BenchmarkBuildGraphFlat(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		BuildGraph(p)
+		Build(p)
 	}
-	b.ReportMetric(float64(BuildGraph(p).NumEdges()), "edges")
+	b.ReportMetric(float64(Build(p).NumEdges()), "edges")
+}
+
+const corpusDir = "../../shared/corpus"
+
+// corpusFiles lists the shared corpus plans, skipping the test when the
+// corpus is not beside the repository.
+func corpusFiles(t testing.TB, sub string) []string {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(corpusDir, sub, "*.json"))
+	if len(files) == 0 {
+		t.Skipf("no corpus at %s: skipping", filepath.Join(corpusDir, sub))
+	}
+	return files
+}
+
+// uniqueSorted returns the distinct strings of s, sorted.
+func uniqueSorted(s []string) []string {
+	out := slices.Clone(s)
+	slices.Sort(out)
+	return slices.Compact(out)
 }

@@ -1,4 +1,4 @@
-package analyzer
+package plan
 
 import (
 	"fmt"
@@ -76,7 +76,7 @@ func ParseAddress(s string) (Address, error) {
 	rest := s
 	for strings.HasPrefix(rest, "module.") {
 		rest = rest[len("module."):]
-		name, key, tail, err := nameAndKey(rest)
+		name, key, tail, err := NameAndKey(rest)
 		if err != nil {
 			return Address{}, fmt.Errorf("address %q: %w", s, err)
 		}
@@ -92,11 +92,11 @@ func ParseAddress(s string) (Address, error) {
 		rest = rest[len("data."):]
 	}
 	typ, tail, ok := strings.Cut(rest, ".")
-	if !ok || !isIdent(typ) {
+	if !ok || !IsIdent(typ) {
 		return Address{}, fmt.Errorf("address %q: no resource type and name", s)
 	}
 	a.Type = typ
-	name, key, tail, err := nameAndKey(tail)
+	name, key, tail, err := NameAndKey(tail)
 	if err != nil {
 		return Address{}, fmt.Errorf("address %q: %w", s, err)
 	}
@@ -107,14 +107,15 @@ func ParseAddress(s string) (Address, error) {
 	return a, nil
 }
 
-// nameAndKey reads NAME or NAME[KEY] from the front of s.
-func nameAndKey(s string) (name, key, rest string, err error) {
+// NameAndKey reads NAME or NAME[KEY] from the front of s, as an address or a
+// reference step writes it; rest is what follows.
+func NameAndKey(s string) (name, key, rest string, err error) {
 	end := 0
 	for end < len(s) && s[end] != '.' && s[end] != '[' {
 		end++
 	}
 	name, rest = s[:end], s[end:]
-	if !isIdent(name) {
+	if !IsIdent(name) {
 		return "", "", "", fmt.Errorf("bad name %q", name)
 	}
 	if !strings.HasPrefix(rest, "[") {
@@ -150,7 +151,8 @@ func nameAndKey(s string) (name, key, rest string, err error) {
 	return name, key, rest[close+1:], nil
 }
 
-func isIdent(s string) bool {
+// IsIdent reports whether s is a Terraform identifier (a name in an address).
+func IsIdent(s string) bool {
 	if s == "" {
 		return false
 	}

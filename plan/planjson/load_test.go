@@ -1,4 +1,4 @@
-package analyzer
+package planjson
 
 import (
 	"bytes"
@@ -13,18 +13,18 @@ import (
 // pipe and for standard input redirected from a file, and a plan just within
 // it is read whole.
 func TestLoadLimit(t *testing.T) {
-	plan, err := os.ReadFile(filepath.Join("..", "fixtures", "delete", "plan.json"))
+	pl, err := os.ReadFile(filepath.Join("..", "..", "fixtures", "delete", "plan.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	file := filepath.Join(t.TempDir(), "plan.json")
-	if err := os.WriteFile(file, plan, 0o644); err != nil {
+	if err := os.WriteFile(file, pl, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	size := int64(len(plan))
+	size := int64(len(pl))
 	inputs := map[string]func() (string, io.Reader){
 		"file": func() (string, io.Reader) { return file, nil },
-		"pipe": func() (string, io.Reader) { return "-", bytes.NewReader(plan) },
+		"pipe": func() (string, io.Reader) { return "-", bytes.NewReader(pl) },
 		"redirect": func() (string, io.Reader) {
 			f, err := os.Open(file)
 			if err != nil {

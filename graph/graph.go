@@ -1,16 +1,18 @@
-package analyzer
+package graph
 
 import (
 	"fmt"
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/blast-dev/blast/plan"
 )
 
 // Graph is the dependency graph of one plan: its nodes are resource
 // instances (data sources included) as the plan names them, and an edge goes
 // from a dependent to what it depends on. A deposed object shares the node of
-// its address. Build one with BuildGraph; a Graph is read-only afterwards and
+// its address. Build one with Build; a Graph is read-only afterwards and
 // safe for concurrent use.
 type Graph struct {
 	names     []string // sorted; a node's id is its index
@@ -82,7 +84,7 @@ func (g *Graph) addrs(ids []int32) []string {
 	return out
 }
 
-// BuildGraph builds the dependency graph of a plan.
+// Build builds the dependency graph of a plan.
 //
 // Edges come from the configuration's references, expanded to the instances
 // the plan and its prior state hold:
@@ -119,7 +121,7 @@ func (g *Graph) addrs(ids []int32) []string {
 //
 // The cost is near-linear in the instances, the configuration and the edges
 // produced.
-func BuildGraph(p *Plan) *Graph {
+func Build(p *plan.Plan) *Graph {
 	b := newGraphBuilder(p)
 	if p.Config != nil && p.Config.Root != nil {
 		b.g.hasConfig = true
@@ -180,13 +182,13 @@ func parseRef(s string) (reference, bool) {
 	case "data", "ephemeral":
 		typ, rest2, _ := strings.Cut(rest, ".")
 		name, key, _ := nameKeyLenient(rest2)
-		if !isIdent(typ) || name == "" {
+		if !plan.IsIdent(typ) || name == "" {
 			return reference{}, false
 		}
 		// s begins with head.typ.name: slice it rather than build it.
 		return reference{kind: refResource, name: s[:len(head)+len(typ)+len(name)+2], key: key}, true
 	}
-	if !isIdent(head) {
+	if !plan.IsIdent(head) {
 		return reference{}, false
 	}
 	name, key, _ := nameKeyLenient(rest)
@@ -198,7 +200,7 @@ func parseRef(s string) (reference, bool) {
 
 // nameKeyLenient is nameAndKey that takes an unreadable key as no key.
 func nameKeyLenient(s string) (name, key, rest string) {
-	name, key, rest, err := nameAndKey(s)
+	name, key, rest, err := plan.NameAndKey(s)
 	if err != nil {
 		return identPrefix(s), "", ""
 	}
@@ -210,7 +212,7 @@ func identPrefix(s string) string {
 	for end < len(s) && s[end] != '.' && s[end] != '[' {
 		end++
 	}
-	if !isIdent(s[:end]) {
+	if !plan.IsIdent(s[:end]) {
 		return ""
 	}
 	return s[:end]
@@ -379,7 +381,7 @@ type prefixKey struct {
 
 type graphBuilder struct {
 	g      *Graph
-	plan   *Plan
+	plan   *plan.Plan
 	mods   []*cmodule
 	res    []*cresource
 	byPath map[string]*cresource
@@ -390,10 +392,10 @@ type graphBuilder struct {
 	provMemo  map[providerKey][]relTarget // provider key and declaring module -> targets relative to it
 	provUse   map[providerKey][]relTarget // a resource's provider key and module -> targets relative to that module
 
-	parsed   []Address  // per node
-	parsedOK []bool     // per node
-	nodeRes  []int32    // per node: its configuration resource, -1 when none
-	prefixes [][]string // per node with a configuration resource: module instance path at each depth
+	parsed   []plan.Address // per node
+	parsedOK []bool         // per node
+	nodeRes  []int32        // per node: its configuration resource, -1 when none
+	prefixes [][]string     // per node with a configuration resource: module instance path at each depth
 	byPrefix map[prefixKey][]int32
 	byConfig map[string][]int32 // configuration path -> nodes, for every node
 	edges    []uint64
@@ -401,7 +403,7 @@ type graphBuilder struct {
 
 var rootPrefix = []string{""}
 
-func newGraphBuilder(p *Plan) *graphBuilder {
+func newGraphBuilder(p *plan.Plan) *graphBuilder {
 	set := make(map[string]bool, len(p.Instances)+len(p.Changes))
 	for _, a := range p.Instances {
 		set[a] = true
@@ -427,7 +429,7 @@ func newGraphBuilder(p *Plan) *graphBuilder {
 // expression, so that web[*] in one expression and web[0] in another stay
 // every instance; plans from before the loader kept groups fall back to the
 // merged list.
-func (b *graphBuilder) resourceSubjects(r ConfigResource) []reference {
+func (b *graphBuilder) resourceSubjects(r plan.ConfigResource) []reference {
 	return b.groupSubjects(r.References, r.ReferenceGroups)
 }
 
@@ -454,7 +456,7 @@ func (b *graphBuilder) subjects(refs []string) []reference {
 	return out
 }
 
-func (b *graphBuilder) loadConfig(c *Config) {
+func (b *graphBuilder) loadConfig(c *plan.Config) {
 	b.loadModule(c.Root, nil, "", nil)
 	for _, k := range sortedMapKeys(c.Providers) {
 		pc := c.Providers[k]
@@ -462,7 +464,7 @@ func (b *graphBuilder) loadConfig(c *Config) {
 	}
 }
 
-func (b *graphBuilder) loadModule(m *ConfigModule, parent *cmodule, name string, call *ConfigModuleCall) *cmodule {
+func (b *graphBuilder) loadModule(m *plan.ConfigModule, parent *cmodule, name string, call *plan.ConfigModuleCall) *cmodule {
 	cm := &cmodule{id: len(b.mods), parent: parent, resources: map[string]*cresource{},
 		children: map[string]*cmodule{}, inputs: map[string][]reference{}, outputs: map[string][]reference{}}
 	b.mods = append(b.mods, cm)
@@ -482,7 +484,7 @@ func (b *graphBuilder) loadModule(m *ConfigModule, parent *cmodule, name string,
 		}
 		cm.callDeps = b.subjects(append(slices.Clone(call.DependsOn), call.Repetition...))
 	}
-	if m == nil || cm.depth > maxModuleDepth {
+	if m == nil || cm.depth > plan.MaxModuleDepth {
 		return cm
 	}
 	for _, r := range m.Resources {
@@ -742,7 +744,7 @@ func (b *graphBuilder) inheritedTargets(m *cmodule) []relTarget {
 // configuration resource and module instance.
 func (b *graphBuilder) indexInstances() {
 	n := len(b.g.names)
-	b.parsed = make([]Address, n)
+	b.parsed = make([]plan.Address, n)
 	b.parsedOK = make([]bool, n)
 	b.nodeRes = make([]int32, n)
 	b.prefixes = make([][]string, n)
@@ -750,7 +752,7 @@ func (b *graphBuilder) indexInstances() {
 	b.byConfig = map[string][]int32{}
 	for i, name := range b.g.names {
 		b.nodeRes[i] = -1
-		a, err := ParseAddress(name)
+		a, err := plan.ParseAddress(name)
 		if err != nil {
 			continue
 		}
@@ -977,7 +979,7 @@ func (b *graphBuilder) priorEdges(prior map[string][]string) {
 func (b *graphBuilder) addAll(i int32, d string) {
 	targets, ok := b.byConfig[d]
 	if !ok {
-		if a, err := ParseAddress(d); err == nil {
+		if a, err := plan.ParseAddress(d); err == nil {
 			targets = b.byConfig[a.ConfigPath()]
 		} else if strings.HasPrefix(d, "module.") {
 			targets = b.inModule(d)
@@ -1002,7 +1004,7 @@ func (b *graphBuilder) addEdge(i, j int32) {
 // inModule returns the nodes inside module path m (keys dropped), for the
 // module-level depends_on of old state files. Rare, so a scan.
 func (b *graphBuilder) inModule(m string) []int32 {
-	a, err := ParseAddress(m + ".x.y")
+	a, err := plan.ParseAddress(m + ".x.y")
 	if err != nil {
 		return nil
 	}
@@ -1049,7 +1051,7 @@ func (b *graphBuilder) finish() {
 	b.edges = nil
 }
 
-func (b *graphBuilder) writeNotes(p *Plan) {
+func (b *graphBuilder) writeNotes(p *plan.Plan) {
 	g := b.g
 	if !g.hasConfig {
 		if len(p.PriorDependsOn) == 0 {
@@ -1092,7 +1094,7 @@ const MaxRadiusListed = 500
 // RadiusVisitor hears of every dependent of a destructive change, with
 // whether the plan changes it, so that a caller can weigh them all without
 // the lists: dependent is a node of the graph (Graph.Name).
-type RadiusVisitor func(c *Change, dependent int32, changed bool)
+type RadiusVisitor func(c *plan.Change, dependent int32, changed bool)
 
 // Name is the address of node i.
 func (g *Graph) Name(i int32) string { return g.names[i] }
@@ -1104,9 +1106,9 @@ func (g *Graph) Len() int { return len(g.names) }
 func (r Radius) Size() int { return r.NumChanged + r.NumUnchanged }
 
 // changes reports whether kind changes a real object.
-func changes(k Kind) bool {
+func changes(k plan.Kind) bool {
 	switch k {
-	case KindCreate, KindUpdate, KindDelete, KindReplace, KindReplaceCBD:
+	case plan.KindCreate, plan.KindUpdate, plan.KindDelete, plan.KindReplace, plan.KindReplaceCBD:
 		return true
 	}
 	return false
@@ -1119,9 +1121,9 @@ func changes(k Kind) bool {
 // cost is the sum of the radii (times the average in-degree): linear for one
 // change, and for a plan that destroys everything it is bounded by the size
 // of the answer itself.
-func BlastRadius(p *Plan, g *Graph, visit ...RadiusVisitor) map[string]Radius {
+func BlastRadius(p *plan.Plan, g *Graph, visit ...RadiusVisitor) map[string]Radius {
 	if g == nil {
-		g = BuildGraph(p)
+		g = Build(p)
 	}
 	n := len(g.names)
 	changed := make([]bool, n)

@@ -1,4 +1,4 @@
-package analyzer
+package planjson
 
 import (
 	"encoding/binary"

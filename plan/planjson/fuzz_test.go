@@ -1,4 +1,4 @@
-package analyzer
+package planjson
 
 import (
 	"errors"
@@ -6,12 +6,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/blast-dev/blast/graph"
+	"github.com/blast-dev/blast/plan"
 )
 
 // FuzzParse feeds the plan loader arbitrary bytes: it must return plans or
 // an InputError naming the source, and never panic.
 func FuzzParse(f *testing.F) {
-	seeds, _ := filepath.Glob("../fixtures/*/plan.json")
+	seeds, _ := filepath.Glob("../../fixtures/*/plan.json")
 	corpus, _ := filepath.Glob(filepath.Join(corpusDir, "plans", "*.json"))
 	for _, path := range append(seeds, corpus...) {
 		data, err := os.ReadFile(path)
@@ -41,32 +44,11 @@ func FuzzParse(f *testing.F) {
 		}
 		for _, p := range plans {
 			for _, c := range p.Changes {
-				if _, ok := Classify(c.Actions); !ok {
+				if _, ok := plan.Classify(c.Actions); !ok {
 					t.Fatalf("%s: unknown actions %v accepted", c.Address, c.Actions)
 				}
 			}
-			BlastRadius(p, BuildGraph(p))
+			graph.BlastRadius(p, graph.Build(p))
 		}
-	})
-}
-
-// FuzzParseAddress: an address either fails to parse or renders back as
-// itself, and never panics.
-func FuzzParseAddress(f *testing.F) {
-	for _, s := range []string{
-		"aws_instance.web", `module.a[0].module.b["k.x"].data.t.n[3]`, "module.", `a.b["\""]`, "a.b[01]",
-	} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		a, err := ParseAddress(s)
-		if err != nil {
-			return
-		}
-		if got := a.String(); got != s {
-			t.Fatalf("%q parses but renders as %q", s, got)
-		}
-		ParentModule(a.ModulePath())
-		_ = a.ConfigPath()
 	})
 }

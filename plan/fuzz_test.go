@@ -1,0 +1,24 @@
+package plan
+
+import "testing"
+
+// FuzzParseAddress: an address either fails to parse or renders back as
+// itself, and never panics.
+func FuzzParseAddress(f *testing.F) {
+	for _, s := range []string{
+		"aws_instance.web", `module.a[0].module.b["k.x"].data.t.n[3]`, "module.", `a.b["\""]`, "a.b[01]",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		a, err := ParseAddress(s)
+		if err != nil {
+			return
+		}
+		if got := a.String(); got != s {
+			t.Fatalf("%q parses but renders as %q", s, got)
+		}
+		ParentModule(a.ModulePath())
+		_ = a.ConfigPath()
+	})
+}
