@@ -82,12 +82,15 @@ var topKeys = []string{
 	"planned_values", "resource_changes", "prior_state", "output_changes", "configuration",
 }
 
-// document reads the top level: it finds the keys first, checking the
-// whole file's syntax, then decides the format and reads the part that holds
-// resources. Keys can come in any order, so the format is known only at the end.
+// document reads the top level. Keys can come in any order, so the format
+// is known for sure only at the end; but Terraform writes "version" before
+// "resources" and a state's "values" is never in a plan, so the part that
+// holds resources is read in place, in the one pass that checks the file,
+// and read again only when a reordered file proves the guess wrong.
 func (d *decoder) document() error {
 	s := &d.s
 	at := map[string]int{}
+	decoded := ""
 	s.object(func(key []byte) {
 		k := string(key)
 		for _, want := range topKeys {
@@ -98,7 +101,17 @@ func (d *decoder) document() error {
 				at[k] = s.i
 			}
 		}
-		s.skip()
+		switch {
+		case k == "resources" && decoded == "" && d.versionAt(at) == 4:
+			d.unwrap = true
+			d.rawResources()
+			decoded = k
+		case k == "values" && decoded == "" && d.versionAt(at) == -1:
+			d.values()
+			decoded = k
+		default:
+			s.skip()
+		}
 	})
 	s.ws()
 	if s.i != len(s.data) {
@@ -116,13 +129,53 @@ func (d *decoder) document() error {
 	if off, ok := at["terraform_version"]; ok {
 		d.st.TerraformVersion = d.stringAt(off, "terraform_version")
 	}
+	read := func(key string, decode func()) {
+		if decoded == key {
+			return
+		}
+		d.st.Resources, d.st.leaves, d.st.paths, d.pathIdx = nil, nil, nil, map[string]uint32{}
+		if off, ok := at[key]; ok {
+			d.seek(off)
+			decode()
+		}
+	}
 	switch {
 	case has("version"):
-		return d.rawState(at)
+		if err := d.rawVersion(at); err != nil {
+			return err
+		}
+		d.unwrap = true
+		read("resources", d.rawResources)
+		return nil
 	case has("format_version") || has("values"):
-		return d.showJSON(at)
+		if err := d.showVersion(at); err != nil {
+			return err
+		}
+		d.unwrap = false
+		read("values", d.values)
+		return nil
 	}
 	return fmt.Errorf(`%w: no "version" or "values" key`, ErrNotAState)
+}
+
+// versionAt is the top-level version read so far: -1 when there is none
+// yet, -2 when it is not a whole number. The scanner stays where it is.
+func (d *decoder) versionAt(at map[string]int) int {
+	off, ok := at["version"]
+	if !ok {
+		return -1
+	}
+	i, depth := d.s.i, d.s.depth
+	defer func() { d.s.i, d.s.depth = i, depth }()
+	d.seek(off)
+	if c := d.s.peek(); c != '-' && (c < '0' || c > '9') {
+		return -2
+	}
+	n, err := strconv.Atoi(string(d.s.scalar()))
+	if err != nil {
+		return -2
+	}
+	return n
 }
 
 // seek points the scanner at a recorded value.
@@ -139,14 +192,13 @@ func (d *decoder) stringAt(off int, key string) string {
 	return string(d.s.str())
 }
 
-func (d *decoder) rawState(at map[string]int) error {
-	d.seek(at["version"])
-	v := d.s.scalar()
-	n, err := strconv.Atoi(string(v))
-	if err != nil {
-		return fmt.Errorf("%w: version is not a whole number", ErrNotAState)
-	}
+// rawVersion checks a raw state's version: 4 is read, older and newer
+// ones are refused with what to do.
+func (d *decoder) rawVersion(at map[string]int) error {
+	n := d.versionAt(at)
 	switch {
+	case n == -2:
+		return fmt.Errorf("%w: version is not a whole number", ErrNotAState)
 	case n < 4:
 		if _, ok := at["backend"]; ok {
 			return fmt.Errorf("%w: this is Terraform's backend settings (.terraform/terraform.tfstate), not a state", ErrNotAState)
@@ -156,21 +208,19 @@ func (d *decoder) rawState(at map[string]int) error {
 		return fmt.Errorf("%w: version %d is newer than this blast reads (4)", ErrFutureFormat, n)
 	}
 	d.st.Format = FormatState
-	off, ok := at["resources"]
-	if !ok {
-		return nil
-	}
-	d.unwrap = true
-	d.seek(off)
+	return nil
+}
+
+// rawResources reads a raw state's resources array at the scanner.
+func (d *decoder) rawResources() {
 	if d.s.peek() == 'n' {
 		d.s.scalar()
-		return nil
+		return
 	}
 	if d.s.peek() != '[' {
 		d.bad("resources is not an array")
 	}
 	d.s.array(func(i int) { d.rawResource(i) })
-	return nil
 }
 
 // rawResource reads one element of a raw state's resources: a resource with
@@ -283,7 +333,9 @@ func (d *decoder) str(what string, args ...any) string {
 	return ""
 }
 
-func (d *decoder) showJSON(at map[string]int) error {
+// showVersion checks the format_version of terraform show -json: 0.x and
+// 1.x are read.
+func (d *decoder) showVersion(at map[string]int) error {
 	if off, ok := at["format_version"]; ok {
 		v := d.stringAt(off, "format_version")
 		major, _, _ := strings.Cut(v, ".")
@@ -296,15 +348,16 @@ func (d *decoder) showJSON(at map[string]int) error {
 		}
 	}
 	d.st.Format = FormatShowJSON
-	off, ok := at["values"]
-	if !ok {
-		return nil // an empty state: terraform show -json writes no values
-	}
-	d.seek(off)
+	return nil
+}
+
+// values reads the values object of terraform show -json at the scanner;
+// an empty state has none, or null.
+func (d *decoder) values() {
 	s := &d.s
 	if s.peek() == 'n' {
 		s.scalar()
-		return nil
+		return
 	}
 	if s.peek() != '{' {
 		d.bad("values is not an object")
@@ -316,7 +369,6 @@ func (d *decoder) showJSON(at map[string]int) error {
 		}
 		s.skip()
 	})
-	return nil
 }
 
 // module reads a module of the values format: its resources and child
@@ -495,7 +547,7 @@ func (d *decoder) leaf(res uint32) {
 	if !ok {
 		return
 	}
-	d.st.leaves = append(d.st.leaves, leaf{d: dg, res: res, path: d.intern()})
+	d.st.leaves.add(leaf{d: dg, res: res, path: d.intern()})
 }
 
 func (d *decoder) intern() uint32 {
@@ -646,7 +698,9 @@ func (st *Stack) sortResources() {
 		newIndex[from] = uint32(to)
 	}
 	st.Resources = sorted
-	for i := range st.leaves {
-		st.leaves[i].res = newIndex[st.leaves[i].res]
+	for _, c := range st.leaves {
+		for i := range c {
+			c[i].res = newIndex[c[i].res]
+		}
 	}
 }

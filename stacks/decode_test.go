@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -14,7 +15,7 @@ import (
 // comparing what two decodings saw.
 func paths(st *Stack) []string {
 	var out []string
-	for _, lf := range st.leaves {
+	for _, lf := range slices.Concat(st.leaves...) {
 		out = append(out, st.Resources[lf.res].Address+" "+st.paths[lf.path])
 	}
 	sort.Strings(out)
@@ -219,5 +220,26 @@ func TestNoValueKept(t *testing.T) {
 				t.Errorf("a value is kept: %s", dump)
 			}
 		}
+	}
+}
+
+// Keys in another order than Terraform's (version after resources, values
+// before format_version) give the same stack: the in-place guess is only a
+// shortcut.
+func TestKeyOrder(t *testing.T) {
+	reordered := strings.Replace(rawState, `"version": 4, `, "", 1)
+	reordered = strings.TrimSuffix(strings.TrimSpace(reordered), "}") + `, "version": 4}`
+	a, b := decode(t, rawState), decode(t, reordered)
+	if fmt.Sprint(paths(a)) != fmt.Sprint(paths(b)) || b.Format != FormatState {
+		t.Errorf("reordered raw state differs:\n%v\n%v", paths(a), paths(b))
+	}
+	// A raw state whose resources come before a version that is not 4.
+	if _, err := Decode("s", "s.tfstate", []byte(`{"resources": [], "version": 3}`)); !errors.Is(err, ErrOldState) {
+		t.Errorf("error %v, want ErrOldState", err)
+	}
+	// values read in place, then a version key: it is a raw state after all.
+	mixed := `{"values": {"root_module": {"resources": [{"address": "a.b", "mode": "managed", "type": "a", "values": {"id": "0123456789"}}]}}, "version": 4, "resources": []}`
+	if st := decode(t, mixed); st.Format != FormatState || len(st.Resources) != 0 || st.Values() != 0 {
+		t.Errorf("mixed: format %s, %d resources, %d values", st.Format, len(st.Resources), st.Values())
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -40,7 +41,7 @@ func FuzzDecode(f *testing.F) {
 		if !json.Valid(data) {
 			t.Fatal("Decode accepted what is not JSON")
 		}
-		for _, lf := range st.leaves {
+		for _, lf := range slices.Concat(st.leaves...) {
 			if int(lf.res) >= len(st.Resources) || int(lf.path) >= len(st.paths) {
 				t.Fatalf("leaf %v out of range", lf)
 			}
@@ -52,7 +53,7 @@ func FuzzDecode(f *testing.F) {
 			}
 		}
 		q := Query{}
-		for _, lf := range st.leaves {
+		for _, lf := range slices.Concat(st.leaves...) {
 			q.AddDigest(lf.d, 0)
 		}
 		Match([]*Stack{st}, q, MatchOptions{})

@@ -78,8 +78,9 @@ func Load(specs []string, opts Options) ([]*Stack, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var buf []byte // reused: the stacks keep nothing of a file
 			for i := range next {
-				stacks[i], errs[i] = loadFile(files[i], opts.MaxBytes)
+				stacks[i], errs[i] = loadFile(files[i], opts.MaxBytes, &buf)
 			}
 		}()
 	}
@@ -192,15 +193,17 @@ func stackName(rel string) string {
 	return strings.TrimSuffix(rel, filepath.Ext(rel))
 }
 
-func loadFile(f file, limit int64) (*Stack, error) {
-	data, err := readFile(f.path, limit)
+func loadFile(f file, limit int64, buf *[]byte) (*Stack, error) {
+	data, err := readFile(f.path, limit, (*buf)[:0])
 	if err != nil {
 		return nil, err
 	}
+	*buf = data
 	return Decode(f.name, f.path, data)
 }
 
-func readFile(path string, limit int64) ([]byte, error) {
+// readFile reads a file into buf, grown if need be.
+func readFile(path string, limit int64, buf []byte) ([]byte, error) {
 	fh, err := os.Open(path)
 	if err != nil {
 		return nil, inputErr(path, "", "%s", describeOSError(err))
@@ -218,7 +221,9 @@ func readFile(path string, limit int64) ([]byte, error) {
 	}
 	// Read in one allocation when the size is known; a pipe or a special
 	// file is read up to the limit.
-	buf := make([]byte, 0, min(fi.Size(), limit)+1)
+	if want := int(min(fi.Size(), limit)) + 1; cap(buf) < want {
+		buf = make([]byte, 0, want)
+	}
 	data, err := readAll(io.LimitReader(fh, limit+1), buf)
 	if err != nil {
 		return nil, inputErr(path, "", "reading: %s", describeOSError(err))

@@ -35,6 +35,10 @@ func (s *scanner) ws() {
 	d, i := s.data, s.i
 	for i < len(d) && (d[i] == ' ' || d[i] == '\n' || d[i] == '\r' || d[i] == '\t') {
 		i++
+		// Raw state is indented: skip runs of spaces 8 bytes at a time.
+		for i+8 <= len(d) && binary.LittleEndian.Uint64(d[i:]) == lsb*' ' {
+			i += 8
+		}
 	}
 	s.i = i
 }

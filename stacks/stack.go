@@ -24,7 +24,7 @@ type Stack struct {
 	// included), sorted by address, then deposed key.
 	Resources []Resource
 
-	leaves []leaf   // every candidate value: digest, resource, path
+	leaves leaves   // every candidate value: digest, resource, path
 	paths  []string // attribute paths, interned: leaf.path indexes it
 }
 
@@ -43,6 +43,28 @@ type leaf struct {
 	path uint32 // index in Stack.paths
 }
 
+// leaves is a list grown in chunks of a fixed size: a stack's values are
+// kept without the copies and the spare capacity of a growing slice, which
+// would cost several times their size while fifty stacks are read.
+type leaves [][]leaf
+
+const leafChunk = 4096
+
+func (ls *leaves) add(l leaf) {
+	n := len(*ls)
+	if n == 0 || len((*ls)[n-1]) == leafChunk {
+		*ls = append(*ls, make([]leaf, 0, leafChunk))
+		n++
+	}
+	(*ls)[n-1] = append((*ls)[n-1], l)
+}
+
 // Values reports how many candidate values the stack holds, for benchmarks
 // and diagnostics.
-func (s *Stack) Values() int { return len(s.leaves) }
+func (s *Stack) Values() int {
+	n := 0
+	for _, c := range s.leaves {
+		n += len(c)
+	}
+	return n
+}
