@@ -1,6 +1,7 @@
 package stacks
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -242,4 +243,67 @@ func TestKeyOrder(t *testing.T) {
 	if st := decode(t, mixed); st.Format != FormatState || len(st.Resources) != 0 || st.Values() != 0 {
 		t.Errorf("mixed: format %s, %d resources, %d values", st.Format, len(st.Resources), st.Values())
 	}
+}
+
+// No attribute value of the fixture's real states is kept either: every
+// string under attributes (raw) or values (show -json) is looked for in all
+// that Load and Match return.
+func TestFixtureValuesNotKept(t *testing.T) {
+	dir := filepath.Join("..", "fixtures", "cross-stack")
+	files, _ := filepath.Glob(filepath.Join(dir, "context", "*", "*"))
+	files = append(files, filepath.Join(dir, "self", "a.tfstate"))
+	var values []string
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc any
+		if err := json.Unmarshal(data, &doc); err != nil {
+			t.Fatal(err)
+		}
+		values = append(values, attributeStrings(doc, false)...)
+	}
+	if len(values) < 20 {
+		t.Fatalf("only %d values found: the test would prove little", len(values))
+	}
+	var dump strings.Builder
+	for _, f := range files {
+		stacks, err := Load([]string{f}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := Query{}
+		for _, v := range values {
+			q.Add(v, 0)
+		}
+		fmt.Fprintf(&dump, "%#v %#v %v\n", stacks, Match(stacks, q, MatchOptions{}), stacks[0].paths)
+	}
+	for _, v := range values {
+		if len(v) >= 4 && strings.Contains(dump.String(), v) {
+			t.Errorf("the value %q is kept", v)
+		}
+	}
+}
+
+// attributeStrings collects the strings of attribute values: under
+// "attributes" (raw state) and a resource's "values" (show -json).
+func attributeStrings(v any, inside bool) []string {
+	var out []string
+	switch x := v.(type) {
+	case map[string]any:
+		_, resource := x["address"]
+		for k, e := range x {
+			out = append(out, attributeStrings(e, inside || k == "attributes" || k == "values" && resource)...)
+		}
+	case []any:
+		for _, e := range x {
+			out = append(out, attributeStrings(e, inside)...)
+		}
+	case string:
+		if inside {
+			out = append(out, x)
+		}
+	}
+	return out
 }
