@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/blast-dev/blast/check"
+	"github.com/blast-dev/blast/internal/safefile"
 	"github.com/blast-dev/blast/plan"
 	"github.com/blast-dev/blast/report"
 	"github.com/blast-dev/blast/scoring"
@@ -94,6 +96,14 @@ func runCheck(a *app, opts *checkOptions, args []string) error {
 	return nil
 }
 
+func outputError(file string, err error) error {
+	err = fmt.Errorf("writing --output %s: %w", file, err)
+	if errors.Is(err, safefile.ErrNotRegular) {
+		return check.WithHint(err, "blast writes no report through a link: remove it, or choose another path")
+	}
+	return err
+}
+
 func validateFormat(format string) error {
 	if report.HasFormat(format) {
 		return nil
@@ -140,22 +150,34 @@ func render(a *app, r *report.Report, format string, opts report.Options, outs [
 			return err
 		}
 	}
-	var temps []string
+	// Every target is checked before any is written, and each is written
+	// to a fresh temporary file in its folder (os.CreateTemp: O_EXCL, so
+	// no planted link is followed), then renamed: a link or folder at an
+	// --output path is refused and left untouched.
+	for _, o := range outs {
+		if err := safefile.Check(o.file); err != nil {
+			return outputError(o.file, err)
+		}
+	}
+	var temps []*safefile.Temp
 	defer func() {
 		for _, t := range temps {
-			os.Remove(t)
+			t.Abort()
 		}
 	}()
 	for i, o := range outs {
-		tmp := o.file + ".blast-tmp"
-		if err := os.WriteFile(tmp, files[i], 0o644); err != nil {
-			return fmt.Errorf("writing --output %s: %w", o.file, err)
+		t, err := safefile.Create(o.file, 0o644)
+		if err != nil {
+			return outputError(o.file, err)
 		}
-		temps = append(temps, tmp)
+		temps = append(temps, t)
+		if _, err := t.Write(files[i]); err != nil {
+			return outputError(o.file, err)
+		}
 	}
 	for i, o := range outs {
-		if err := os.Rename(temps[i], o.file); err != nil {
-			return fmt.Errorf("writing --output %s: %w", o.file, err)
+		if err := temps[i].Commit(); err != nil {
+			return outputError(o.file, err)
 		}
 	}
 	temps = nil
