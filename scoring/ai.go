@@ -162,7 +162,7 @@ func aiMarker(c Commit, pol Policy) string {
 		normal := strings.TrimSpace(Normalize(line))
 		for _, re := range pol.AIAssisted.Trailers {
 			if re.MatchString(line) || re.MatchString(normal) {
-				return fmt.Sprintf("has a %s trailer naming an assistant", trailerKey(re, line, normal))
+				return fmt.Sprintf("has a %s trailer naming an assistant", trailerKey(line, normal))
 			}
 		}
 	}
@@ -173,9 +173,9 @@ var trailerKeyRE = regexp.MustCompile(`^[A-Za-z][A-Za-z-]{0,39}$`)
 
 // trailerKey names a matched trailer for the report: its key as written
 // when that is a plain word, else as normalised, else "matching".
-func trailerKey(re *regexp.Regexp, line, normal string) string {
+func trailerKey(line, normal string) string {
 	for _, s := range []string{line, normal} {
-		if key, _, ok := strings.Cut(s, ":"); ok && re.MatchString(s) {
+		if key, _, ok := strings.Cut(s, ":"); ok {
 			if key = strings.TrimSpace(key); trailerKeyRE.MatchString(key) {
 				return key
 			}
