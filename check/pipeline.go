@@ -25,6 +25,13 @@ type Pipeline struct {
 // Request says whether this is a pull- or merge-request pipeline.
 func (p Pipeline) Request() bool { return p.Name != "" }
 
+// PipelineVariables are the variables DetectPipeline reads. Tests that run
+// blast inside blast's own CI unset them.
+var PipelineVariables = []string{
+	"GITHUB_ACTIONS", "GITHUB_EVENT_NAME", "GITHUB_BASE_REF",
+	"GITLAB_CI", "CI_MERGE_REQUEST_IID", "CI_PIPELINE_SOURCE", "CI_MERGE_REQUEST_DIFF_BASE_SHA", "CI_MERGE_REQUEST_TARGET_BRANCH_NAME",
+}
+
 // DetectPipeline reads the variables GitHub Actions and GitLab CI set.
 // GitHub sets GITHUB_BASE_REF only for pull_request and
 // pull_request_target events; GitLab sets CI_MERGE_REQUEST_IID only in
