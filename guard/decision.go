@@ -18,6 +18,7 @@ const (
 // Block is one command the guard refuses, and why.
 type Block struct {
 	Command string // the shell source of the command, as the agent wrote it
+	Via     string // the agent's command that runs it, when that is another (a script, a bash -c)
 	Why     string
 	Kind    Kind
 	Tool    string // terraform, tofu or terragrunt when Kind is Changes, for the hint

@@ -26,7 +26,11 @@ func Message(d Decision) string {
 			fmt.Fprintf(&b, "(and %d more)\n", len(d.Blocks)-maxBlocks)
 			break
 		}
-		fmt.Fprintf(&b, "blocked: %s\n  why: %s\n", shown(bl.Command), bl.Why)
+		fmt.Fprintf(&b, "blocked: %s\n", shown(bl.Command))
+		if bl.Via != "" {
+			fmt.Fprintf(&b, "  run by: %s\n", shown(bl.Via))
+		}
+		fmt.Fprintf(&b, "  why: %s\n", bl.Why)
 		kinds[bl.Kind] = true
 		if tool == "" && (bl.Tool == "terraform" || bl.Tool == "tofu" || bl.Tool == "terragrunt") {
 			tool = bl.Tool
@@ -37,9 +41,13 @@ func Message(d Decision) string {
 	}
 	b.WriteString("\nThe way through:\n")
 	if kinds[Changes] || kinds[SignOff] {
-		fmt.Fprintf(&b, "  1. %s plan -out=tfplan                 make a plan; nothing changes yet\n", tool)
-		b.WriteString("  2. blast check --ai-assisted tfplan        judge it: exit 0 passes, exit 2 needs a senior's sign-off\n")
-		b.WriteString("  3. blast apply --ai-assisted tfplan        apply exactly that plan, only if it passes or is signed off\n")
+		for i, step := range [][2]string{
+			{tool + " plan -out=tfplan", "make a plan; nothing changes yet"},
+			{"blast check --ai-assisted tfplan", "judge it: exit 0 passes, exit 2 needs a senior's sign-off"},
+			{"blast apply --ai-assisted tfplan", "apply exactly that plan, only if it passes or is signed off"},
+		} {
+			fmt.Fprintf(&b, "  %d. %-34s %s\n", i+1, step[0], step[1])
+		}
 		b.WriteString("If blast check says a sign-off is required, stop and tell the user: a senior engineer reviews the plan and signs it with blast approve. An agent must not sign.\n")
 	}
 	if kinds[Undecidable] {

@@ -24,6 +24,7 @@ type judge struct {
 	budget   int // bytes of files it may still read
 	blocks   []Block
 	seen     map[string]bool
+	top      string // the command of the agent's line being judged
 }
 
 // frame is one shell program being judged.
@@ -47,7 +48,11 @@ func (j *judge) block(command string, k Kind, tool, why string) {
 		return
 	}
 	j.seen[key] = true
-	j.blocks = append(j.blocks, Block{Command: command, Why: why, Kind: k, Tool: tool})
+	b := Block{Command: command, Why: why, Kind: k, Tool: tool}
+	if j.top != command && !strings.Contains(j.top, command) {
+		b.Via = j.top
+	}
+	j.blocks = append(j.blocks, b)
 }
 
 // script parses and judges a shell program. What it cannot parse it blocks:
@@ -118,6 +123,9 @@ func (fr *frame) text(n syntax.Node) string {
 
 func (j *judge) call(fr *frame, st *syntax.Stmt, ce *syntax.CallExpr) {
 	text := fr.text(st)
+	if fr.depth == 0 {
+		j.top = text
+	}
 	for _, as := range ce.Assigns {
 		if as.Name != nil {
 			j.assignment(text, as.Name.Value)

@@ -89,6 +89,6 @@ Exit codes: 0 passed, 1 error (nothing was judged), 2 sign-off required.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return withHint(err, "see "+c.CommandPath()+" --help")
 	})
-	root.AddCommand(newCheckCmd(a), newExplainCmd(a), newGraphCmd(a), newDigestCmd(a), newApproveCmd(a), newPolicyCmd(a), newDemoCmd(a), newVersionCmd(a))
+	root.AddCommand(newCheckCmd(a), newExplainCmd(a), newGraphCmd(a), newDigestCmd(a), newApproveCmd(a), newPolicyCmd(a), newDemoCmd(a), newVersionCmd(a), newGuardCmd(a))
 	return root
 }
