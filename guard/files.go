@@ -16,18 +16,25 @@ var userHome = os.UserHomeDir
 
 // readFile reads a file the command would run, within the guard's budget.
 func (j *judge) readFile(path string) ([]byte, error) {
+	// Stat before opening: opening a FIFO would wait for a writer. Read no
+	// more than the size it states: /proc files say 0 and may block.
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, errors.New("not a regular file")
+	}
+	if fi.Size() == 0 {
+		return nil, nil
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err != nil {
-		return nil, err
-	} else if !fi.Mode().IsRegular() {
-		return nil, errors.New("not a regular file")
-	}
 	limit := min(maxFileBytes, j.budget)
-	data, err := io.ReadAll(io.LimitReader(f, int64(limit)+1))
+	data, err := io.ReadAll(io.LimitReader(f, min(int64(limit)+1, fi.Size())))
 	if err != nil {
 		return nil, err
 	}

@@ -53,6 +53,8 @@ var judgeCases = []struct {
 	{"split quotes", `"ter"raform ap'pl'y`, "`terraform apply`"},
 	{"ansi-c quoting", `$'\x74erraform' apply`, "`terraform apply`"},
 	{"brace expansion", "terraform {apply,plan}", "`terraform apply`"},
+	{"brace bomb", "terraform {a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}", "cannot read decides which terraform subcommand"},
+	{"brace sequence", "terraform {1..9}", "cannot read decides which terraform subcommand"},
 	{"line continuation", "terraform \\\n  apply \\\n  -auto-approve", "`terraform apply`"},
 	// Disguised: prefixes and wrappers.
 	{"cd and", "cd infra && terraform apply -auto-approve", "`terraform apply`"},
@@ -105,6 +107,8 @@ var judgeCases = []struct {
 	{"trap", "trap 'terraform destroy -auto-approve' EXIT", "`terraform destroy`"},
 	{"alias in script", "alias t=terraform\nt apply", "`terraform apply`"},
 	{"alias with options", "alias tfa='terraform apply -auto-approve'; tfa", "`terraform apply`"},
+	{"alias cannot hide", "alias terraform=echo; terraform apply", "`terraform apply`"},
+	{"alias defined after", "terraform destroy; alias terraform=true", "`terraform destroy`"},
 	{"second of many", "ls && git status && terraform apply && echo done", "`terraform apply`"},
 
 	// Undecidable: blocked because the guard cannot see.
@@ -124,6 +128,8 @@ var judgeCases = []struct {
 	{"unset agent", "unset CLAUDECODE; blast apply tfplan", "CLAUDECODE"},
 	{"env -u agent", "env -u CLAUDECODE blast apply tfplan", "CLAUDECODE"},
 	{"missing script", "./deploy-missing.sh", "cannot read"},
+	{"proc file", "source /proc/self/status", ""},
+	{"device", ". /dev/stdin", "cannot read"},
 	{"bash missing script", "bash nowhere.sh", "cannot read"},
 	{"source missing", "source ./nowhere.sh", "cannot read"},
 	{"script after dynamic cd", `cd "$DIR" && ./deploy.sh`, "directory blast guard cannot follow"},

@@ -161,14 +161,15 @@ func (j *judge) argv(fr *frame, args []arg, redirs []*syntax.Redirect, text stri
 		return
 	}
 	name := args[0].s
+	// An alias is judged as well as the name, never instead of it: a
+	// non-interactive bash does not expand aliases, so `alias
+	// terraform=echo; terraform apply` runs terraform apply.
 	if value, ok := fr.aliases[name]; ok && aliasDepth < maxAliasExpand {
-		prefix, ok := aliasWords(value)
-		if !ok {
+		if prefix, ok := aliasWords(value); ok {
+			j.argv(fr, append(prefix, args[1:]...), redirs, text, aliasDepth+1)
+		} else {
 			j.block(text, Undecidable, "", "it calls the alias "+name+", whose definition blast guard cannot follow")
-			return
 		}
-		j.argv(fr, append(prefix, args[1:]...), redirs, text, aliasDepth+1)
-		return
 	}
 	if strings.ContainsAny(name, `/\`) && !isKnownTool(baseName(name)) {
 		j.pathCommand(fr, args, redirs, text)

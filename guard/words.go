@@ -52,7 +52,7 @@ func hasGlob(s string) bool {
 // most words, several for a brace expansion, a single dynamic one when the
 // value is only known at run time.
 func expandWord(w *syntax.Word) []arg {
-	if literal(w) {
+	if literal(w) && braceFields(w) <= maxBraceFields {
 		fields, err := expand.Fields(&expand.Config{}, w)
 		if err == nil {
 			out := make([]arg, len(fields))
@@ -63,6 +63,39 @@ func expandWord(w *syntax.Word) []arg {
 		}
 	}
 	return []arg{{s: "$…", dynamic: true}}
+}
+
+// maxBraceFields bounds brace expansion: {a,b}{a,b}... thirty times over
+// is a billion words, and a hook that takes too long lets the command run.
+const maxBraceFields = 256
+
+// braceFields is at least how many words brace expansion makes of w.
+func braceFields(w *syntax.Word) int {
+	c := &syntax.Word{Parts: append([]syntax.WordPart(nil), w.Parts...)}
+	if !syntax.SplitBraces(c) {
+		return 1
+	}
+	return braceCount(c.Parts)
+}
+
+func braceCount(parts []syntax.WordPart) int {
+	n := 1
+	for _, p := range parts {
+		b, ok := p.(*syntax.BraceExp)
+		if !ok {
+			continue
+		}
+		k := 0
+		if b.Sequence {
+			k = maxBraceFields + 1 // {1..N}: too many to read
+		} else {
+			for _, e := range b.Elems {
+				k += braceCount(e.Parts)
+			}
+		}
+		n = min(n*max(k, 1), maxBraceFields+1)
+	}
+	return n
 }
 
 func expandWords(ws []*syntax.Word) []arg {
@@ -91,12 +124,4 @@ func baseName(s string) string {
 	}
 	s = strings.ToLower(s)
 	return strings.TrimSuffix(s, ".exe")
-}
-
-func argStrings(args []arg) []string {
-	out := make([]string, len(args))
-	for i, a := range args {
-		out[i] = a.s
-	}
-	return out
 }
