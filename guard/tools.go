@@ -72,7 +72,7 @@ func (j *judge) terraform(tool string, args []arg, text string) {
 	i := 0
 	for ; i < len(rest); i++ {
 		a := rest[i]
-		if a.dynamic {
+		if a.dynamic && !strings.HasPrefix(a.s, "-") {
 			j.block(text, Undecidable, tool, "an argument blast guard cannot read decides which "+tool+" subcommand runs")
 			return
 		}
@@ -117,7 +117,7 @@ func isHelp(s string) bool { return s == "-help" || s == "-h" || s == "--help" }
 // is none, dynamic when the guard cannot read one before it.
 func firstOperand(args []arg) (string, bool) {
 	for _, a := range args {
-		if a.dynamic {
+		if a.dynamic && !strings.HasPrefix(a.s, "-") {
 			return "", true
 		}
 		if !strings.HasPrefix(a.s, "-") {
@@ -134,7 +134,7 @@ func firstOperand(args []arg) (string, bool) {
 func (j *judge) terragrunt(args []arg, text string) {
 	words := map[string]bool{}
 	for _, a := range args[1:] {
-		if a.dynamic {
+		if a.dynamic && !strings.HasPrefix(a.s, "-") {
 			j.block(text, Undecidable, "terragrunt", "an argument blast guard cannot read decides what terragrunt runs")
 			return
 		}

@@ -62,7 +62,37 @@ func expandWord(w *syntax.Word) []arg {
 			return out
 		}
 	}
+	if optionWord(w) {
+		// Keep the literal start, so --terraform-bin="$X" is still known
+		// as --terraform-bin with a value the guard cannot read.
+		return []arg{{s: w.Parts[0].(*syntax.Lit).Value + "…", dynamic: true}}
+	}
 	return []arg{{s: "$…", dynamic: true}}
+}
+
+// optionWord: a word that starts with a literal "-" and whose expansions
+// are all in double quotes is one argument, an option, whatever the values:
+// terraform -chdir="$DIR" plan. Unquoted, -chdir=$DIR could split into
+// -chdir=x and apply.
+func optionWord(w *syntax.Word) bool {
+	if len(w.Parts) == 0 {
+		return false
+	}
+	if first, ok := w.Parts[0].(*syntax.Lit); !ok || !strings.HasPrefix(first.Value, "-") {
+		return false
+	}
+	for _, p := range w.Parts {
+		switch p := p.(type) {
+		case *syntax.Lit:
+			if hasGlob(p.Value) {
+				return false
+			}
+		case *syntax.SglQuoted, *syntax.DblQuoted:
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // maxBraceFields bounds brace expansion: {a,b}{a,b}... thirty times over
