@@ -274,6 +274,8 @@ func ParsePolicy(file string, data []byte) (Policy, error) {
 					d.unknown(v, key, "ai_assisted", "threshold, trailers, markers")
 				}
 			})
+		case "guard":
+			// blast guard's settings: package guard reads and checks them.
 		case "environments":
 			d.mapping(v, "environments", func(name string, v *yaml.Node) {
 				p.Environments = append(p.Environments, d.environment(name, v))

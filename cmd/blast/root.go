@@ -30,6 +30,20 @@ type app struct {
 // it to exit 2, and prints nothing, since the report has said it.
 var errSignoffRequired = errors.New("sign-off required")
 
+// exitCode is a command's own exit code, for a command whose output has
+// already said everything (blast guard speaks an agent's hook protocol).
+type exitCode int
+
+func (c exitCode) Error() string { return fmt.Sprintf("exit %d", int(c)) }
+
+// exitWith returns nil for 0, else the code as an error run maps silently.
+func exitWith(code int) error {
+	if code == 0 {
+		return nil
+	}
+	return exitCode(code)
+}
+
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
 	defer func() {
@@ -47,7 +61,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	err := root.Execute()
+	var own exitCode
 	switch {
+	case errors.As(err, &own):
+		return int(own)
 	case err == nil:
 		return exitPass
 	case errors.Is(err, errSignoffRequired):
@@ -87,6 +104,6 @@ Exit codes: 0 passed, 1 error (nothing was judged), 2 sign-off required.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return check.WithHint(err, "see "+c.CommandPath()+" --help")
 	})
-	root.AddCommand(newCheckCmd(a), newExplainCmd(a), newGraphCmd(a), newDigestCmd(a), newApproveCmd(a), newPolicyCmd(a), newDemoCmd(a), newVersionCmd(a))
+	root.AddCommand(newCheckCmd(a), newExplainCmd(a), newGraphCmd(a), newDigestCmd(a), newApproveCmd(a), newPolicyCmd(a), newDemoCmd(a), newVersionCmd(a), newGuardCmd(a))
 	return root
 }
