@@ -65,6 +65,19 @@ type Tally struct {
 // Size is the number of instances in the radius.
 func (r Radius) Size() int { return r.NumChanged + r.NumUnchanged }
 
+// ChangedNodes reports, per node of g, whether the plan changes it
+// (creates, updates, deletes or replaces it): the split of a Radius into
+// changed and unchanged, for a caller building a Tally.
+func ChangedNodes(p *plan.Plan, g *Graph) []bool {
+	changed := make([]bool, len(g.names))
+	for _, c := range p.Changes {
+		if i, ok := g.index[c.Address]; ok && changes(c.Kind) {
+			changed[i] = true
+		}
+	}
+	return changed
+}
+
 // changes reports whether kind changes a real object.
 func changes(k plan.Kind) bool {
 	switch k {
@@ -176,7 +189,7 @@ func radii(p *plan.Plan, g *Graph, t *Tally, visit []RadiusVisitor) map[string]R
 		g = Build(p)
 	}
 	n := len(g.names)
-	changed := make([]bool, n)
+	changed := ChangedNodes(p, g)
 	var roots []int32
 	isRoot := make([]bool, n)
 	for ci := range p.Changes {
@@ -184,9 +197,6 @@ func radii(p *plan.Plan, g *Graph, t *Tally, visit []RadiusVisitor) map[string]R
 		i, ok := g.index[c.Address]
 		if !ok {
 			continue
-		}
-		if changes(c.Kind) {
-			changed[i] = true
 		}
 		if c.Kind.Destructive() && !isRoot[i] {
 			isRoot[i] = true
