@@ -80,6 +80,13 @@ measure() {
 }
 
 : >"$tmp/runs"
+# median, for the tables' awk programs.
+median='
+	function median(list,   a, k, i, j, t) {
+		k = split(list, a, " ")
+		for (i = 2; i <= k; i++) for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+		return a[int((k + 1) / 2)]
+	}'
 for n in $sizes; do
 	plan=bench-data/plan-$n.json
 	for _ in $(seq "$runs"); do
@@ -103,12 +110,7 @@ echo "| resources | plan MB | tool | wall ms | CPU ms (user+sys) | peak RSS MB |
 echo "|---:|---:|---|---:|---:|---:|---:|---:|"
 for n in $sizes; do
 	bytes=$(stat -c %s "bench-data/plan-$n.json")
-	awk -v n="$n" -v bytes="$bytes" '
-		function median(list,   a, k, i, j, t) {
-			k = split(list, a, " ")
-			for (i = 2; i <= k; i++) for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
-			return a[int((k + 1) / 2)]
-		}
+	awk -v n="$n" -v bytes="$bytes" "$median"'
 		$2 == n { wall[$1] = wall[$1] " " $3; cpu[$1] = cpu[$1] " " $4; if ($5 > rss[$1]) rss[$1] = $5; seen[$1] = 1 }
 		END {
 			b = median(wall["blast"])
@@ -149,12 +151,7 @@ echo "| plan | MB | tool | wall ms | CPU ms (user+sys) | peak RSS MB | RSS / pla
 echo "|---|---:|---|---:|---:|---:|---:|---:|"
 for f in plan-15000 $shapes; do
 	bytes=$(stat -c %s "bench-data/$f.json")
-	awk -v f="$f" -v bytes="$bytes" '
-		function median(list,   a, k, i, j, t) {
-			k = split(list, a, " ")
-			for (i = 2; i <= k; i++) for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
-			return a[int((k + 1) / 2)]
-		}
+	awk -v f="$f" -v bytes="$bytes" "$median"'
 		$2 == f { wall[$1] = wall[$1] " " $3; cpu[$1] = cpu[$1] " " $4; if ($5 > rss[$1]) rss[$1] = $5; out[$1] = $6; seen[$1] = 1 }
 		END {
 			split("blast jq", tools, " ")
