@@ -26,13 +26,20 @@ build:
 fixtures:
 	bash fixtures/generate.sh
 
-# Generated plans of 100 to 50,000 resources for the benchmarks, in the
-# git-ignored bench-data/; made again when the generator changes.
+# Generated plans of 100 to 50,000 resources for the benchmarks, and the
+# nested, chain and fan-out plans of the radius budgets, in the git-ignored
+# bench-data/; made again when the generator changes.
 bench-data:
 	@for n in 100 1000 15000 50000; do \
 		f=bench-data/plan-$$n.json; \
 		if [ ! -f $$f ] || [ -n "$$(find fixtures/gen fixtures/demo-teardown/plan.json -newer $$f -print -quit)" ]; then \
 			echo "go run ./fixtures/gen -n $$n -o $$f"; go run ./fixtures/gen -n $$n -o $$f || exit 1; \
+		fi; \
+	done
+	@for spec in "nested-15000:-nested -n 15000" "chain-16000:-shape chain -n 16000" "fanout-19000:-shape fanout -n 19000"; do \
+		f=bench-data/$${spec%%:*}.json; \
+		if [ ! -f $$f ] || [ -n "$$(find fixtures/gen fixtures/demo-teardown/plan.json -newer $$f -print -quit)" ]; then \
+			echo "go run ./fixtures/gen $${spec#*:} -o $$f"; go run ./fixtures/gen $${spec#*:} -o $$f || exit 1; \
 		fi; \
 	done
 

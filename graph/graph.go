@@ -110,7 +110,10 @@ func (g *Graph) addrs(ids []int32) []string {
 //     edge, since plan JSON does not describe locals (see Notes).
 //
 // The depends_on that prior_state records (configuration resources, no
-// instance keys) are added too, to every instance of what they name, except
+// instance keys) are added too, to the instances of what they name that
+// share the dependent's module instance keys on their common module path
+// (as Terraform resolves references: module.env[0]'s resources never read
+// module.env[1]'s), and to every instance only below that path, except
 // where the configuration already explains the dependency (the named
 // resource is reachable from the instance's own resource through
 // configuration edges): then the configuration's instance-precise edges
@@ -399,6 +402,9 @@ type graphBuilder struct {
 	byPrefix map[prefixKey][]int32
 	byConfig map[string][]int32 // configuration path -> nodes, for every node
 	edges    []uint64
+
+	priorMemo   map[string]priorCands
+	priorGroups map[priorGroupKey]map[string][]int32
 }
 
 var rootPrefix = []string{""}
@@ -422,7 +428,8 @@ func newGraphBuilder(p *plan.Plan) *graphBuilder {
 		g.index[a] = int32(i)
 	}
 	return &graphBuilder{g: g, plan: p, memo: map[memoKey][]relTarget{}, byPath: map[string]*cresource{},
-		providers: map[string]*cprovider{}, provMemo: map[providerKey][]relTarget{}, provUse: map[providerKey][]relTarget{}}
+		providers: map[string]*cprovider{}, provMemo: map[providerKey][]relTarget{}, provUse: map[providerKey][]relTarget{},
+		priorMemo: map[string]priorCands{}, priorGroups: map[priorGroupKey]map[string][]int32{}}
 }
 
 // resourceSubjects reads a resource block's references expression by
@@ -925,7 +932,7 @@ func (b *graphBuilder) priorEdges(prior map[string][]string) {
 	}
 	for _, it := range loose {
 		for _, d := range it.deps {
-			b.addAll(it.node, d)
+			b.addPrior(it.node, d)
 		}
 	}
 	if len(byRes) == 0 {
@@ -968,28 +975,124 @@ func (b *graphBuilder) priorEdges(prior map[string][]string) {
 				if cr := b.byPath[d]; cr != nil && reached[cr.id] == stamp {
 					continue
 				}
-				b.addAll(it.node, d)
+				b.addPrior(it.node, d)
 			}
 		}
 	}
 }
 
-// addAll adds an edge from node i to every instance of configuration
-// address d (a resource, or in old state files a module).
-func (b *graphBuilder) addAll(i int32, d string) {
-	targets, ok := b.byConfig[d]
-	if !ok {
-		if a, err := plan.ParseAddress(d); err == nil {
-			targets = b.byConfig[a.ConfigPath()]
-		} else if strings.HasPrefix(d, "module.") {
-			targets = b.inModule(d)
-		}
+// priorCands is what a prior_state depends_on entry names: every instance
+// of it, and the module call names of its path.
+type priorCands struct {
+	nodes []int32
+	mods  []string
+}
+
+// priorGroupKey is a depends_on entry and a module depth.
+type priorGroupKey struct {
+	dep   string
+	depth int
+}
+
+// addPrior adds the edges of one prior_state depends_on entry d of node i.
+//
+// State records d as a configuration address, without instance keys, but
+// Terraform resolves every reference in the module instance that holds it:
+// inside module.env[0], terraform_data.key (or a local that reads it) is
+// module.env[0].terraform_data.key, never env[1]'s, since a module call
+// cannot read its own other instances (that is a cycle Terraform rejects). So
+// on the module path that i and d share, d's instances must carry i's keys;
+// only below it, where the keys are truly unknown (d lies in a module i does
+// not belong to, read through an output), does the edge widen to every
+// instance, and then only under that keyed prefix. Without this, a stamped
+// module of n instances gets n times the edges, n^2 in all.
+func (b *graphBuilder) addPrior(i int32, d string) {
+	pc := b.priorCandidates(d)
+	targets := pc.nodes
+	if common := b.commonDepth(i, pc.mods); common > 0 {
+		targets = b.priorGroup(d, common, pc.nodes)[modulePrefix(b.parsed[i].Module[:common])]
 	}
 	for _, j := range targets {
 		if j != i {
 			b.addEdge(i, j)
 		}
 	}
+}
+
+// commonDepth is how many module calls, from the root, node i's address and
+// module call names mods share.
+func (b *graphBuilder) commonDepth(i int32, mods []string) int {
+	if !b.parsedOK[i] {
+		return 0
+	}
+	a := &b.parsed[i]
+	n := 0
+	for n < len(a.Module) && n < len(mods) && a.Module[n].Name == mods[n] {
+		n++
+	}
+	return n
+}
+
+// priorCandidates returns every instance of depends_on entry d (a resource,
+// or in old state files a module), memoized: a stamped module repeats the
+// same entries in every instance.
+func (b *graphBuilder) priorCandidates(d string) priorCands {
+	if pc, ok := b.priorMemo[d]; ok {
+		return pc
+	}
+	var pc priorCands
+	if nodes, ok := b.byConfig[d]; ok {
+		pc.nodes = nodes
+		if a, err := plan.ParseAddress(d); err == nil {
+			pc.mods = moduleNames(a.Module)
+		}
+	} else if a, err := plan.ParseAddress(d); err == nil {
+		pc.nodes, pc.mods = b.byConfig[a.ConfigPath()], moduleNames(a.Module)
+	} else if strings.HasPrefix(d, "module.") {
+		if a, err := plan.ParseAddress(d + ".x.y"); err == nil {
+			pc.nodes, pc.mods = b.inModule(a.Module), moduleNames(a.Module)
+		}
+	}
+	b.priorMemo[d] = pc
+	return pc
+}
+
+// priorGroup splits the instances of depends_on entry d by their module
+// instance path down to depth, once per entry and depth.
+func (b *graphBuilder) priorGroup(d string, depth int, nodes []int32) map[string][]int32 {
+	k := priorGroupKey{d, depth}
+	if g, ok := b.priorGroups[k]; ok {
+		return g
+	}
+	g := map[string][]int32{}
+	for _, j := range nodes {
+		if b.parsedOK[j] && len(b.parsed[j].Module) >= depth {
+			p := modulePrefix(b.parsed[j].Module[:depth])
+			g[p] = append(g[p], j)
+		}
+	}
+	b.priorGroups[k] = g
+	return g
+}
+
+func moduleNames(steps []plan.ModuleStep) []string {
+	names := make([]string, len(steps))
+	for k, s := range steps {
+		names[k] = s.Name
+	}
+	return names
+}
+
+// modulePrefix renders module instance steps as addresses write them.
+func modulePrefix(steps []plan.ModuleStep) string {
+	var sb strings.Builder
+	for d, s := range steps {
+		if d > 0 {
+			sb.WriteByte('.')
+		}
+		writeStep(&sb, s.Name, s.Key)
+	}
+	return sb.String()
 }
 
 // addEdge records that node i depends on node j, up to MaxEdges.
@@ -1001,15 +1104,11 @@ func (b *graphBuilder) addEdge(i, j int32) {
 	b.edges = append(b.edges, uint64(i)<<32|uint64(j))
 }
 
-// inModule returns the nodes inside module path m (keys dropped), for the
-// module-level depends_on of old state files. Rare, so a scan.
-func (b *graphBuilder) inModule(m string) []int32 {
-	a, err := plan.ParseAddress(m + ".x.y")
-	if err != nil {
-		return nil
-	}
+// inModule returns the nodes inside module path steps (keys ignored), for
+// the module-level depends_on of old state files. Rare, so a scan.
+func (b *graphBuilder) inModule(steps []plan.ModuleStep) []int32 {
 	var pre strings.Builder
-	for _, s := range a.Module {
+	for _, s := range steps {
 		pre.WriteString("module." + s.Name + ".")
 	}
 	var out []int32
@@ -1018,6 +1117,7 @@ func (b *graphBuilder) inModule(m string) []int32 {
 			out = append(out, ids...)
 		}
 	}
+	slices.Sort(out)
 	return out
 }
 
@@ -1071,121 +1171,8 @@ func (b *graphBuilder) writeNotes(p *plan.Plan) {
 	}
 }
 
-// Radius is the blast radius of one destructive change: every resource
-// instance that transitively depends on it, split into those the plan itself
-// changes (creates, updates, deletes or replaces) and those it does not touch
-// (no-op, read, forget, or no planned change at all) but that may still break
-// at apply or at run time. Both lists are sorted.
-//
-// The lists hold at most MaxRadiusListed addresses each, the first in sort
-// order, while NumChanged and NumUnchanged count them all: a plan of
-// thousands of destroys in a chain has a radius that grows with the square of
-// its size, and listing it all would let a small file exhaust a CI runner.
-type Radius struct {
-	Changed      []string `json:"changed"`
-	Unchanged    []string `json:"unchanged"`
-	NumChanged   int      `json:"-"`
-	NumUnchanged int      `json:"-"`
-}
-
-// MaxRadiusListed bounds each list of a Radius.
-const MaxRadiusListed = 500
-
-// RadiusVisitor hears of every dependent of a destructive change, with
-// whether the plan changes it, so that a caller can weigh them all without
-// the lists: dependent is a node of the graph (Graph.Name).
-type RadiusVisitor func(c *plan.Change, dependent int32, changed bool)
-
 // Name is the address of node i.
 func (g *Graph) Name(i int32) string { return g.names[i] }
 
 // Len is the number of nodes.
 func (g *Graph) Len() int { return len(g.names) }
-
-// Size is the number of instances in the radius.
-func (r Radius) Size() int { return r.NumChanged + r.NumUnchanged }
-
-// changes reports whether kind changes a real object.
-func changes(k plan.Kind) bool {
-	switch k {
-	case plan.KindCreate, plan.KindUpdate, plan.KindDelete, plan.KindReplace, plan.KindReplaceCBD:
-		return true
-	}
-	return false
-}
-
-// BlastRadius returns the radius of every destructive change of the plan,
-// keyed by Change.Key(). g is the plan's graph; nil builds it.
-//
-// Each distinct address costs one reverse walk over its dependents, so the
-// cost is the sum of the radii (times the average in-degree): linear for one
-// change, and for a plan that destroys everything it is bounded by the size
-// of the answer itself.
-func BlastRadius(p *plan.Plan, g *Graph, visit ...RadiusVisitor) map[string]Radius {
-	if g == nil {
-		g = Build(p)
-	}
-	n := len(g.names)
-	changed := make([]bool, n)
-	for _, c := range p.Changes {
-		if i, ok := g.index[c.Address]; ok && changes(c.Kind) {
-			changed[i] = true
-		}
-	}
-	out := map[string]Radius{}
-	byNode := map[int32]Radius{}
-	seen := make([]int32, n)
-	var stamp int32
-	var queue, found []int32
-	for ci := range p.Changes {
-		c := &p.Changes[ci]
-		if !c.Kind.Destructive() {
-			continue
-		}
-		root, ok := g.index[c.Address]
-		if !ok {
-			out[c.Key()] = Radius{Changed: []string{}, Unchanged: []string{}}
-			continue
-		}
-		if r, ok := byNode[root]; ok && len(visit) == 0 {
-			out[c.Key()] = r
-			continue
-		}
-		stamp++
-		seen[root] = stamp
-		queue = append(queue[:0], root)
-		found = found[:0]
-		for len(queue) > 0 {
-			v := queue[len(queue)-1]
-			queue = queue[:len(queue)-1]
-			for _, w := range g.revs[g.revOff[v]:g.revOff[v+1]] {
-				if seen[w] != stamp {
-					seen[w] = stamp
-					queue = append(queue, w)
-					found = append(found, w)
-				}
-			}
-		}
-		slices.Sort(found)
-		r := Radius{Changed: []string{}, Unchanged: []string{}}
-		for _, w := range found {
-			for _, v := range visit {
-				v(c, w, changed[w])
-			}
-			if changed[w] {
-				r.NumChanged++
-				if len(r.Changed) < MaxRadiusListed {
-					r.Changed = append(r.Changed, g.names[w])
-				}
-			} else {
-				r.NumUnchanged++
-				if len(r.Unchanged) < MaxRadiusListed {
-					r.Unchanged = append(r.Unchanged, g.names[w])
-				}
-			}
-		}
-		byNode[root] = r
-		out[c.Key()] = r
-	}
-	return out
-}

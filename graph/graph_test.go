@@ -348,6 +348,45 @@ func TestBlastRadiusByHand(t *testing.T) {
 			// prior_state still says so.
 			"terraform_data.legacy": {changed: []string{"terraform_data.keeper"}},
 		},
+		"instance-deps": {
+			// Inside module env, audit and module.app (count 2, two servers
+			// each) read terraform_data.key through a local: plan JSON has no
+			// locals, and prior_state records module.env.terraform_data.key
+			// without instance keys. Terraform evaluates local.key_name in the
+			// env instance that holds it, so only env[0]'s readers depend on
+			// env[0]'s key. consumer reads module.env[1].key, not env[0].
+			"module.env[0].terraform_data.key": {
+				unchanged: []string{
+					"module.env[0].module.app[0].terraform_data.server[0]",
+					"module.env[0].module.app[0].terraform_data.server[1]",
+					"module.env[0].module.app[1].terraform_data.server[0]",
+					"module.env[0].module.app[1].terraform_data.server[1]",
+					"module.env[0].terraform_data.audit",
+				},
+			},
+			// The same module nested one level deeper, under a for_each
+			// module: prior_state says module.region.module.env.terraform_data.key.
+			// region["eu"]'s edge reads module.env[0].key, not env[1].
+			`module.region["eu"].module.env[1].terraform_data.key`: {
+				unchanged: []string{
+					`module.region["eu"].module.env[1].module.app[0].terraform_data.server[0]`,
+					`module.region["eu"].module.env[1].module.app[0].terraform_data.server[1]`,
+					`module.region["eu"].module.env[1].module.app[1].terraform_data.server[0]`,
+					`module.region["eu"].module.env[1].module.app[1].terraform_data.server[1]`,
+					`module.region["eu"].module.env[1].terraform_data.audit`,
+				},
+			},
+			`module.region["us"].module.env[0].terraform_data.key`: {
+				unchanged: []string{
+					`module.region["us"].module.env[0].module.app[0].terraform_data.server[0]`,
+					`module.region["us"].module.env[0].module.app[0].terraform_data.server[1]`,
+					`module.region["us"].module.env[0].module.app[1].terraform_data.server[0]`,
+					`module.region["us"].module.env[0].module.app[1].terraform_data.server[1]`,
+					`module.region["us"].module.env[0].terraform_data.audit`,
+					`module.region["us"].terraform_data.edge`,
+				},
+			},
+		},
 		"count-shrink": {
 			// worker reads queue, nothing reads worker.
 			"terraform_data.worker[1]": {},
