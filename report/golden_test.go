@@ -13,9 +13,10 @@ import (
 	"github.com/blast-dev/blast/scoring"
 )
 
-// Golden files: testdata/<format>/<case>.golden, one per registered format
-// and case, and testdata/graph/ for blast graph. `go test ./report -update`
-// rewrites them; review the diff.
+// Golden files: testdata/<format>/<case><ext>, one per registered format and
+// case, ext from goldenExt (.golden for a format it does not name), and
+// testdata/graph/ for blast graph. `go test ./report -update` rewrites them;
+// review the diff.
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 func updating() bool { return *update }
@@ -24,10 +25,9 @@ func updating() bool { return *update }
 var goldenFixtures = []string{"demo-teardown", "replace", "for-each-key", "create"}
 
 // fixtureReport runs a fixture plan through the pipeline the way blast check
-// does, with a stable source name whatever the working directory.
-// fixtureReport judges a fixture plan under the fixture's own blast.yml when
-// it has one (demo-teardown does: its terraform_data stand for real
-// infrastructure), else under the defaults.
+// does: under the fixture's own blast.yml when it has one (demo-teardown does:
+// its terraform_data stand for real infrastructure), else under the defaults,
+// with stable source names whatever the working directory.
 func fixtureReport(t testing.TB, fixture string) *Report {
 	t.Helper()
 	pol := scoring.DefaultPolicy()

@@ -14,10 +14,12 @@ import (
 // DefaultThreshold is the score at which a plan needs sign-off.
 const DefaultThreshold = 50
 
-// Points of the model. They are chosen so that the properties DESIGN.md asks
-// for hold: one destructive change of a critical or stateful resource reaches
-// the default threshold alone, create-before-destroy scores half of
-// destroy-before-create, and creates and updates together can never reach it.
+// Points of the model. They are chosen so that the properties the README's
+// "The score" promises hold, each pinned by a test in score_test.go: one
+// destructive change of a critical or stateful resource reaches the default
+// threshold alone, create-before-destroy scores below destroy-before-create
+// (half, or 45 of 50 for a stateful class, whose data is lost all the same),
+// and creates and updates together can never reach it.
 const (
 	destroyPoints        = 50.0 // delete or destroy-before-create replace, times the weight
 	cbdPoints            = 25.0 // create-before-destroy replace, times the weight
