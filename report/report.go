@@ -250,7 +250,7 @@ func New(a *scoring.Assessment, decision scoring.Decision) *Report {
 		r.Changes = append(r.Changes, rc)
 	}
 	for _, f := range a.Findings {
-		r.Findings = append(r.Findings, Finding{Plan: f.Plan, Rule: f.Rule, Severity: f.Severity, Address: f.Address, Message: f.Message, Points: f.Points, Fix: f.Fix})
+		r.Findings = append(r.Findings, Finding{Plan: f.Plan, Rule: f.Rule, Severity: string(f.Severity), Address: f.Address, Message: f.Message, Points: f.Points, Fix: f.Fix})
 	}
 	return r
 }

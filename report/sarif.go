@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/blast-dev/blast/scoring"
 )
 
 func init() {
@@ -131,21 +133,6 @@ var sarifKindRules = []struct{ kind, id, name, short, full string }{
 		"The plan creates a replacement before it destroys this object (create_before_destroy). The new object has a new identity."},
 }
 
-// Descriptions of the finding rules blast knows; a rule not listed still
-// gets a rule entry, described by its id.
-var sarifFindingRules = map[string][2]string{
-	"data-loss": {"Stateful data is destroyed",
-		"A resource that holds data (a database, bucket, volume, queue, key ...) is deleted or replaced; made worse when its prior state shows no deletion protection."},
-	"environment-teardown": {"Most of an environment is destroyed",
-		"Most of a module, or of the whole configuration, is destroyed or replaced in one plan: the pattern behind long outages."},
-	"moved-candidate": {"A delete and a create look like a rename",
-		"An object is deleted and one of the same type created with much the same settings: a moved block would keep the object."},
-	"trivial-replace": {"A replace forced by an attribute that rarely deserves it",
-		"A name, a tag or a similar attribute forces this object to be destroyed and created again."},
-	"drift-revert": {"The plan reverts a change made outside Terraform",
-		"The object was changed outside Terraform since the last apply and the plan reverts or destroys that change."},
-}
-
 // WriteSARIF writes the report as SARIF 2.1.0: a rule per finding rule and
 // per destructive kind, a result per finding and per destructive change,
 // located in the plan file and, logically, at the resource address. The
@@ -183,9 +170,11 @@ func WriteSARIF(w io.Writer, r *Report) error {
 	}
 	sort.Strings(findingRules)
 	for _, id := range findingRules {
-		desc, ok := sarifFindingRules[id]
-		if !ok {
-			desc = [2]string{"blast finding " + id, "blast finding " + id + "."}
+		// A report built by hand may name a rule scoring does not know: it
+		// still gets an entry, described by its id.
+		desc := [2]string{"blast finding " + id, "blast finding " + id + "."}
+		if rule, ok := scoring.RuleByID(id); ok {
+			desc = [2]string{rule.Title, rule.Help}
 		}
 		ruleIndex[id] = len(run.Tool.Driver.Rules)
 		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRule{

@@ -60,30 +60,39 @@ type ChangeRisk struct {
 	Ignored  string        // why the policy ignores it, "" when it counts
 }
 
+// Severity grades a finding. Its JSON form is the plain string.
+type Severity string
+
 // Severities, highest first.
 const (
-	SeverityCritical = "critical"
-	SeverityHigh     = "high"
-	SeverityMedium   = "medium"
-	SeverityLow      = "low"
-	SeverityInfo     = "info"
+	SeverityCritical Severity = "critical"
+	SeverityHigh     Severity = "high"
+	SeverityMedium   Severity = "medium"
+	SeverityLow      Severity = "low"
+	SeverityInfo     Severity = "info"
 )
 
-// Rule ids of findings: part of the JSON contract.
-const (
-	RuleDataLoss            = "data-loss"
-	RuleEnvironmentTeardown = "environment-teardown"
-	RuleMovedCandidate      = "moved-candidate"
-	RuleTrivialReplace      = "trivial-replace"
-	RuleDriftRevert         = "drift-revert"
-	RuleIncompleteGraph     = "incomplete-graph"
-)
+// Rank orders severities: 0 for critical, then high, medium, low, and 4 for
+// info or anything else.
+func (s Severity) Rank() int {
+	switch s {
+	case SeverityCritical:
+		return 0
+	case SeverityHigh:
+		return 1
+	case SeverityMedium:
+		return 2
+	case SeverityLow:
+		return 3
+	}
+	return 4
+}
 
 // Finding is something about the plan worth a reviewer's attention.
 type Finding struct {
 	Plan     int
-	Rule     string
-	Severity string
+	Rule     string // the id of its Rule
+	Severity Severity
 	Address  string // the change or module it is about; "" for the whole plan
 	Message  string
 	Points   float64 // what it adds to the score beyond its change's factors
@@ -224,18 +233,7 @@ func Assess(plans []*plan.Plan, pol Policy, opts ...Options) *Assessment {
 			}
 			risks = append(risks, r)
 		}
-		var findings []Finding
-		findings = append(findings, s.dataLossFindings(pi, risks)...)
-		findings = append(findings, s.teardownFindings(pi, p, risks, inRadius)...)
-		findings = append(findings, movedCandidates(pi, p)...)
-		findings = append(findings, trivialReplaces(pi, p)...)
-		findings = append(findings, driftReverts(pi, p)...)
-		if g.Truncated() {
-			// Fail closed: what blast could not measure needs a person.
-			findings = append(findings, Finding{Plan: pi, Rule: RuleIncompleteGraph, Severity: SeverityCritical, Points: teardownPoints,
-				Message: fmt.Sprintf("the dependency graph passed %d edges and was cut short: blast radii may be incomplete, so the plan needs sign-off", graph.MaxEdges)})
-		}
-		for _, f := range findings {
+		for _, f := range findAll(pi, &ruleInput{s: s, p: p, graph: g, risks: risks, inRadius: inRadius}) {
 			if rule, ok := s.ignored(f.Address, f.Rule, ""); ok {
 				a.Ignored = append(a.Ignored, Ignored{Plan: pi, Address: f.Address, What: f.Rule, Reason: rule.Reason, Line: rule.Line})
 				continue
@@ -268,7 +266,7 @@ func sortAssessment(a *Assessment) {
 	})
 	sort.SliceStable(a.Findings, func(i, j int) bool {
 		fi, fj := a.Findings[i], a.Findings[j]
-		if si, sj := severityRank(fi.Severity), severityRank(fj.Severity); si != sj {
+		if si, sj := fi.Severity.Rank(), fj.Severity.Rank(); si != sj {
 			return si < sj
 		}
 		if fi.Plan != fj.Plan {
@@ -288,20 +286,6 @@ func sortAssessment(a *Assessment) {
 		}
 		return a.Ignored[i].What < a.Ignored[j].What
 	})
-}
-
-func severityRank(s string) int {
-	switch s {
-	case SeverityCritical:
-		return 0
-	case SeverityHigh:
-		return 1
-	case SeverityMedium:
-		return 2
-	case SeverityLow:
-		return 3
-	}
-	return 4
 }
 
 // scorer holds the policy and caches class lookups per type.
