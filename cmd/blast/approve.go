@@ -10,7 +10,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/crypto/ssh"
 
-	"github.com/blast-dev/blast/plan/planjson"
+	"github.com/blast-dev/blast/check"
 	"github.com/blast-dev/blast/signoff"
 )
 
@@ -27,7 +27,7 @@ Signing it with stock OpenSSH makes a valid sign-off:
   mv payload.sig .blast/signoffs/alice.sig`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			plans, err := loadPlans(a, args, planjson.Options{TerraformBin: terraformBin})
+			plans, err := loadPlans(a, args, terraformBin)
 			if err != nil {
 				return err
 			}
@@ -73,12 +73,12 @@ key held by ssh-agent (--agent; --key then names its public key).`,
 
 func runApprove(a *app, opts *approveOptions, args []string) error {
 	if opts.out == "" {
-		return withHint(fmt.Errorf("approve needs --out DIR"), "the folder blast check --signoffs reads, e.g. .blast/signoffs")
+		return check.WithHint(fmt.Errorf("approve needs --out DIR"), "the folder blast check --signoffs reads, e.g. .blast/signoffs")
 	}
 	if opts.key == "" && !opts.agent {
-		return withHint(fmt.Errorf("approve needs --key FILE or --agent"), "blast approve plan.json --key ~/.ssh/id_ed25519 --out .blast/signoffs")
+		return check.WithHint(fmt.Errorf("approve needs --key FILE or --agent"), "blast approve plan.json --key ~/.ssh/id_ed25519 --out .blast/signoffs")
 	}
-	plans, err := loadPlans(a, args, planjson.Options{TerraformBin: opts.terraformBin})
+	plans, err := loadPlans(a, args, opts.terraformBin)
 	if err != nil {
 		return err
 	}
@@ -86,14 +86,14 @@ func runApprove(a *app, opts *approveOptions, args []string) error {
 	if opts.agent {
 		s, closeAgent, err := signoff.AgentSigner("", opts.key)
 		if err != nil {
-			return withHint(fmt.Errorf("ssh-agent: %w", err), "start ssh-agent and ssh-add the key, or pass --key with a key file")
+			return check.WithHint(fmt.Errorf("ssh-agent: %w", err), "start ssh-agent and ssh-add the key, or pass --key with a key file")
 		}
 		defer closeAgent()
 		signer = s
 	} else {
 		s, err := signoff.SignerFromFile(opts.key)
 		if errors.Is(err, signoff.ErrEncryptedKey) {
-			return withHint(fmt.Errorf("%s: %w", opts.key, err), "ssh-add it and use --agent, or sign blast digest's output with ssh-keygen -Y sign")
+			return check.WithHint(fmt.Errorf("%s: %w", opts.key, err), "ssh-add it and use --agent, or sign blast digest's output with ssh-keygen -Y sign")
 		}
 		if err != nil {
 			return err

@@ -1,19 +1,16 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/blast-dev/blast/check"
 	"github.com/blast-dev/blast/plan"
-	"github.com/blast-dev/blast/plan/planjson"
 	"github.com/blast-dev/blast/report"
 	"github.com/blast-dev/blast/scoring"
-	"github.com/blast-dev/blast/signoff"
 )
 
 type checkOptions struct {
@@ -46,7 +43,7 @@ and one score.`,
   terragrunt run --all show -json | blast check --format json -`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
-				return withHint(fmt.Errorf("no plan given"), "blast check plan.json (or - for standard input)")
+				return check.WithHint(fmt.Errorf("no plan given"), "blast check plan.json (or - for standard input)")
 			}
 			return nil
 		},
@@ -79,124 +76,29 @@ func runCheck(a *app, opts *checkOptions, args []string) error {
 	if err != nil {
 		return err
 	}
-	pol, err := loadPolicy(opts.policy, opts.env, args)
+	res, err := check.Run(check.Options{
+		Plans: args, Stdin: a.stdin, TerraformBin: opts.terraformBin,
+		PolicyFile: opts.policy, Environment: opts.env, Threshold: opts.threshold, ThresholdSet: opts.thresholdSet,
+		SignoffDir: opts.signoffs, AllowedSigners: opts.allowedSigners,
+		Author: opts.author, AIAssisted: opts.aiAssisted, Commits: opts.commits,
+	})
 	if err != nil {
 		return err
 	}
-	if opts.thresholdSet {
-		if opts.threshold < 1 || opts.threshold > 100 {
-			return withHint(fmt.Errorf("--threshold %d is out of range", opts.threshold), "give a score from 1 to 100")
-		}
-		pol.Threshold = opts.threshold
-	}
-	so := signoffSettings(opts, pol)
-	if so.dir != "" && so.allowedSigners == "" {
-		return withHint(fmt.Errorf("--signoffs needs --allowed-signers"), "name the allowed_signers file of your seniors, or set signoff.allowed_signers in .blast.yml")
-	}
-	var allowed *signoff.AllowedSigners
-	if so.allowedSigners != "" {
-		// Read it before judging: a broken file is an error even when the
-		// plan turns out not to need a sign-off.
-		if allowed, err = signoff.ReadAllowedSigners(so.allowedSigners); err != nil {
-			return err
-		}
-	}
-	ai, err := aiOptions(opts.aiAssisted, opts.commits, pol)
-	if err != nil {
+	if err := render(a, res.Report, opts.format, report.Options{Table: report.TableOptions{All: opts.all}}, outs); err != nil {
 		return err
 	}
-	plans, err := loadPlans(a, args, planjson.Options{TerraformBin: opts.terraformBin})
-	if err != nil {
-		return err
-	}
-	assessment := scoring.Assess(plans, pol, ai)
-	status := &report.Signoff{Digest: signoff.Digest(plans).String(), Required: assessment.Required(), Records: []report.SignoffRecord{}, Notes: []string{}}
-	if status.Required > 0 && so.dir != "" {
-		var authors []string
-		if opts.author == "" || opts.commits != "" {
-			authors = changeAuthors(opts.commits, so.dir)
-		}
-		res, err := signoff.Verify(signoff.VerifyOptions{
-			Payload: signoff.Payload(plans), Dir: so.dir, AllowedSigners: allowed, Seniors: pol.Signoff.Seniors,
-			Author: opts.author, Authors: authors,
-		})
-		switch {
-		case errors.Is(err, signoff.ErrNoSignoffDir):
-			// git keeps no empty folder: before the first sign-off there is
-			// none, and that is no error but zero sign-offs.
-			status.Notes = append(status.Notes, fmt.Sprintf("no sign-off folder %s yet: no sign-offs", so.dir))
-			res = &signoff.Result{}
-		case err != nil:
-			return err
-		}
-		status.Valid = res.Count()
-		for _, s := range res.SignOffs {
-			status.Records = append(status.Records, report.SignoffRecord{
-				File: s.File, Principal: s.Principal, Fingerprint: s.KeyFingerprint, Valid: s.Valid, Reason: string(s.Reason), Detail: s.Detail,
-			})
-		}
-		if opts.author == "" && len(authors) == 0 {
-			status.Notes = append(status.Notes, "no author known (no --author, no git history): self-approval could not be checked")
-		}
-	} else if status.Required > 0 {
-		status.Notes = append(status.Notes, "no sign-off folder given (--signoffs, or signoff.signoffs in the policy)")
-	}
-	decision := scoring.Gate(assessment, status.Valid)
-	r := report.New(assessment, decision)
-	r.Signoff = status
-	if err := render(a, r, opts.format, report.Options{Table: report.TableOptions{All: opts.all}}, outs); err != nil {
-		return err
-	}
-	if decision == scoring.DecisionSignoffRequired {
-		a.exit = exitSignoff
+	if res.Decision == scoring.DecisionSignoffRequired {
+		return errSignoffRequired
 	}
 	return nil
-}
-
-// aiOptions says whether the change counts as AI-assisted: by --ai-assisted,
-// or by an assistant's trailer in the commits of --commits.
-func aiOptions(flag bool, commitRange string, pol scoring.Policy) (scoring.Options, error) {
-	if flag {
-		return scoring.Options{AIAssisted: true, AIReason: "--ai-assisted"}, nil
-	}
-	if commitRange == "" {
-		return scoring.Options{}, nil
-	}
-	commits, err := commitsIn(commitRange)
-	if err != nil {
-		return scoring.Options{}, err
-	}
-	var o scoring.Options
-	o.AIAssisted, o.AIReason = scoring.DetectAIAssisted(commits, pol)
-	return o, nil
-}
-
-type signoffPaths struct{ dir, allowedSigners string }
-
-// signoffSettings takes the flags first, then the policy, whose paths are
-// relative to the policy file.
-func signoffSettings(opts *checkOptions, pol scoring.Policy) signoffPaths {
-	rel := func(p string) string {
-		if p == "" || filepath.IsAbs(p) || pol.Source == "" {
-			return p
-		}
-		return filepath.Join(filepath.Dir(pol.Source), p)
-	}
-	s := signoffPaths{dir: opts.signoffs, allowedSigners: opts.allowedSigners}
-	if s.dir == "" {
-		s.dir = rel(pol.Signoff.Dir)
-	}
-	if s.allowedSigners == "" {
-		s.allowedSigners = rel(pol.Signoff.AllowedSigners)
-	}
-	return s
 }
 
 func validateFormat(format string) error {
 	if report.HasFormat(format) {
 		return nil
 	}
-	return withHint(fmt.Errorf("unknown --format %q", format), "use one of: "+strings.Join(report.Formats(), ", "))
+	return check.WithHint(fmt.Errorf("unknown --format %q", format), "use one of: "+strings.Join(report.Formats(), ", "))
 }
 
 // output is one --output FILE:FORMAT.
@@ -207,35 +109,19 @@ func parseOutputs(specs []string) ([]output, error) {
 	for _, spec := range specs {
 		i := strings.LastIndexByte(spec, ':')
 		if i <= 0 || i == len(spec)-1 {
-			return nil, withHint(fmt.Errorf("--output %q is not FILE:FORMAT", spec), "for example --output report.md:markdown")
+			return nil, check.WithHint(fmt.Errorf("--output %q is not FILE:FORMAT", spec), "for example --output report.md:markdown")
 		}
 		o := output{file: spec[:i], format: spec[i+1:]}
 		if !report.HasFormat(o.format) {
-			return nil, withHint(fmt.Errorf("--output %q: unknown format %q", spec, o.format), "use one of: "+strings.Join(report.Formats(), ", "))
+			return nil, check.WithHint(fmt.Errorf("--output %q: unknown format %q", spec, o.format), "use one of: "+strings.Join(report.Formats(), ", "))
 		}
 		outs = append(outs, o)
 	}
 	return outs, nil
 }
 
-func loadPlans(a *app, args []string, opts planjson.Options) ([]*plan.Plan, error) {
-	opts.Stdin = a.stdin
-	var plans []*plan.Plan
-	stdinUsed := false
-	for _, arg := range args {
-		if arg == "-" {
-			if stdinUsed {
-				return nil, withHint(fmt.Errorf("standard input (-) given twice"), "give - once")
-			}
-			stdinUsed = true
-		}
-		ps, err := planjson.Load(arg, opts)
-		if err != nil {
-			return nil, err
-		}
-		plans = append(plans, ps...)
-	}
-	return plans, nil
+func loadPlans(a *app, args []string, terraformBin string) ([]*plan.Plan, error) {
+	return check.LoadPlans(args, a.stdin, terraformBin)
 }
 
 // render writes the report to stdout in one format and to every --output

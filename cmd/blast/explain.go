@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/blast-dev/blast/plan/planjson"
+	"github.com/blast-dev/blast/check"
 	"github.com/blast-dev/blast/scoring"
 )
 
@@ -26,7 +26,7 @@ func newExplainCmd(a *app) *cobra.Command {
 		Short: "Show why a change scored what it did, factor by factor",
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) < 2 {
-				return withHint(fmt.Errorf("explain needs an address and a plan"), "blast explain aws_db_instance.main plan.json")
+				return check.WithHint(fmt.Errorf("explain needs an address and a plan"), "blast explain aws_db_instance.main plan.json")
 			}
 			return nil
 		},
@@ -44,15 +44,15 @@ func newExplainCmd(a *app) *cobra.Command {
 }
 
 func runExplain(a *app, opts *explainOptions, address string, paths []string) error {
-	plans, err := loadPlans(a, paths, planjson.Options{TerraformBin: opts.terraformBin})
+	plans, err := loadPlans(a, paths, opts.terraformBin)
 	if err != nil {
 		return err
 	}
-	pol, err := loadPolicy(opts.policy, opts.env, paths)
+	pol, err := check.LoadPolicy(opts.policy, opts.env, paths)
 	if err != nil {
 		return err
 	}
-	ai, err := aiOptions(opts.aiAssisted, opts.commits, pol)
+	ai, err := check.AIOptions(opts.aiAssisted, opts.commits, pol)
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func runExplain(a *app, opts *explainOptions, address string, paths []string) er
 		writeExplanation(&buf, as, cr)
 	}
 	if found == 0 {
-		return withHint(fmt.Errorf("%s: no change with this address in the plan (no-ops score nothing)", address),
+		return check.WithHint(fmt.Errorf("%s: no change with this address in the plan (no-ops score nothing)", address),
 			"blast check --all PLAN lists every change")
 	}
 	var fromChanges, fromFindings float64

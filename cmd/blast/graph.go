@@ -7,8 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/blast-dev/blast/check"
 	"github.com/blast-dev/blast/plan"
-	"github.com/blast-dev/blast/plan/planjson"
 	"github.com/blast-dev/blast/report"
 )
 
@@ -50,9 +50,9 @@ func runGraph(a *app, opts *graphOptions, args []string) error {
 	case "mermaid":
 		write = report.WriteMermaid
 	default:
-		return withHint(fmt.Errorf("unknown graph --format %q", opts.format), "use dot or mermaid")
+		return check.WithHint(fmt.Errorf("unknown graph --format %q", opts.format), "use dot or mermaid")
 	}
-	plans, err := loadPlans(a, args, planjson.Options{TerraformBin: opts.terraformBin})
+	plans, err := loadPlans(a, args, opts.terraformBin)
 	if err != nil {
 		return err
 	}

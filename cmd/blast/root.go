@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/blast-dev/blast/check"
 	"github.com/blast-dev/blast/plan/planjson"
 )
 
@@ -18,24 +19,16 @@ const (
 	exitSignoff = 2 // sign-off required and missing or invalid
 )
 
-// app carries the streams and the exit code a command decides on. Commands
-// never call os.Exit; run maps their outcome to a code in one place.
+// app carries the streams. Commands never call os.Exit; run maps what they
+// return to an exit code in one place.
 type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
-	exit           int
 }
 
-// hinted is an error that knows what the user can do about it.
-type hinted struct {
-	err  error
-	hint string
-}
-
-func (h *hinted) Error() string { return h.err.Error() }
-func (h *hinted) Unwrap() error { return h.err }
-
-func withHint(err error, hint string) error { return &hinted{err: err, hint: hint} }
+// errSignoffRequired is how a command says the gate did not pass: run maps
+// it to exit 2, and prints nothing, since the report has said it.
+var errSignoffRequired = errors.New("sign-off required")
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
@@ -53,21 +46,26 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	if err := root.Execute(); err != nil {
+	err := root.Execute()
+	switch {
+	case err == nil:
+		return exitPass
+	case errors.Is(err, errSignoffRequired):
+		return exitSignoff
+	default:
 		printError(stderr, err)
 		return exitError
 	}
-	return a.exit
 }
 
 func printError(w io.Writer, err error) {
 	msg := strings.ReplaceAll(err.Error(), "\n", " ")
 	fmt.Fprintf(w, "blast: error: %s\n", msg)
 	var ie *planjson.InputError
-	var h *hinted
+	var h *check.HintError
 	switch {
-	case errors.As(err, &h) && h.hint != "":
-		fmt.Fprintf(w, "blast: hint: %s\n", h.hint)
+	case errors.As(err, &h) && h.Hint != "":
+		fmt.Fprintf(w, "blast: hint: %s\n", h.Hint)
 	case errors.As(err, &ie) && ie.Hint != "":
 		fmt.Fprintf(w, "blast: hint: %s\n", ie.Hint)
 	}
@@ -87,7 +85,7 @@ Exit codes: 0 passed, 1 error (nothing was judged), 2 sign-off required.`,
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return withHint(err, "see "+c.CommandPath()+" --help")
+		return check.WithHint(err, "see "+c.CommandPath()+" --help")
 	})
 	root.AddCommand(newCheckCmd(a), newExplainCmd(a), newGraphCmd(a), newDigestCmd(a), newApproveCmd(a), newPolicyCmd(a), newDemoCmd(a), newVersionCmd(a))
 	return root

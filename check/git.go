@@ -1,4 +1,4 @@
-package main
+package check
 
 import (
 	"bytes"
@@ -55,7 +55,7 @@ func commitsIn(rangeSpec string) ([]scoring.Commit, error) {
 		if msg == "" {
 			msg = err.Error()
 		}
-		return nil, withHint(fmt.Errorf("--commits %s: git log failed: %s", rangeSpec, msg), "run blast inside the git checkout, with a range like origin/main..HEAD")
+		return nil, WithHint(fmt.Errorf("--commits %s: git log failed: %s", rangeSpec, msg), "run blast inside the git checkout, with a range like origin/main..HEAD")
 	}
 	var commits []scoring.Commit
 	for _, rec := range strings.Split(string(out), "\x1e") {
