@@ -74,7 +74,7 @@ func Run(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	assessment := scoring.Assess(plans, pol, ai)
+	assessment := scoring.Assess(plans, nil, pol, ai)
 	status := &report.Signoff{Digest: signoff.Digest(plans).String(), Required: assessment.Required(), Records: []report.SignoffRecord{}, Notes: []string{}}
 	if status.Required > 0 && so.dir != "" {
 		if err := verifySignoffs(opts, plans, so.dir, allowed, pol, status); err != nil {

@@ -46,7 +46,7 @@ func fixtureReport(t testing.TB, fixture string) *Report {
 	for _, p := range plans {
 		p.Source = "fixtures/" + fixture + "/plan.json"
 	}
-	a := scoring.Assess(plans, pol)
+	a := scoring.Assess(plans, nil, pol, scoring.Options{})
 	return New(a, scoring.Gate(a, 0))
 }
 
@@ -56,7 +56,7 @@ func fileExists(path string) bool {
 }
 
 func plansReport(plans []*plan.Plan) *Report {
-	a := scoring.Assess(plans, scoring.DefaultPolicy())
+	a := scoring.Assess(plans, nil, scoring.DefaultPolicy(), scoring.Options{})
 	return New(a, scoring.Gate(a, 0))
 }
 

@@ -218,8 +218,8 @@ func New(a *scoring.Assessment, decision scoring.Decision) *Report {
 			HasConfiguration: p.HasConfiguration, HasPriorState: p.HasPriorState, Complete: p.Complete,
 			Drift: []Drift{}, Deferred: []Deferred{}, Warnings: append([]string{}, p.Warnings...), GraphNotes: []string{},
 		}
-		if pi < len(a.GraphNotes) {
-			rp.GraphNotes = append(rp.GraphNotes, a.GraphNotes[pi]...)
+		if pi < len(a.Graphs) {
+			rp.GraphNotes = append(rp.GraphNotes, a.Graphs[pi].Notes()...)
 		}
 		for i := range p.Changes {
 			rp.Summary.add(&p.Changes[i])

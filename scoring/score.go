@@ -121,8 +121,22 @@ type Assessment struct {
 	Notes     []string // why the gate is what it is: an environment, an AI-assisted change
 	// CappedPoints is what creates and updates would have added beyond the cap.
 	CappedPoints float64
-	// GraphNotes say, per plan, where the dependency graph knows less.
-	GraphNotes [][]string
+	// Breakdown is how Score adds up.
+	Breakdown Breakdown
+	// Graphs are the plans' dependency graphs, Graphs[i] of Plans[i], and
+	// Radii[i] the blast radius of each destructive change of Plans[i],
+	// keyed by Change.Key(): a report draws them without building them again.
+	Graphs []*graph.Graph
+	Radii  []map[string]graph.Radius
+}
+
+// Breakdown is how an assessment's score adds up, in points as Assess
+// summed them: Score is their total, rounded half up, at most 100.
+type Breakdown struct {
+	Destructive    float64 // deletes and replaces
+	NonDestructive float64 // creates and updates, after the cap
+	Cap            float64 // what creates and updates may add at most
+	Findings       float64
 }
 
 // Options are the inputs of an assessment that are not the policy.
@@ -134,12 +148,10 @@ type Options struct {
 	AIReason   string
 }
 
-// Assess scores plans under a policy.
-func Assess(plans []*plan.Plan, pol Policy, opts ...Options) *Assessment {
-	var o Options
-	if len(opts) > 0 {
-		o = opts[0]
-	}
+// Assess scores plans under a policy. graphs[i] is the dependency graph of
+// plans[i] as the caller built it (graph.Build); a missing or nil one is
+// built here.
+func Assess(plans []*plan.Plan, graphs []*graph.Graph, pol Policy, o Options) *Assessment {
 	if o.Now.IsZero() {
 		o.Now = time.Now()
 	}
@@ -164,8 +176,13 @@ func Assess(plans []*plan.Plan, pol Policy, opts ...Options) *Assessment {
 	// and so its rounding, cannot depend on the order of the changes.
 	var destructive, nonDestructive, findingPoints int64
 	for pi, p := range plans {
-		g := graph.Build(p)
-		a.GraphNotes = append(a.GraphNotes, g.Notes())
+		var g *graph.Graph
+		if pi < len(graphs) {
+			g = graphs[pi]
+		}
+		if g == nil {
+			g = graph.Build(p)
+		}
 		s.destroyed = map[string]bool{}
 		for _, c := range p.Changes {
 			if c.Kind.Destructive() {
@@ -207,6 +224,8 @@ func Assess(plans []*plan.Plan, pol Policy, opts ...Options) *Assessment {
 				inRadius[name] = true
 			}
 		})
+		a.Graphs = append(a.Graphs, g)
+		a.Radii = append(a.Radii, radius)
 		var risks []ChangeRisk
 		for i := range p.Changes {
 			c := &p.Changes[i]
@@ -248,6 +267,8 @@ func Assess(plans []*plan.Plan, pol Policy, opts ...Options) *Assessment {
 	limit := tenths(nonDestructiveCap)
 	total := destructive + min(nonDestructive, limit) + findingPoints
 	a.CappedPoints = float64(max(0, nonDestructive-limit)) / 10
+	a.Breakdown = Breakdown{Destructive: float64(destructive) / 10, NonDestructive: float64(min(nonDestructive, limit)) / 10,
+		Cap: nonDestructiveCap, Findings: float64(findingPoints) / 10}
 	a.Score = int(min(100, (total+5)/10)) // whole tenths, rounded half up
 	sortAssessment(a)
 	return a
