@@ -112,7 +112,7 @@ func verifySignoffs(opts Options, plans []*plan.Plan, dir string, allowed *signo
 	status.Valid = res.Count()
 	for _, s := range res.SignOffs {
 		status.Records = append(status.Records, report.SignoffRecord{
-			File: s.File, Principal: s.Principal, Fingerprint: s.KeyFingerprint, Valid: s.Valid, Reason: string(s.Reason), Detail: s.Detail,
+			File: s.File, Principal: s.Principal, Fingerprint: s.KeyFingerprint, Valid: s.Valid, Reason: s.Reason, Detail: s.Detail,
 		})
 	}
 	if opts.Author == "" && len(authors) == 0 {

@@ -202,7 +202,7 @@ func hostileReport() *Report {
 		q := `"` + escapeKey(k) + `"`
 		addr := `module.m[` + q + `].aws_db_instance.db[` + q + `]`
 		r.Changes = append(r.Changes, Change{
-			Address: addr, Type: "aws_db_instance", Module: `module.m[` + q + `]`, Kind: []string{"delete", "replace", "replace_cbd"}[i%3],
+			Address: addr, Type: "aws_db_instance", Module: `module.m[` + q + `]`, Kind: []plan.Kind{plan.KindDelete, plan.KindReplace, plan.KindReplaceCBD}[i%3],
 			Actions: []string{"delete"}, Reason: "delete_because_each_key", ForcedBy: []string{`tags[` + q + `]`}, Class: "stateful_data",
 			Risk: float64(60 - i), Factors: []Factor{{Name: "kind", Points: float64(60 - i), Detail: "key " + k}},
 			BlastRadius: &Radius{Changed: []string{`aws_instance.app[` + q + `]`}, Unchanged: []string{`module.n.aws_route53_record.r[` + q + `]`}, ChangedCount: 1, UnchangedCount: 1},

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/blast-dev/blast/plan"
 	"github.com/blast-dev/blast/scoring"
 )
 
@@ -124,12 +125,15 @@ type sarifLogicalLocation struct {
 const sarifHelpBase = "https://github.com/blast-dev/blast/blob/main/README.md"
 
 // Rules for destructive changes, one per kind.
-var sarifKindRules = []struct{ kind, id, name, short, full string }{
-	{"delete", "destructive/delete", "DestructiveDelete", "A resource is destroyed",
+var sarifKindRules = []struct {
+	kind                  plan.Kind
+	id, name, short, full string
+}{
+	{plan.KindDelete, "destructive/delete", "DestructiveDelete", "A resource is destroyed",
 		"The plan destroys this object and creates nothing in its place. Whatever depends on it may break."},
-	{"replace", "destructive/replace", "DestructiveReplace", "A resource is destroyed, then created",
+	{plan.KindReplace, "destructive/replace", "DestructiveReplace", "A resource is destroyed, then created",
 		"The plan destroys this object before it creates its replacement: there is a window with neither, and the new object has a new identity."},
-	{"replace_cbd", "destructive/replace_cbd", "DestructiveReplaceCreateBeforeDestroy", "A resource is replaced, the new one created first",
+	{plan.KindReplaceCBD, "destructive/replace_cbd", "DestructiveReplaceCreateBeforeDestroy", "A resource is replaced, the new one created first",
 		"The plan creates a replacement before it destroys this object (create_before_destroy). The new object has a new identity."},
 }
 
@@ -157,7 +161,7 @@ func WriteSARIF(w io.Writer, r *Report) error {
 			HelpURI:              sarifHelpBase + "#the-score",
 			Help:                 sarifText{k.full + " blast scores it by the resource's class and what depends on it; above the threshold a senior signs off on the exact plan."},
 			DefaultConfiguration: sarifRuleConfig{Level: "warning"},
-			Properties:           sarifRuleProperty{Tags: []string{"terraform", "destructive", k.kind}},
+			Properties:           sarifRuleProperty{Tags: []string{"terraform", "destructive", string(k.kind)}},
 		})
 	}
 	var findingRules []string
@@ -247,7 +251,7 @@ func WriteSARIF(w io.Writer, r *Report) error {
 		})
 	}
 	for _, c := range r.Changes {
-		if !isDestructive(c.Kind) {
+		if !c.Kind.Destructive() {
 			continue
 		}
 		var id string
@@ -280,7 +284,7 @@ func WriteSARIF(w io.Writer, r *Report) error {
 			RuleID: id, RuleIndex: ruleIndex[id], Level: sarifLevel(sev),
 			Message:             sarifText{changeSentence(c)},
 			Locations:           location(c.Plan, c.Address, "resource"),
-			PartialFingerprints: sarifFingerprints(planSource(c.Plan), c.Kind, c.Address, c.Deposed),
+			PartialFingerprints: sarifFingerprints(planSource(c.Plan), string(c.Kind), c.Address, c.Deposed),
 			Properties:          props,
 		})
 	}
@@ -310,17 +314,17 @@ func WriteSARIF(w io.Writer, r *Report) error {
 // destructiveSeverity grades a destructive change by its risk against the
 // threshold: high when it alone reaches half the threshold, medium from a
 // tenth, low below. SARIF levels and GitHub annotations follow it.
-func destructiveSeverity(c Change, threshold int) string {
+func destructiveSeverity(c Change, threshold int) scoring.Severity {
 	if threshold <= 0 {
 		threshold = 50
 	}
 	switch t := float64(threshold); {
 	case c.Risk >= t/2:
-		return "high"
+		return scoring.SeverityHigh
 	case c.Risk >= t/10:
-		return "medium"
+		return scoring.SeverityMedium
 	}
-	return "low"
+	return scoring.SeverityLow
 }
 
 // changeSentence is one line on a change, for annotations and tests: what
@@ -332,14 +336,14 @@ func changeSentence(c Change) string {
 		b.WriteString(" (deposed object " + c.Deposed + ")")
 	}
 	switch c.Kind {
-	case "delete":
+	case plan.KindDelete:
 		b.WriteString(" is destroyed")
-	case "replace":
+	case plan.KindReplace:
 		b.WriteString(" is destroyed, then created again")
-	case "replace_cbd":
+	case plan.KindReplaceCBD:
 		b.WriteString(" is replaced: the new object is created, then the old one destroyed")
 	default:
-		b.WriteString(": " + c.Kind)
+		b.WriteString(": " + string(c.Kind))
 	}
 	if w := why(c); w != "" {
 		b.WriteString(" (" + w + ")")
@@ -358,11 +362,11 @@ func changeSentence(c Change) string {
 	return b.String()
 }
 
-func sarifLevel(severity string) string {
+func sarifLevel(severity scoring.Severity) string {
 	switch severity {
-	case "critical", "high":
+	case scoring.SeverityCritical, scoring.SeverityHigh:
 		return "error"
-	case "medium":
+	case scoring.SeverityMedium:
 		return "warning"
 	}
 	return "note"
