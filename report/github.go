@@ -9,7 +9,7 @@ import (
 )
 
 func init() {
-	renderers["github"] = func(w io.Writer, r *Report, _ Options) error { return WriteGitHub(w, r) }
+	register("github", false, func(w io.Writer, r *Report, _ Options) error { return WriteGitHub(w, r) })
 }
 
 // githubPerLevel is how many annotations of one level a step gets: GitHub

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	renderers["junit"] = func(w io.Writer, r *Report, _ Options) error { return WriteJUnit(w, r) }
+	register("junit", false, func(w io.Writer, r *Report, _ Options) error { return WriteJUnit(w, r) })
 }
 
 // JUnit XML as GitLab, Jenkins and most test report readers take it.

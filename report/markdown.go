@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	renderers["markdown"] = func(w io.Writer, r *Report, _ Options) error { return WriteMarkdown(w, r) }
+	register("markdown", false, func(w io.Writer, r *Report, _ Options) error { return WriteMarkdown(w, r) })
 }
 
 // MarkdownLimit is the most a pull-request comment may hold on GitHub

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"github.com/blast-dev/blast/graph"
 	"github.com/blast-dev/blast/plan"
 	"github.com/blast-dev/blast/scoring"
 	"github.com/blast-dev/blast/signoff"
@@ -34,6 +35,13 @@ type Report struct {
 	Policy string `json:"policy"`
 	// Environment is the policy environment applied, "" for none.
 	Environment string `json:"environment"`
+
+	// The plans, graphs[i] the dependency graph of plans[i] and radii[i] the
+	// blast radii of its destructive changes, as scoring measured them: the
+	// graph formats draw them without building them again.
+	plans  []*plan.Plan
+	graphs []*graph.Graph
+	radii  []map[string]graph.Radius
 }
 
 // Ignored is a change or finding an ignore rule silenced.
@@ -209,6 +217,9 @@ func New(a *scoring.Assessment, decision scoring.Decision) *Report {
 		Warnings:     append([]string{}, a.Warnings...),
 		Policy:       a.Policy.Source,
 		Environment:  a.Policy.Env,
+		plans:        a.Plans,
+		graphs:       a.Graphs,
+		radii:        a.Radii,
 	}
 	for _, ig := range a.Ignored {
 		r.Ignored = append(r.Ignored, Ignored(ig))

@@ -18,7 +18,7 @@ import (
 )
 
 func init() {
-	renderers["sarif"] = func(w io.Writer, r *Report, _ Options) error { return WriteSARIF(w, r) }
+	register("sarif", false, func(w io.Writer, r *Report, _ Options) error { return WriteSARIF(w, r) })
 }
 
 // SARIF 2.1.0, the subset blast writes. Field order is output order.

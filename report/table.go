@@ -20,6 +20,10 @@ type TableOptions struct {
 	MaxRows int
 }
 
+func init() {
+	register("table", false, func(w io.Writer, r *Report, opts Options) error { return WriteTable(w, r, opts.Table) })
+}
+
 // WriteTable writes the terminal report: the decision first, then the
 // destructive changes ranked by risk, then the findings. A plan with nothing
 // destructive gets a few lines, not a wall of text.
