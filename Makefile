@@ -1,11 +1,11 @@
-.PHONY: demo test build lint fixtures actionlint bench-data bench
+.PHONY: demo test build lint fixtures actionlint bench-data bench release-check release-pin
 
 # Run blast on the plan embedded in the binary: an environment torn down.
 demo:
 	go run ./cmd/blast demo
 
 # Everything CI runs: vet, staticcheck, and the tests with the race detector.
-test: lint
+test: lint release-check
 	go test -race -count=1 ./...
 
 lint: actionlint
@@ -17,7 +17,7 @@ lint: actionlint
 # through the self-test (uses: ./) the inputs and outputs of action.yml.
 # It runs shellcheck on their scripts when shellcheck is installed.
 actionlint:
-	go tool actionlint .github/workflows/example.yml examples/github/blast.yml
+	go tool actionlint .github/workflows/example.yml .github/workflows/release.yml examples/github/blast.yml
 
 build:
 	go build -o bin/blast ./cmd/blast
@@ -40,3 +40,14 @@ bench-data:
 # (and opa, when on PATH) on the generated plans.
 bench: bench-data
 	bash scripts/bench.sh
+
+# The release configuration (.goreleaser.yaml) cross-builds its six targets
+# with CGO off, and VERSION.sha256 names that version's binaries. A few
+# seconds with a warm build cache.
+release-check:
+	bash scripts/check-release.sh
+
+# After bumping VERSION, before tagging: pin the release binaries' SHA-256
+# in VERSION.sha256 (docs/integrations.md, "Releases").
+release-pin:
+	bash scripts/check-release.sh --pin

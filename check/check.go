@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 
 	"github.com/blast-dev/blast/plan"
@@ -13,23 +14,30 @@ import (
 	"github.com/blast-dev/blast/signoff"
 )
 
-// Options are the inputs of one check, as `blast check` takes them.
+// Options are the inputs of one check, as `blast check` takes them. Flags
+// only tighten the gate: see the package documentation for what each may
+// and may not do.
 type Options struct {
 	Plans        []string  // plan files: JSON, NDJSON, binary plans, or "-" for Stdin
 	Stdin        io.Reader // read for "-"
 	TerraformBin string    // terraform or tofu for binary plans; "" finds one on PATH
 
-	PolicyFile  string // "" finds .blast.yml up to the repository root, or uses the defaults
-	Environment string // the policy environment; "" lets the plan paths choose
-	Threshold   int    // with ThresholdSet, the score at which sign-off is required (1-100)
+	PolicyFile  string // "" finds .blast.yml (in the trusted ref's tree when there is one)
+	TrustedRef  string // the git ref the policy and allowed signers are read from; "" is the pipeline's, or the working tree
+	Environment string // the policy environment for plans no path matches; "" lets the plan paths choose
+	Threshold   int    // with ThresholdSet, the score at which sign-off is required (1-100); only lower than the policy's
 
 	ThresholdSet bool
 
 	SignoffDir     string // folder of .sig files; "" takes the policy's
 	AllowedSigners string // seniors' keys; "" takes the policy's
-	Author         string // who made the change; "" asks git
+	Author         string // one more author of the change, who may not approve it
 	AIAssisted     bool   // the change was made with a coding assistant
-	Commits        string // git revision range of the change, for authors and AI trailers
+	Commits        string // one more git revision range of the change, for authors and AI markers
+
+	// Getenv reads the CI's variables (GITHUB_BASE_REF ...); nil is
+	// os.Getenv.
+	Getenv func(string) string
 }
 
 // Result is the outcome of a check. Decision is what the gate says; a
@@ -39,36 +47,48 @@ type Result struct {
 	Assessment *scoring.Assessment
 	Decision   scoring.Decision
 	Report     *report.Report
+	Source     PolicySource
 }
 
 // Run judges the plans of opts. An error means nothing was judged: bad
-// input, a bad policy, bad options.
+// input, a bad policy, bad options, or trusted inputs that cannot be
+// established.
 func Run(opts Options) (*Result, error) {
-	pol, err := LoadPolicy(opts.PolicyFile, opts.Environment, opts.Plans)
+	in, err := LoadPolicy(PolicyOptions{File: opts.PolicyFile, Environment: opts.Environment, Plans: opts.Plans, TrustedRef: opts.TrustedRef, Getenv: opts.Getenv})
 	if err != nil {
 		return nil, err
 	}
+	pol := in.Policy
 	if opts.ThresholdSet {
 		if opts.Threshold < 1 || opts.Threshold > 100 {
 			return nil, WithHint(fmt.Errorf("--threshold %d is out of range", opts.Threshold), "give a score from 1 to 100")
 		}
+		if opts.Threshold > pol.Threshold && !pol.AllowOverrides {
+			return nil, WithHint(fmt.Errorf("--threshold %d would loosen the gate: %s sets %d, and flags only tighten", opts.Threshold, in.thresholdOrigin(), pol.Threshold),
+				"change the threshold in the policy (on the target branch), or set allow_overrides: true there")
+		}
 		pol.Threshold = opts.Threshold
 	}
-	so := signoffPaths(opts, pol)
-	if so.dir != "" && so.allowedSigners == "" {
+	sigDir := in.signoffDir(opts.SignoffDir)
+	allowed, _, err := in.AllowedSigners(opts.AllowedSigners)
+	if err != nil {
+		// Read before judging: a broken file is an error even when the
+		// plan turns out not to need a sign-off.
+		return nil, err
+	}
+	if sigDir != "" && allowed == nil {
 		return nil, WithHint(fmt.Errorf("--signoffs needs --allowed-signers"), "name the allowed_signers file of your seniors, or set signoff.allowed_signers in .blast.yml")
 	}
-	var allowed *signoff.AllowedSigners
-	if so.allowedSigners != "" {
-		// Read it before judging: a broken file is an error even when the
-		// plan turns out not to need a sign-off.
-		if allowed, err = signoff.ReadAllowedSigners(so.allowedSigners); err != nil {
-			return nil, err
-		}
-	}
-	ai, err := AIOptions(opts.AIAssisted, opts.Commits, pol)
+	change, err := changeOf(in, opts.Commits, opts.Author, sigDir)
 	if err != nil {
 		return nil, err
+	}
+	ai := scoring.Options{}
+	switch {
+	case opts.AIAssisted:
+		ai = scoring.Options{AIAssisted: true, AIReason: "--ai-assisted"}
+	default:
+		ai.AIAssisted, ai.AIReason = scoring.DetectAIAssisted(change.Commits, pol)
 	}
 	plans, err := LoadPlans(opts.Plans, opts.Stdin, opts.TerraformBin)
 	if err != nil {
@@ -76,8 +96,8 @@ func Run(opts Options) (*Result, error) {
 	}
 	assessment := scoring.Assess(plans, nil, pol, ai)
 	status := &report.Signoff{Digest: signoff.Digest(plans).String(), Required: assessment.Required(), Records: []report.SignoffRecord{}, Notes: []string{}}
-	if status.Required > 0 && so.dir != "" {
-		if err := verifySignoffs(opts, plans, so.dir, allowed, pol, status); err != nil {
+	if status.Required > 0 && sigDir != "" {
+		if err := verifySignoffs(opts, plans, sigDir, allowed, pol, change, status); err != nil {
 			return nil, err
 		}
 	} else if status.Required > 0 {
@@ -86,19 +106,56 @@ func Run(opts Options) (*Result, error) {
 	decision := scoring.Gate(assessment, status.Valid)
 	r := report.New(assessment, decision)
 	r.Signoff = status
-	return &Result{Plans: plans, Assessment: assessment, Decision: decision, Report: r}, nil
+	r.Notes = append(r.Notes, pol.EnvNotes...)
+	r.PolicySource = &report.PolicySource{File: in.Source.File, Ref: in.Source.Ref, Commit: in.Source.Commit, Environment: pol.Env}
+	return &Result{Plans: plans, Assessment: assessment, Decision: decision, Report: r, Source: in.Source}, nil
+}
+
+// thresholdOrigin names what set the effective threshold, for a refusal.
+func (in *Inputs) thresholdOrigin() string {
+	what := "the built-in default"
+	if in.Source.File != "" {
+		what = in.Source.File
+		if in.Source.Ref != "" {
+			what = in.Source.Ref + ":" + in.Source.File
+		}
+	}
+	if in.Policy.Env != "" {
+		return "environment " + in.Policy.Env + " of " + what
+	}
+	return what
+}
+
+// signoffDir is the folder of .sig files: the flag (relative to the working
+// folder), else the policy's signoff.signoffs, relative to the policy file
+// in the working tree (sign-offs are committed to the change; each is
+// checked against the trusted allowed signers).
+func (in *Inputs) signoffDir(flag string) string {
+	if flag != "" || in.Policy.Signoff.Dir == "" {
+		return flag
+	}
+	d := in.Policy.Signoff.Dir
+	if filepath.IsAbs(d) || in.polDir == "" {
+		return d
+	}
+	d = filepath.Join(in.polDir, d)
+	if wd, err := os.Getwd(); err == nil {
+		if r, err := filepath.EvalSymlinks(wd); err == nil {
+			wd = r
+		}
+		if isUnder(d, wd) {
+			d, _ = filepath.Rel(wd, d)
+		}
+	}
+	return d
 }
 
 // verifySignoffs checks the sign-offs of dir against the plans and records
 // each, valid or not, in status.
-func verifySignoffs(opts Options, plans []*plan.Plan, dir string, allowed *signoff.AllowedSigners, pol scoring.Policy, status *report.Signoff) error {
-	var authors []string
-	if opts.Author == "" || opts.Commits != "" {
-		authors = changeAuthors(opts.Commits, dir)
-	}
+func verifySignoffs(opts Options, plans []*plan.Plan, dir string, allowed *signoff.AllowedSigners, pol scoring.Policy, change *Change, status *report.Signoff) error {
 	res, err := signoff.Verify(signoff.VerifyOptions{
 		Payload: signoff.Payload(plans), Dir: dir, AllowedSigners: allowed, Seniors: pol.Signoff.Seniors,
-		Author: opts.Author, Authors: authors,
+		Author: opts.Author, Authors: change.Authors, AuthorsUnknown: change.Unknown != "", Person: pol.Person,
 	})
 	switch {
 	case errors.Is(err, signoff.ErrNoSignoffDir):
@@ -112,11 +169,13 @@ func verifySignoffs(opts Options, plans []*plan.Plan, dir string, allowed *signo
 	status.Valid = res.Count()
 	for _, s := range res.SignOffs {
 		status.Records = append(status.Records, report.SignoffRecord{
-			File: s.File, Principal: s.Principal, Fingerprint: s.KeyFingerprint, Valid: s.Valid, Reason: s.Reason, Detail: s.Detail,
+			File: escapeName(s.File), Principal: s.Principal, Fingerprint: s.KeyFingerprint, Valid: s.Valid, Reason: s.Reason, Detail: escapeName(s.Detail),
 		})
 	}
-	if opts.Author == "" && len(authors) == 0 {
-		status.Notes = append(status.Notes, "no author known (no --author, no git history): self-approval could not be checked")
+	if change.Unknown != "" {
+		status.Notes = append(status.Notes, "no sign-off counts: "+change.Unknown)
+	} else if change.Range != "" {
+		status.Notes = append(status.Notes, fmt.Sprintf("authors of the change: the authors and committers of %s", change.Range))
 	}
 	return nil
 }
@@ -143,7 +202,7 @@ func LoadPlans(paths []string, stdin io.Reader, terraformBin string) ([]*plan.Pl
 }
 
 // AIOptions says whether the change counts as AI-assisted: by the flag,
-// or by an assistant's trailer in the commits of commitRange.
+// or by a marker in the commits of commitRange (see scoring.AIMarkers).
 func AIOptions(flag bool, commitRange string, pol scoring.Policy) (scoring.Options, error) {
 	if flag {
 		return scoring.Options{AIAssisted: true, AIReason: "--ai-assisted"}, nil
@@ -151,32 +210,19 @@ func AIOptions(flag bool, commitRange string, pol scoring.Policy) (scoring.Optio
 	if commitRange == "" {
 		return scoring.Options{}, nil
 	}
-	commits, err := commitsIn(commitRange)
-	if err != nil {
+	if err := checkRange(commitRange); err != nil {
 		return scoring.Options{}, err
 	}
+	wd, _ := os.Getwd()
+	commits, err := logCommits(repoRoot(wd), commitRange)
+	if err != nil {
+		return scoring.Options{}, WithHint(fmt.Errorf("--commits %s: git log failed: %s", commitRange, err), "run blast inside the git checkout, with a range like origin/main..HEAD")
+	}
+	var cs []scoring.Commit
+	for _, c := range commits {
+		cs = append(cs, c.Commit)
+	}
 	var o scoring.Options
-	o.AIAssisted, o.AIReason = scoring.DetectAIAssisted(commits, pol)
+	o.AIAssisted, o.AIReason = scoring.DetectAIAssisted(cs, pol)
 	return o, nil
-}
-
-type signoffSettings struct{ dir, allowedSigners string }
-
-// signoffPaths takes the options first, then the policy, whose paths are
-// relative to the policy file.
-func signoffPaths(opts Options, pol scoring.Policy) signoffSettings {
-	rel := func(p string) string {
-		if p == "" || filepath.IsAbs(p) || pol.Source == "" {
-			return p
-		}
-		return filepath.Join(filepath.Dir(pol.Source), p)
-	}
-	s := signoffSettings{dir: opts.SignoffDir, allowedSigners: opts.AllowedSigners}
-	if s.dir == "" {
-		s.dir = rel(pol.Signoff.Dir)
-	}
-	if s.allowedSigners == "" {
-		s.allowedSigners = rel(pol.Signoff.AllowedSigners)
-	}
-	return s
 }

@@ -96,6 +96,9 @@ func mdHeader(r *Report) string {
 		fmt.Fprintf(&b, " · **%s by the policy**", mdCount(len(r.Ignored), "change or finding ignored", "changes or findings ignored"))
 	}
 	b.WriteString("\n")
+	if r.PolicySource != nil {
+		fmt.Fprintf(&b, "\nPolicy: %s\n", mdText(r.PolicySource.Text()))
+	}
 	return b.String()
 }
 

@@ -35,6 +35,9 @@ type Report struct {
 	Policy string `json:"policy"`
 	// Environment is the policy environment applied, "" for none.
 	Environment string `json:"environment"`
+	// PolicySource says which policy judged the plan and where it was
+	// read from; nil when the caller did not say.
+	PolicySource *PolicySource `json:"policy_source,omitempty"`
 
 	// The plans, graphs[i] the dependency graph of plans[i] and radii[i] the
 	// blast radii of its destructive changes, as scoring measured them: the
@@ -42,6 +45,36 @@ type Report struct {
 	plans  []*plan.Plan
 	graphs []*graph.Graph
 	radii  []map[string]graph.Radius
+}
+
+// PolicySource is which policy was used and from where.
+type PolicySource struct {
+	File        string `json:"file"`        // the policy file, relative to the repository root; "" for the built-in defaults
+	Ref         string `json:"ref"`         // the trusted git ref it was read from; "" for the working tree
+	Commit      string `json:"commit"`      // the commit ref named; "" for the working tree
+	Environment string `json:"environment"` // the environment(s) applied, joined with +; "" for none
+}
+
+// Text is the source in a few words: "FILE from REF at COMMIT", "FILE
+// (working tree)" or "built-in defaults".
+func (s *PolicySource) Text() string {
+	var t string
+	switch {
+	case s.File == "":
+		t = "built-in defaults"
+	case s.Ref != "":
+		c := s.Commit
+		if len(c) > 12 {
+			c = c[:12]
+		}
+		t = s.File + " from " + s.Ref + " at " + c + " (trusted)"
+	default:
+		t = s.File + " (working tree)"
+	}
+	if s.Environment != "" {
+		t += ", environment " + s.Environment
+	}
+	return t
 }
 
 // Ignored is a change or finding an ignore rule silenced.

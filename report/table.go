@@ -50,6 +50,9 @@ func WriteTable(w io.Writer, r *Report, opts TableOptions) error {
 		}
 	}
 	ew.printf("changes: %s\n", summaryLine(r.Summary))
+	if r.PolicySource != nil {
+		ew.printf("policy: %s\n", oneLine(r.PolicySource.Text()))
+	}
 	if len(r.Ignored) > 0 {
 		ew.printf("ignored by the policy: %d (listed below)\n", len(r.Ignored))
 	}

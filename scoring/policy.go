@@ -39,7 +39,29 @@ type Policy struct {
 	AIAssisted   AIPolicy
 	Environments []Environment
 	Env          string // the environment applied, "" for none
+
+	// Unmatched says what applies to a plan that no environment's paths
+	// match, when the policy has environments: UnmatchedBase (the base
+	// policy) or UnmatchedStrictest (the strictest of all of them).
+	Unmatched string
+	// AllowOverrides lets flags loosen the gate: a --threshold above the
+	// policy's, an --environment other than the one the plan's path
+	// chooses. Without it flags can only tighten.
+	AllowOverrides bool
+	// People groups principals (and git identities) into persons: one
+	// person is one sign-off, and self-approval covers all of a person's
+	// principals. Keys are lower case; a principal not listed is a person
+	// of its own.
+	People map[string]string
+	// EnvNotes say how the environment was chosen, or that none matched.
+	EnvNotes []string
 }
+
+// What a policy applies to a plan that matches no environment.
+const (
+	UnmatchedBase      = "base"
+	UnmatchedStrictest = "strictest"
+)
 
 // IgnoreRule silences a change or a finding, with a reason that the report
 // shows. It stops applying after Expires.
@@ -65,6 +87,11 @@ type SignoffPolicy struct {
 type AIPolicy struct {
 	Threshold int              // 0 means no stricter threshold
 	Trailers  []*regexp.Regexp // commit trailer lines that mark a change AI-assisted
+	// Markers are more words that mark a change AI-assisted wherever they
+	// appear in a commit's message or its author's or committer's name or
+	// e-mail, compared after normalisation (see Normalize); they add to
+	// the built-in ones (see AIMarkers).
+	Markers []string
 }
 
 // Environment overrides parts of the policy for plans whose path matches,
@@ -79,15 +106,9 @@ type Environment struct {
 	AIThreshold int // 0: inherit
 }
 
-// DefaultTrailers recognise commits made with a coding assistant.
-var DefaultTrailers = []string{
-	`(?i)^(co-authored-by|assisted-by|generated-by):.*\b(claude|copilot|chatgpt|openai|gpt-?\d|gemini|codex|cursor|devin|aider|amazon q|codewhisperer|windsurf|tabnine|sweep|bot)\b`,
-	`(?i)^(co-authored-by|assisted-by|generated-by):.*\[bot\]`,
-}
-
 // DefaultPolicy is the policy when no file is given.
 func DefaultPolicy() Policy {
-	p := Policy{Threshold: DefaultThreshold, Signoff: SignoffPolicy{Required: 1}}
+	p := Policy{Threshold: DefaultThreshold, Signoff: SignoffPolicy{Required: 1}, Unmatched: UnmatchedBase}
 	for _, t := range DefaultTrailers {
 		p.AIAssisted.Trailers = append(p.AIAssisted.Trailers, regexp.MustCompile(t))
 	}
@@ -237,16 +258,38 @@ func ParsePolicy(file string, data []byte) (Policy, error) {
 						}
 						p.AIAssisted.Trailers = append(p.AIAssisted.Trailers, re)
 					})
+				case "markers":
+					d.sequence(v, "ai_assisted.markers", func(item *yaml.Node) {
+						m := Normalize(d.str(item))
+						if d.err == nil && strings.TrimSpace(m) == "" {
+							d.fail(item, "an ai_assisted marker must not be empty")
+							return
+						}
+						p.AIAssisted.Markers = append(p.AIAssisted.Markers, m)
+					})
 				default:
-					d.unknown(v, key, "ai_assisted", "threshold, trailers")
+					d.unknown(v, key, "ai_assisted", "threshold, trailers, markers")
 				}
 			})
 		case "environments":
 			d.mapping(v, "environments", func(name string, v *yaml.Node) {
 				p.Environments = append(p.Environments, d.environment(name, v))
 			})
+		case "unmatched":
+			p.Unmatched = d.str(v)
+			if d.err == nil && p.Unmatched != UnmatchedBase && p.Unmatched != UnmatchedStrictest {
+				d.fail(v, fmt.Sprintf("unmatched must be %s or %s, got %q", UnmatchedBase, UnmatchedStrictest, p.Unmatched))
+			}
+		case "allow_overrides":
+			if v.Kind != yaml.ScalarNode || v.Tag != "!!bool" {
+				d.fail(v, fmt.Sprintf("allow_overrides must be true or false, got %s", describe(v)))
+				return
+			}
+			p.AllowOverrides = v.Value == "true"
+		case "people":
+			p.People = d.people(v)
 		default:
-			d.unknown(v, key, "the policy", "version, threshold, weights, classes, critical, ignore, signoff, ai_assisted, environments")
+			d.unknown(v, key, "the policy", "version, threshold, weights, classes, critical, ignore, signoff, ai_assisted, environments, unmatched, allow_overrides, people")
 		}
 	})
 	if d.err != nil {
@@ -618,6 +661,45 @@ func (d *decoder) environment(name string, n *yaml.Node) Environment {
 	return e
 }
 
+// people reads people: {alice: [alice@corp.example, asmith@corp.example]}.
+// A principal under two people would let one human count twice or escape
+// the self-approval check under the other name: it is an error.
+func (d *decoder) people(n *yaml.Node) map[string]string {
+	out := map[string]string{}
+	d.mapping(n, "people", func(person string, v *yaml.Node) {
+		d.sequence(v, "people."+person, func(item *yaml.Node) {
+			id := strings.ToLower(strings.TrimSpace(d.str(item)))
+			if d.err != nil {
+				return
+			}
+			if id == "" {
+				d.fail(item, fmt.Sprintf("people.%s: an empty principal", person))
+				return
+			}
+			if prev, ok := out[id]; ok {
+				if prev == person {
+					d.fail(item, fmt.Sprintf("principal %q is listed twice under %s", id, person))
+				} else {
+					d.fail(item, fmt.Sprintf("principal %q is listed under both %s and %s: one principal is one person", id, prev, person))
+				}
+				return
+			}
+			out[id] = person
+		})
+	})
+	return out
+}
+
+// Person is who a principal or git identity belongs to: the people entry
+// that lists it, or the identity itself.
+func (p Policy) Person(id string) string {
+	id = strings.ToLower(strings.TrimSpace(id))
+	if person, ok := p.People[id]; ok {
+		return person
+	}
+	return id
+}
+
 func contains(list []string, s string) bool {
 	for _, v := range list {
 		if v == s {
@@ -627,62 +709,129 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// ForEnvironment applies the environment named env, or else the first one
-// whose paths match one of the plan paths. It returns an error for an env
-// name the policy does not define.
+// PlanPath is a plan as environments see it: Path is its path relative to
+// the policy's root (the repository root), with forward slashes and
+// normalised; "" when it has none there (standard input, a file outside the
+// root). Name is how the report names the plan.
+type PlanPath struct {
+	Name string
+	Path string
+}
+
+// ForEnvironment is SelectEnvironment for plans named by their paths.
 func (p Policy) ForEnvironment(env string, planPaths []string) (Policy, error) {
+	plans := make([]PlanPath, len(planPaths))
+	for i, path := range planPaths {
+		plans[i] = PlanPath{Name: path, Path: path}
+	}
+	return p.SelectEnvironment(env, plans)
+}
+
+// SelectEnvironment applies environments to the policy. Each plan is
+// judged under the first environment, by name, whose paths match its path;
+// a plan that none matches is judged under the base policy, or under the
+// strictest of all environments with unmatched: strictest. Plans judged
+// together get one score, so the strictest of their settings applies: a dev
+// plan on the command line must not loosen the gate of a prod plan.
+//
+// env, from --environment, chooses for the plans that no path matches
+// (standard input, a file outside the repository). For a plan whose path
+// matches an environment it can only tighten: both apply, the strictest of
+// each setting winning, unless the policy allows overrides. An env the
+// policy does not define is an error. EnvNotes of the result say what was
+// chosen and why, and name every plan no environment matched.
+func (p Policy) SelectEnvironment(env string, plans []PlanPath) (Policy, error) {
+	envs := append([]Environment(nil), p.Environments...)
+	sort.SliceStable(envs, func(i, j int) bool { return envs[i].Name < envs[j].Name })
 	var chosen *Environment
 	if env != "" {
-		for i := range p.Environments {
-			if p.Environments[i].Name == env {
-				chosen = &p.Environments[i]
+		for i := range envs {
+			if envs[i].Name == env {
+				chosen = &envs[i]
 			}
 		}
 		if chosen == nil {
-			names := make([]string, 0, len(p.Environments))
-			for _, e := range p.Environments {
+			names := make([]string, 0, len(envs))
+			for _, e := range envs {
 				names = append(names, e.Name)
 			}
-			sort.Strings(names)
 			if len(names) == 0 {
-				return Policy{}, fmt.Errorf("--env %s: the policy defines no environments", env)
+				return Policy{}, fmt.Errorf("--environment %s: the policy defines no environments", env)
 			}
-			return Policy{}, fmt.Errorf("--env %s: the policy has no such environment (it has: %s)", env, strings.Join(names, ", "))
+			return Policy{}, fmt.Errorf("--environment %s: the policy has no such environment (it has: %s)", env, strings.Join(names, ", "))
 		}
-		return p.apply([]*Environment{chosen}), nil
 	}
-	// Chosen by path: each plan is judged under the first environment, by
-	// name, whose paths match it, or under the base policy. Plans judged
-	// together get one score, so the strictest of their settings applies: a
-	// dev plan on the command line must not loosen the gate of a prod plan.
-	envs := append([]Environment(nil), p.Environments...)
-	sort.SliceStable(envs, func(i, j int) bool { return envs[i].Name < envs[j].Name })
 	var matched []*Environment
-	base := len(planPaths) == 0
-	for _, path := range planPaths {
+	add := func(e *Environment) {
+		if !slices.ContainsFunc(matched, func(m *Environment) bool { return m.Name == e.Name }) {
+			matched = append(matched, e)
+		}
+	}
+	var unmatched []string
+	for _, pl := range plans {
 		var env *Environment
 	search:
 		for i := range envs {
 			for _, g := range envs[i].Paths {
-				if g.Match(path) {
+				if pl.Path != "" && g.Match(pl.Path) {
 					env = &envs[i]
 					break search
 				}
 			}
 		}
 		if env == nil {
-			base = true
-		} else if !slices.ContainsFunc(matched, func(e *Environment) bool { return e.Name == env.Name }) {
-			matched = append(matched, env)
+			unmatched = append(unmatched, pl.Name)
+		} else {
+			add(env)
 		}
 	}
+	var notes []string
+	base := len(plans) == 0 || len(unmatched) > 0
+	switch {
+	case chosen != nil && p.AllowOverrides:
+		// The trusted policy lets the flag decide.
+		matched, base = nil, false
+		add(chosen)
+		notes = append(notes, fmt.Sprintf("environment %s chosen by --environment (the policy allows overrides)", chosen.Name))
+	case chosen != nil:
+		// The flag chooses for the plans no path matches; for the others
+		// it adds its settings to theirs.
+		base = false
+		if len(matched) > 0 && !slices.ContainsFunc(matched, func(m *Environment) bool { return m.Name == chosen.Name }) {
+			names := envNames(matched)
+			notes = append(notes, fmt.Sprintf("--environment %s adds to environment %s that the plan paths choose: flags only tighten, the strictest setting of each applies", chosen.Name, strings.Join(names, "+")))
+		} else {
+			notes = append(notes, fmt.Sprintf("environment %s chosen by --environment", chosen.Name))
+		}
+		add(chosen)
+	case len(unmatched) > 0 && len(envs) > 0 && p.Unmatched == UnmatchedStrictest:
+		for i := range envs {
+			add(&envs[i])
+		}
+		notes = append(notes, fmt.Sprintf("no environment of the policy matches %s: the strictest of its environments applies (unmatched: strictest)", strings.Join(unmatched, ", ")))
+	case len(unmatched) > 0 && len(envs) > 0:
+		notes = append(notes, fmt.Sprintf("no environment of the policy matches %s: the base policy applies (choose one with --environment, or set unmatched: strictest)", strings.Join(unmatched, ", ")))
+	}
 	if len(matched) == 0 {
-		return p, nil
+		out := p
+		out.EnvNotes = notes
+		return out, nil
 	}
 	if base {
 		matched = append(matched, &Environment{})
 	}
-	return p.apply(matched), nil
+	out := p.apply(matched)
+	out.EnvNotes = notes
+	return out, nil
+}
+
+func envNames(envs []*Environment) []string {
+	var names []string
+	for _, e := range envs {
+		names = append(names, e.Name)
+	}
+	sort.Strings(names)
+	return names
 }
 
 // apply merges environments into the policy, the strictest setting of each

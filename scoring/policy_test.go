@@ -457,10 +457,10 @@ func TestEnvironments(t *testing.T) {
 		}
 	}
 	// An unknown --env is an error naming the known ones.
-	if _, err := pol.ForEnvironment("production", nil); err == nil || err.Error() != "--env production: the policy has no such environment (it has: prod, staging)" {
+	if _, err := pol.ForEnvironment("production", nil); err == nil || err.Error() != "--environment production: the policy has no such environment (it has: prod, staging)" {
 		t.Errorf("unknown env: %v", err)
 	}
-	if _, err := DefaultPolicy().ForEnvironment("prod", nil); err == nil || err.Error() != "--env prod: the policy defines no environments" {
+	if _, err := DefaultPolicy().ForEnvironment("prod", nil); err == nil || err.Error() != "--environment prod: the policy defines no environments" {
 		t.Errorf("no environments: %v", err)
 	}
 	// The environment is named in the assessment's notes.

@@ -33,6 +33,7 @@ const (
 	ReasonSelfApproval    Reason = "self-approval"    // signed by the author of the change
 	ReasonNotASenior      Reason = "not-a-senior"     // principal is not a senior
 	ReasonDuplicateSigner Reason = "duplicate-signer" // principal already counted
+	ReasonAuthorUnknown   Reason = "author-unknown"   // the change's authors are unknown, so self-approval cannot be ruled out
 	ReasonOK              Reason = "ok"               // counts
 )
 
@@ -46,6 +47,7 @@ var reasonText = map[Reason]string{
 	ReasonExpiredKey:      "key outside its validity window",
 	ReasonMalformed:       "not a valid SSH signature file",
 	ReasonDuplicateSigner: "signer already counted",
+	ReasonAuthorUnknown:   "the change's authors are unknown",
 }
 
 // Text returns the reason in a few words, for people.
@@ -95,6 +97,16 @@ type VerifyOptions struct {
 	// Authors are more people who made the change (every author and
 	// committer of its commits); none of them may approve it either.
 	Authors []string
+	// AuthorsUnknown says that the change's authors could not be
+	// established (a shallow clone, no git, no range): no sign-off counts
+	// then, as none can be shown not to be the author's. The others are
+	// checked all the same and keep their own reasons.
+	AuthorsUnknown bool
+	// Person says which person a principal or an author's e-mail belongs
+	// to (the policy's people). One person is one sign-off, whichever of
+	// their principals signed, and cannot approve a change that any of
+	// their identities made. nil: every principal is a person.
+	Person func(id string) string
 	// Now is the time validity windows are judged at. Zero: time.Now().
 	Now time.Time
 }
@@ -103,7 +115,8 @@ type VerifyOptions struct {
 // exist.
 var ErrNoSignoffDir = errors.New("sign-off directory not found")
 
-// Verify judges every .sig file in opts.Dir, in name order. A missing or
+// Verify judges every .sig file in opts.Dir, in name order.
+// Count is of distinct people (see VerifyOptions.Person). A missing or
 // unreadable directory is an error; an empty one gives an empty Result. A
 // bad .sig file is never an error: it is a SignOff with its reason. Of
 // several valid sign-offs by one principal, the first counts and the others
@@ -119,13 +132,14 @@ func Verify(opts VerifyOptions) (*Result, error) {
 		}
 		return nil, fmt.Errorf("reading sign-offs: %w", err)
 	}
-	v := verifier{opts: opts, counted: map[string]string{}}
+	v := verifier{opts: opts, counted: map[string]string{}, authorPeople: map[string]bool{}}
 	if v.opts.Now.IsZero() {
 		v.opts.Now = time.Now()
 	}
 	for _, a := range append([]string{opts.Author}, opts.Authors...) {
 		if a = authorEmail(a); a != "" {
 			v.authors = append(v.authors, a)
+			v.authorPeople[v.person(a)] = true
 		}
 	}
 	res := &Result{SignOffs: []SignOff{}, Approvers: []string{}}
@@ -143,10 +157,10 @@ func Verify(opts VerifyOptions) (*Result, error) {
 		so.File = de.Name()
 		so.Valid = so.Reason == ReasonOK
 		if so.Valid {
-			for _, p := range principalNames(so.Principal) {
+			for _, p := range v.people(so.Principal) {
 				v.counted[p] = so.File
 			}
-			res.Approvers = append(res.Approvers, so.Principal)
+			res.Approvers = append(res.Approvers, strings.Join(v.people(so.Principal), ","))
 		}
 		res.SignOffs = append(res.SignOffs, so)
 	}
@@ -176,9 +190,29 @@ func authorEmail(a string) string {
 }
 
 type verifier struct {
-	opts    VerifyOptions
-	authors []string          // e-mails or principals that may not approve
-	counted map[string]string // principal name, lower case -> file that counted
+	opts         VerifyOptions
+	authors      []string          // e-mails or principals that may not approve
+	authorPeople map[string]bool   // the people the authors are
+	counted      map[string]string // person -> file that counted
+}
+
+// person is who a principal or e-mail is: Person's answer, or itself.
+func (v *verifier) person(id string) string {
+	if v.opts.Person == nil {
+		return strings.ToLower(strings.TrimSpace(id))
+	}
+	return v.opts.Person(id)
+}
+
+// people are the persons the principals of an allowed_signers line are,
+// sorted, without duplicates.
+func (v *verifier) people(principals string) []string {
+	var out []string
+	for _, p := range principalNames(principals) {
+		out = append(out, v.person(p))
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // principalNames splits an allowed_signers principals field into names,
@@ -237,11 +271,17 @@ func (v *verifier) check(data []byte) SignOff {
 	}
 	cands = valid
 	so.Principal = cands[0].principals
-	for _, a := range v.authors {
-		for _, c := range cands {
+	for _, c := range cands {
+		for _, a := range v.authors {
 			if matchList(a, c.principals, true) {
 				so.Principal = c.principals
 				return fail(ReasonSelfApproval, "%s is an author of the change", a)
+			}
+		}
+		for _, p := range v.people(c.principals) {
+			if v.authorPeople[p] {
+				so.Principal = c.principals
+				return fail(ReasonSelfApproval, "%s is %s, an author of the change", c.principals, p)
 			}
 		}
 	}
@@ -254,10 +294,13 @@ func (v *verifier) check(data []byte) SignOff {
 		}
 		so.Principal = cands[0].principals
 	}
-	for _, p := range principalNames(so.Principal) {
+	for _, p := range v.people(so.Principal) {
 		if f, ok := v.counted[p]; ok {
 			return fail(ReasonDuplicateSigner, "%s already signed off in %s", p, f)
 		}
+	}
+	if v.opts.AuthorsUnknown {
+		return fail(ReasonAuthorUnknown, "%s may be an author: the change's authors are unknown", so.Principal)
 	}
 	return fail(ReasonOK, "signed off by %s", so.Principal)
 }

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/blast-dev/blast/check"
+	"github.com/blast-dev/blast/internal/safefile"
 	"github.com/blast-dev/blast/signoff"
 )
 
@@ -112,8 +113,12 @@ func runApprove(a *app, opts *approveOptions, args []string) error {
 	fp := strings.TrimPrefix(ssh.FingerprintSHA256(signer.PublicKey()), "SHA256:")
 	name := fmt.Sprintf("%s-%s.sig", safeName(fp)[:12], strings.TrimPrefix(digest, "sha256:")[:12])
 	path := filepath.Join(opts.out, name)
-	if err := os.WriteFile(path, sig, 0o644); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+	if err := safefile.WriteFile(path, sig, 0o644); err != nil {
+		err = fmt.Errorf("writing %s: %w", path, err)
+		if errors.Is(err, safefile.ErrNotRegular) {
+			return check.WithHint(err, "blast writes no sign-off through a link: remove it, or choose another --out")
+		}
+		return err
 	}
 	fmt.Fprintf(a.stdout, "wrote %s: sign-off by key %s for %s\n", path, ssh.FingerprintSHA256(signer.PublicKey()), digest)
 	return nil

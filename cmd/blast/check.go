@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/blast-dev/blast/check"
+	"github.com/blast-dev/blast/internal/safefile"
 	"github.com/blast-dev/blast/plan"
 	"github.com/blast-dev/blast/report"
 	"github.com/blast-dev/blast/scoring"
@@ -21,6 +23,7 @@ type checkOptions struct {
 	thresholdSet   bool
 	outputs        []string
 	policy         string
+	trustedRef     string
 	env            string
 	signoffs       string
 	allowedSigners string
@@ -55,15 +58,18 @@ and one score.`,
 	f := cmd.Flags()
 	f.StringVarP(&opts.format, "format", "f", "table", "output format: "+strings.Join(report.Formats(), ", "))
 	f.StringArrayVarP(&opts.outputs, "output", "o", nil, "also write the report to FILE in FORMAT (FILE:FORMAT, repeatable)")
-	f.IntVar(&opts.threshold, "threshold", scoring.DefaultThreshold, "score at which sign-off is required (1-100)")
+	f.IntVar(&opts.threshold, "threshold", scoring.DefaultThreshold, "score at which sign-off is required (1-100); only lower than the policy's, unless it sets allow_overrides")
 	f.StringVar(&opts.terraformBin, "terraform-bin", "", "terraform or tofu binary for binary plan files (default: terraform on PATH, then tofu)")
-	f.StringVar(&opts.policy, "policy", "", "policy file (default .blast.yml when present)")
-	f.StringVar(&opts.env, "env", "", "policy environment to apply (default: chosen by plan path)")
+	f.StringVar(&opts.policy, "policy", "", "policy file (default .blast.yml, read from --trusted-ref's tree when there is one, else found up to the repository root)")
+	f.StringVar(&opts.trustedRef, "trusted-ref", "", "git ref to read the policy and allowed signers from, never the working tree (default in a pull/merge-request pipeline: its target branch)")
+	f.StringVar(&opts.env, "environment", "", "policy environment for plans that no environment's paths match (standard input, outside the repository); elsewhere it only adds")
+	f.StringVar(&opts.env, "env", "", "alias of --environment")
+	_ = f.MarkHidden("env")
 	f.StringVar(&opts.signoffs, "signoffs", "", "folder of sign-off .sig files (default signoff.signoffs of the policy)")
-	f.StringVar(&opts.allowedSigners, "allowed-signers", "", "seniors' keys in git's allowed_signers format (default signoff.allowed_signers of the policy)")
-	f.StringVar(&opts.author, "author", "", "author of the change, who may not approve it (default: the authors and committers of --commits, or of the latest commit, leaving out commits that only add sign-offs)")
+	f.StringVar(&opts.allowedSigners, "allowed-signers", "", "seniors' keys in git's allowed_signers format (default signoff.allowed_signers of the policy; read from --trusted-ref's tree when there is one)")
+	f.StringVar(&opts.author, "author", "", "one more author of the change, who may not approve it (the authors and committers of its commits always are)")
 	f.BoolVar(&opts.aiAssisted, "ai-assisted", false, "the change was made with a coding assistant: apply the policy's ai_assisted threshold")
-	f.StringVar(&opts.commits, "commits", "", "git revision range whose commit trailers tell whether the change is AI-assisted")
+	f.StringVar(&opts.commits, "commits", "", "one more git revision range of the change, whose authors may not approve it and whose commits are checked for AI markers (default with a trusted ref: merge-base(ref, HEAD)..HEAD)")
 	f.BoolVar(&opts.all, "all", false, "list every change in the table, not only destructive ones")
 	return cmd
 }
@@ -78,7 +84,7 @@ func runCheck(a *app, opts *checkOptions, args []string) error {
 	}
 	res, err := check.Run(check.Options{
 		Plans: args, Stdin: a.stdin, TerraformBin: opts.terraformBin,
-		PolicyFile: opts.policy, Environment: opts.env, Threshold: opts.threshold, ThresholdSet: opts.thresholdSet,
+		PolicyFile: opts.policy, TrustedRef: opts.trustedRef, Environment: opts.env, Threshold: opts.threshold, ThresholdSet: opts.thresholdSet,
 		SignoffDir: opts.signoffs, AllowedSigners: opts.allowedSigners,
 		Author: opts.author, AIAssisted: opts.aiAssisted, Commits: opts.commits,
 	})
@@ -92,6 +98,14 @@ func runCheck(a *app, opts *checkOptions, args []string) error {
 		return errSignoffRequired
 	}
 	return nil
+}
+
+func outputError(file string, err error) error {
+	err = fmt.Errorf("writing --output %s: %w", file, err)
+	if errors.Is(err, safefile.ErrNotRegular) {
+		return check.WithHint(err, "blast writes no report through a link: remove it, or choose another path")
+	}
+	return err
 }
 
 func validateFormat(format string) error {
@@ -140,22 +154,34 @@ func render(a *app, r *report.Report, format string, opts report.Options, outs [
 			return err
 		}
 	}
-	var temps []string
+	// Every target is checked before any is written, and each is written
+	// to a fresh temporary file in its folder (os.CreateTemp: O_EXCL, so
+	// no planted link is followed), then renamed: a link or folder at an
+	// --output path is refused and left untouched.
+	for _, o := range outs {
+		if err := safefile.Check(o.file); err != nil {
+			return outputError(o.file, err)
+		}
+	}
+	var temps []*safefile.Temp
 	defer func() {
 		for _, t := range temps {
-			os.Remove(t)
+			t.Abort()
 		}
 	}()
 	for i, o := range outs {
-		tmp := o.file + ".blast-tmp"
-		if err := os.WriteFile(tmp, files[i], 0o644); err != nil {
-			return fmt.Errorf("writing --output %s: %w", o.file, err)
+		t, err := safefile.Create(o.file, 0o644)
+		if err != nil {
+			return outputError(o.file, err)
 		}
-		temps = append(temps, tmp)
+		temps = append(temps, t)
+		if _, err := t.Write(files[i]); err != nil {
+			return outputError(o.file, err)
+		}
 	}
 	for i, o := range outs {
-		if err := os.Rename(temps[i], o.file); err != nil {
-			return fmt.Errorf("writing --output %s: %w", o.file, err)
+		if err := temps[i].Commit(); err != nil {
+			return outputError(o.file, err)
 		}
 	}
 	temps = nil

@@ -48,10 +48,11 @@ func runExplain(a *app, opts *explainOptions, address string, paths []string) er
 	if err != nil {
 		return err
 	}
-	pol, err := check.LoadPolicy(opts.policy, opts.env, paths)
+	in, err := check.LoadPolicy(check.PolicyOptions{File: opts.policy, Environment: opts.env, Plans: paths})
 	if err != nil {
 		return err
 	}
+	pol := in.Policy
 	ai, err := check.AIOptions(opts.aiAssisted, opts.commits, pol)
 	if err != nil {
 		return err

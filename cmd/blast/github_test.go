@@ -225,7 +225,7 @@ func TestGitLabTemplate(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"go install \"github.com/blast-dev/blast/cmd/blast@${BLAST_VERSION}\"", "GITLAB_TOKEN",
-		"body@blast-report.md", "<!-- blast-report -->", "exit $blast_code"} {
+		"body@blast-note.md", "<!-- blast-report:", "exit $blast_code"} {
 		if !strings.Contains(script, want) {
 			t.Errorf("the script lacks %q", want)
 		}

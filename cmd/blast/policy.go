@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/blast-dev/blast/check"
+	"github.com/blast-dev/blast/internal/safefile"
 	"github.com/blast-dev/blast/scoring"
 )
 
@@ -30,23 +31,16 @@ func newPolicyCmd(a *app) *cobra.Command {
 			if len(args) == 1 {
 				path = args[0]
 			}
-			flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
-			if force {
-				flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
-			}
-			f, err := os.OpenFile(path, flags, 0o644)
-			if errors.Is(err, os.ErrExist) {
+			if _, err := os.Lstat(path); err == nil && !force {
 				return check.WithHint(fmt.Errorf("%s already exists", path), "use --force to overwrite it")
 			}
-			if err != nil {
-				return fmt.Errorf("writing %s: %w", path, err)
-			}
-			if _, err := f.Write(starterPolicy); err != nil {
-				f.Close()
-				return fmt.Errorf("writing %s: %w", path, err)
-			}
-			if err := f.Close(); err != nil {
-				return fmt.Errorf("writing %s: %w", path, err)
+			// Even with --force, a link at path is refused, not followed.
+			if err := safefile.WriteFile(path, starterPolicy, 0o644); err != nil {
+				err = fmt.Errorf("writing %s: %w", path, err)
+				if errors.Is(err, safefile.ErrNotRegular) {
+					return check.WithHint(err, "blast writes no file through a link: remove it, or name another file")
+				}
+				return err
 			}
 			fmt.Fprintf(a.stdout, "wrote %s\n", path)
 			return nil

@@ -1,0 +1,35 @@
+package stacks
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Sentinel errors a caller may need to tell apart.
+var (
+	ErrNotAState     = errors.New("not a Terraform state")
+	ErrIsPlan        = errors.New("this is a plan, not a state")
+	ErrOldState      = errors.New("state version too old")
+	ErrFutureFormat  = errors.New("state format from the future")
+	ErrInputTooLarge = errors.New("input too large")
+	ErrBadSpec       = errors.New("bad context")
+)
+
+// InputError is a problem with one context input. Its message names the file
+// (or the --context argument) and says what is wrong in one line; Hint, when
+// set, says what to do about it.
+type InputError struct {
+	Source string
+	Err    error
+	Hint   string
+}
+
+func (e *InputError) Error() string { return e.Source + ": " + e.Err.Error() }
+
+func (e *InputError) Unwrap() error { return e.Err }
+
+func inputErr(source, hint string, format string, args ...any) *InputError {
+	return &InputError{Source: source, Err: fmt.Errorf(format, args...), Hint: hint}
+}
+
+const hintStatePull = "give another stack's state: terraform state pull > NAME.tfstate, or terraform show -json > NAME.json"
