@@ -94,7 +94,7 @@ func Run(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	assessment := scoring.Assess(plans, pol, ai)
+	assessment := scoring.Assess(plans, nil, pol, ai)
 	status := &report.Signoff{Digest: signoff.Digest(plans).String(), Required: assessment.Required(), Records: []report.SignoffRecord{}, Notes: []string{}}
 	if status.Required > 0 && sigDir != "" {
 		if err := verifySignoffs(opts, plans, sigDir, allowed, pol, change, status); err != nil {
@@ -169,7 +169,7 @@ func verifySignoffs(opts Options, plans []*plan.Plan, dir string, allowed *signo
 	status.Valid = res.Count()
 	for _, s := range res.SignOffs {
 		status.Records = append(status.Records, report.SignoffRecord{
-			File: escapeName(s.File), Principal: s.Principal, Fingerprint: s.KeyFingerprint, Valid: s.Valid, Reason: string(s.Reason), Detail: escapeName(s.Detail),
+			File: escapeName(s.File), Principal: s.Principal, Fingerprint: s.KeyFingerprint, Valid: s.Valid, Reason: s.Reason, Detail: escapeName(s.Detail),
 		})
 	}
 	if change.Unknown != "" {

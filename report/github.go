@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/blast-dev/blast/scoring"
 )
 
 func init() {
-	renderers["github"] = func(w io.Writer, r *Report, _ Options) error { return WriteGitHub(w, r) }
+	register("github", false, func(w io.Writer, r *Report, _ Options) error { return WriteGitHub(w, r) })
 }
 
 // githubPerLevel is how many annotations of one level a step gets: GitHub
@@ -41,7 +43,7 @@ func WriteGitHub(w io.Writer, r *Report) error {
 		annotate(githubLevel(f.Severity), title, msg)
 	}
 	for _, c := range r.Changes {
-		if !isDestructive(c.Kind) {
+		if !c.Kind.Destructive() {
 			continue
 		}
 		sev := destructiveSeverity(c, r.Threshold)
@@ -55,22 +57,22 @@ func WriteGitHub(w io.Writer, r *Report) error {
 	summary := fmt.Sprintf("score %d/100, threshold %d; %d destructive (%s); %d findings",
 		r.Score, r.Threshold, r.Summary.Destructive(), summaryLine(r.Summary), len(r.Findings))
 	switch r.Decision {
-	case "signoff_required":
+	case scoring.DecisionSignoffRequired:
 		ew.printf("::error title=%s::%s\n", githubProperty("blast: sign-off required"),
 			githubData(summary+". A senior signs off on this exact plan with blast approve PLAN --key ~/.ssh/id_ed25519 --out .blast/signoffs/"))
-	case "approved":
+	case scoring.DecisionApproved:
 		ew.printf("::notice title=%s::%s\n", githubProperty("blast: approved"), githubData(summary+". Signed off for this exact plan."))
 	default:
-		ew.printf("::notice title=%s::%s\n", githubProperty("blast: "+r.Decision), githubData(summary+"."))
+		ew.printf("::notice title=%s::%s\n", githubProperty("blast: "+string(r.Decision)), githubData(summary+"."))
 	}
 	return ew.err
 }
 
-func githubLevel(severity string) string {
+func githubLevel(severity scoring.Severity) string {
 	switch severity {
-	case "critical", "high":
+	case scoring.SeverityCritical, scoring.SeverityHigh:
 		return "error"
-	case "medium":
+	case scoring.SeverityMedium:
 		return "warning"
 	}
 	return "notice"

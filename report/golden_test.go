@@ -13,9 +13,10 @@ import (
 	"github.com/blast-dev/blast/scoring"
 )
 
-// Golden files: testdata/<format>/<case>.golden, one per registered format
-// and case, and testdata/graph/ for blast graph. `go test ./report -update`
-// rewrites them; review the diff.
+// Golden files: testdata/<format>/<case><ext>, one per registered format and
+// case, ext from goldenExt (.golden for a format it does not name), and
+// testdata/graph/ for blast graph. `go test ./report -update` rewrites them;
+// review the diff.
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 func updating() bool { return *update }
@@ -24,10 +25,9 @@ func updating() bool { return *update }
 var goldenFixtures = []string{"demo-teardown", "replace", "for-each-key", "create"}
 
 // fixtureReport runs a fixture plan through the pipeline the way blast check
-// does, with a stable source name whatever the working directory.
-// fixtureReport judges a fixture plan under the fixture's own blast.yml when
-// it has one (demo-teardown does: its terraform_data stand for real
-// infrastructure), else under the defaults.
+// does: under the fixture's own blast.yml when it has one (demo-teardown does:
+// its terraform_data stand for real infrastructure), else under the defaults,
+// with stable source names whatever the working directory.
 func fixtureReport(t testing.TB, fixture string) *Report {
 	t.Helper()
 	pol := scoring.DefaultPolicy()
@@ -46,7 +46,7 @@ func fixtureReport(t testing.TB, fixture string) *Report {
 	for _, p := range plans {
 		p.Source = "fixtures/" + fixture + "/plan.json"
 	}
-	a := scoring.Assess(plans, pol)
+	a := scoring.Assess(plans, nil, pol, scoring.Options{})
 	return New(a, scoring.Gate(a, 0))
 }
 
@@ -56,7 +56,7 @@ func fileExists(path string) bool {
 }
 
 func plansReport(plans []*plan.Plan) *Report {
-	a := scoring.Assess(plans, scoring.DefaultPolicy())
+	a := scoring.Assess(plans, nil, scoring.DefaultPolicy(), scoring.Options{})
 	return New(a, scoring.Gate(a, 0))
 }
 
@@ -202,7 +202,7 @@ func hostileReport() *Report {
 		q := `"` + escapeKey(k) + `"`
 		addr := `module.m[` + q + `].aws_db_instance.db[` + q + `]`
 		r.Changes = append(r.Changes, Change{
-			Address: addr, Type: "aws_db_instance", Module: `module.m[` + q + `]`, Kind: []string{"delete", "replace", "replace_cbd"}[i%3],
+			Address: addr, Type: "aws_db_instance", Module: `module.m[` + q + `]`, Kind: []plan.Kind{plan.KindDelete, plan.KindReplace, plan.KindReplaceCBD}[i%3],
 			Actions: []string{"delete"}, Reason: "delete_because_each_key", ForcedBy: []string{`tags[` + q + `]`}, Class: "stateful_data",
 			Risk: float64(60 - i), Factors: []Factor{{Name: "kind", Points: float64(60 - i), Detail: "key " + k}},
 			BlastRadius: &Radius{Changed: []string{`aws_instance.app[` + q + `]`}, Unchanged: []string{`module.n.aws_route53_record.r[` + q + `]`}, ChangedCount: 1, UnchangedCount: 1},

@@ -58,12 +58,35 @@ type graphPlan struct {
 	total     int          // nodes of the whole graph
 }
 
-// graphModel builds the graph of each plan, its radii, and what to draw.
-func graphModel(plans []*plan.Plan, opts GraphOptions) []*graphPlan {
-	out := make([]*graphPlan, 0, len(plans))
+func init() {
+	register("dot", true, func(w io.Writer, r *Report, opts Options) error { return writeDOT(w, r, opts.Graph) })
+	register("mermaid", true, func(w io.Writer, r *Report, opts Options) error { return writeMermaid(w, r, opts.Graph) })
+}
+
+// NewGraph is the report of plans that blast graph draws, when nothing was
+// judged: only the graph formats render it. graphs[i] is the dependency graph
+// of plans[i]; a missing or nil one is built here.
+func NewGraph(plans []*plan.Plan, graphs []*graph.Graph) *Report {
+	r := &Report{plans: plans}
 	for pi, p := range plans {
-		g := graph.Build(p)
-		radii := graph.BlastRadius(p, g)
+		var g *graph.Graph
+		if pi < len(graphs) {
+			g = graphs[pi]
+		}
+		if g == nil {
+			g = graph.Build(p)
+		}
+		r.graphs = append(r.graphs, g)
+		r.radii = append(r.radii, graph.BlastRadius(p, g))
+	}
+	return r
+}
+
+// graphModel is what to draw of each plan, from the report's graphs and radii.
+func graphModel(r *Report, opts GraphOptions) []*graphPlan {
+	out := make([]*graphPlan, 0, len(r.plans))
+	for pi, p := range r.plans {
+		g, radii := r.graphs[pi], r.radii[pi]
 		role := map[string]int{}
 		kind := map[string]string{}
 		for _, c := range p.Changes {
@@ -212,7 +235,11 @@ func graphNotes(gp *graphPlan) []string {
 // blast radius are filled in color. Only addresses and change kinds are
 // written, never a value.
 func WriteDOT(w io.Writer, plans []*plan.Plan, opts GraphOptions) error {
-	model := graphModel(plans, opts)
+	return writeDOT(w, NewGraph(plans, nil), opts)
+}
+
+func writeDOT(w io.Writer, r *Report, opts GraphOptions) error {
+	model := graphModel(r, opts)
 	bw := bufio.NewWriter(w)
 	name := func(n *graphNode) string {
 		if len(model) == 1 {
@@ -306,7 +333,11 @@ func graphDOTQuote(s string) string {
 // radius, then the rest) and four edges per node, and says what it left out
 // in a comment and a node.
 func WriteMermaid(w io.Writer, plans []*plan.Plan, opts GraphOptions) error {
-	model := graphModel(plans, opts)
+	return writeMermaid(w, NewGraph(plans, nil), opts)
+}
+
+func writeMermaid(w io.Writer, r *Report, opts GraphOptions) error {
+	model := graphModel(r, opts)
 	maxNodes := opts.MaxNodes
 	if maxNodes == 0 {
 		maxNodes = DefaultMermaidMaxNodes

@@ -10,6 +10,7 @@ import (
 	"github.com/blast-dev/blast/graph"
 	"github.com/blast-dev/blast/plan"
 	"github.com/blast-dev/blast/plan/planjson"
+	"github.com/blast-dev/blast/scoring"
 )
 
 // The golden files are rewritten with `go test ./report -run Graph -update`.
@@ -157,5 +158,42 @@ func TestGraphNeverPrintsValues(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// blast check's report draws the graphs scoring measured, and draws them as
+// blast graph does; the graph formats are in the one registry, apart from
+// blast check's.
+func TestGraphFormatsDrawTheAssessedGraphs(t *testing.T) {
+	p := graphFixture(t, "demo-teardown")
+	g := graph.Build(p)
+	a := scoring.Assess([]*plan.Plan{p}, []*graph.Graph{g}, scoring.DefaultPolicy(), scoring.Options{})
+	r := New(a, scoring.Gate(a, 0))
+	if len(r.graphs) != 1 || r.graphs[0] != g {
+		t.Fatal("the report does not keep the assessment's graph")
+	}
+	for _, format := range GraphFormats() {
+		opts := GraphOptions{Radius: true}
+		got, err := Render(r, format, Options{Graph: opts})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want bytes.Buffer
+		write := WriteDOT
+		if format == "mermaid" {
+			write = WriteMermaid
+		}
+		if err := write(&want, []*plan.Plan{p}, opts); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want.Bytes()) {
+			t.Errorf("%s: the assessed graph draws otherwise than blast graph:\n%s", format, firstDiff(want.Bytes(), got))
+		}
+		if HasFormat(format) || !HasGraphFormat(format) {
+			t.Errorf("%s: a format of blast check", format)
+		}
+	}
+	if strings.Join(GraphFormats(), " ") != "dot mermaid" {
+		t.Errorf("graph formats %v", GraphFormats())
 	}
 }

@@ -5,6 +5,10 @@ import (
 	"io"
 )
 
+func init() {
+	register("json", false, func(w io.Writer, r *Report, _ Options) error { return WriteJSON(w, r) })
+}
+
 // WriteJSON writes the report as indented JSON, the documented schema of
 // docs/json-report.md.
 func WriteJSON(w io.Writer, r *Report) error {

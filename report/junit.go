@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/blast-dev/blast/scoring"
 )
 
 func init() {
-	renderers["junit"] = func(w io.Writer, r *Report, _ Options) error { return WriteJUnit(w, r) }
+	register("junit", false, func(w io.Writer, r *Report, _ Options) error { return WriteJUnit(w, r) })
 }
 
 // JUnit XML as GitLab, Jenkins and most test report readers take it.
@@ -61,7 +63,7 @@ type junitFailure struct {
 // destructive change, every finding and the gate fail, so that a CI test
 // report lists what needs a senior's eyes; otherwise they pass and say why.
 func WriteJUnit(w io.Writer, r *Report) error {
-	failing := r.Decision == "signoff_required"
+	failing := r.Decision == scoring.DecisionSignoffRequired
 	gateMsg := fmt.Sprintf("sign-off required: score %d reaches the threshold %d", r.Score, r.Threshold)
 
 	suites := junitSuites{Name: "blast"}
@@ -89,17 +91,17 @@ func WriteJUnit(w io.Writer, r *Report) error {
 	}
 
 	for _, c := range r.Changes {
-		if !isDestructive(c.Kind) {
+		if !c.Kind.Destructive() {
 			continue
 		}
-		name := c.Kind + " " + c.Address
+		name := string(c.Kind) + " " + c.Address
 		if c.Deposed != "" {
 			name += " (deposed " + c.Deposed + ")"
 		}
 		body := junitChangeBody(c)
 		tc := junitCase{Name: name, Classname: junitClass(c.Module), Time: "0"}
 		if failing {
-			tc.Failure = &junitFailure{Message: gateMsg + "; " + changeSentence(c), Type: c.Kind, Text: xmlSafe(body)}
+			tc.Failure = &junitFailure{Message: gateMsg + "; " + changeSentence(c), Type: string(c.Kind), Text: xmlSafe(body)}
 		} else {
 			tc.SystemOut = &junitText{xmlSafe(body)}
 		}
@@ -116,7 +118,7 @@ func WriteJUnit(w io.Writer, r *Report) error {
 		}
 		tc := junitCase{Name: name, Classname: "blast.findings." + f.Rule, Time: "0"}
 		if failing {
-			tc.Failure = &junitFailure{Message: gateMsg + "; " + f.Severity + ": " + f.Message, Type: f.Rule, Text: xmlSafe(body)}
+			tc.Failure = &junitFailure{Message: gateMsg + "; " + string(f.Severity) + ": " + f.Message, Type: f.Rule, Text: xmlSafe(body)}
 		} else {
 			tc.SystemOut = &junitText{xmlSafe(body)}
 		}
@@ -126,13 +128,13 @@ func WriteJUnit(w io.Writer, r *Report) error {
 	gate := junitSuite{Name: "blast gate", Time: "0", Properties: []junitProperty{
 		{"score", fmt.Sprint(r.Score)},
 		{"threshold", fmt.Sprint(r.Threshold)},
-		{"decision", r.Decision},
+		{"decision", string(r.Decision)},
 	}}
 	gc := junitCase{Name: "sign-off", Classname: "blast.gate", Time: "0"}
 	gateBody := junitSignoffBody(r)
 	switch {
 	case failing:
-		gc.Failure = &junitFailure{Message: gateMsg + "; a senior signs off on this exact plan with blast approve", Type: "signoff_required", Text: xmlSafe(gateBody)}
+		gc.Failure = &junitFailure{Message: gateMsg + "; a senior signs off on this exact plan with blast approve", Type: string(scoring.DecisionSignoffRequired), Text: xmlSafe(gateBody)}
 		gate.Failures = 1
 	default:
 		gc.SystemOut = &junitText{xmlSafe(gateBody)}
@@ -184,9 +186,9 @@ func junitChangeBody(c Change) string {
 func junitSignoffBody(r *Report) string {
 	var b strings.Builder
 	switch r.Decision {
-	case "pass":
+	case scoring.DecisionPass:
 		fmt.Fprintf(&b, "pass: score %d is below the threshold %d\n", r.Score, r.Threshold)
-	case "approved":
+	case scoring.DecisionApproved:
 		fmt.Fprintf(&b, "approved: score %d reaches the threshold %d and the plan is signed off\n", r.Score, r.Threshold)
 	default:
 		fmt.Fprintf(&b, "sign-off required: score %d reaches the threshold %d\n", r.Score, r.Threshold)

@@ -117,7 +117,7 @@ func TestJUnitHostile(t *testing.T) {
 				return '\uFFFD'
 			}
 			return r
-		}, c.Kind+" "+c.Address)
+		}, string(c.Kind)+" "+c.Address)
 		// Line breaks survive in attributes: encoding/xml writes them as
 		// character references, which XML does not normalise to spaces.
 		if !names[want] {

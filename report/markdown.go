@@ -8,10 +8,11 @@ import (
 	"unicode/utf8"
 
 	"github.com/blast-dev/blast/plan"
+	"github.com/blast-dev/blast/scoring"
 )
 
 func init() {
-	renderers["markdown"] = func(w io.Writer, r *Report, _ Options) error { return WriteMarkdown(w, r) }
+	register("markdown", false, func(w io.Writer, r *Report, _ Options) error { return WriteMarkdown(w, r) })
 }
 
 // MarkdownLimit is the most a pull-request comment may hold on GitHub
@@ -75,14 +76,14 @@ func mdHeader(r *Report) string {
 	var b strings.Builder
 	b.WriteString(MarkdownMarker + "\n")
 	switch r.Decision {
-	case "signoff_required":
+	case scoring.DecisionSignoffRequired:
 		fmt.Fprintf(&b, "## 🛑 blast: sign-off required · score %d/100 (threshold %d)\n\n", r.Score, r.Threshold)
-	case "approved":
+	case scoring.DecisionApproved:
 		fmt.Fprintf(&b, "## ✅ blast: approved · score %d/100 (threshold %d)\n\n", r.Score, r.Threshold)
-	case "pass":
+	case scoring.DecisionPass:
 		fmt.Fprintf(&b, "## ✅ blast: pass · score %d/100 (threshold %d)\n\n", r.Score, r.Threshold)
 	default:
-		fmt.Fprintf(&b, "## blast: %s · score %d/100 (threshold %d)\n\n", mdText(r.Decision), r.Score, r.Threshold)
+		fmt.Fprintf(&b, "## blast: %s · score %d/100 (threshold %d)\n\n", mdText(string(r.Decision)), r.Score, r.Threshold)
 	}
 	destructive := r.Summary.Destructive()
 	fmt.Fprintf(&b, "**%s** · %s · %s", mdCount(destructive, "destructive change", "destructive changes"),
@@ -106,7 +107,7 @@ func mdChanges(r *Report, budget int) string {
 	var destr []Change
 	hasRadius := false
 	for _, c := range r.Changes {
-		if isDestructive(c.Kind) {
+		if c.Kind.Destructive() {
 			destr = append(destr, c)
 			hasRadius = hasRadius || c.BlastRadius != nil
 		}
@@ -154,7 +155,7 @@ func mdFindings(r *Report, budget int) string {
 	item := func(i int) string {
 		f := r.Findings[i]
 		var s strings.Builder
-		fmt.Fprintf(&s, "- %s **%s** %s", mdSeverityIcon(f.Severity), mdText(f.Severity), mdCode(f.Rule, false))
+		fmt.Fprintf(&s, "- %s **%s** %s", mdSeverityIcon(f.Severity), mdText(string(f.Severity)), mdCode(f.Rule, false))
 		if len(r.Plans) > 1 {
 			fmt.Fprintf(&s, " (plan %d)", f.Plan+1)
 		}
@@ -179,13 +180,13 @@ func mdFindings(r *Report, budget int) string {
 	return out
 }
 
-func mdSeverityIcon(s string) string {
+func mdSeverityIcon(s scoring.Severity) string {
 	switch s {
-	case "critical":
+	case scoring.SeverityCritical:
 		return "🔴"
-	case "high":
+	case scoring.SeverityHigh:
 		return "🟠"
-	case "medium":
+	case scoring.SeverityMedium:
 		return "🟡"
 	}
 	return "⚪"
@@ -196,7 +197,7 @@ func mdSeverityIcon(s string) string {
 func mdPicture(r *Report, budget int) string {
 	var destr []Change
 	for _, c := range r.Changes {
-		if isDestructive(c.Kind) {
+		if c.Kind.Destructive() {
 			destr = append(destr, c)
 		}
 	}
@@ -248,7 +249,7 @@ func mdPictureWith(r *Report, destr []Change, maxPictured, maxDeps int) string {
 	// Destructive nodes first, so that a dependent that is itself destroyed
 	// keeps its kind's colour.
 	for _, c := range shown {
-		add(c.Plan, c.Address+c.Deposed, c.Module, mdResourcePart(c.Address, c.Module)+" ("+c.Kind+")", mdKindClass(c.Kind))
+		add(c.Plan, c.Address+c.Deposed, c.Module, mdResourcePart(c.Address, c.Module)+" ("+string(c.Kind)+")", mdKindClass(c.Kind))
 	}
 	radius := map[string]map[string]bool{} // destructive node id -> every dependent address
 	for _, c := range shown {
@@ -382,10 +383,9 @@ func mdPictureWith(r *Report, destr []Change, maxPictured, maxDeps int) string {
 	return b.String()
 }
 
-func mdKindClass(kind string) string {
-	switch kind {
-	case "delete", "replace", "replace_cbd":
-		return kind
+func mdKindClass(kind plan.Kind) string {
+	if kind.Destructive() {
+		return string(kind)
 	}
 	return "changed"
 }
@@ -404,9 +404,9 @@ func mdSignoff(r *Report, budget int) string {
 	b.WriteString("### Sign-off\n\n")
 	s := r.Signoff
 	switch r.Decision {
-	case "pass":
+	case scoring.DecisionPass:
 		fmt.Fprintf(&b, "✅ Not needed: the score %d is below the threshold %d.\n", r.Score, r.Threshold)
-	case "approved":
+	case scoring.DecisionApproved:
 		if s != nil {
 			fmt.Fprintf(&b, "✅ Signed off for this exact plan: %d of %d required sign-offs are valid.\n", s.Valid, s.Required)
 		} else {
@@ -421,7 +421,7 @@ func mdSignoff(r *Report, budget int) string {
 	}
 
 	var howTo string
-	if r.Decision == "signoff_required" {
+	if r.Decision == scoring.DecisionSignoffRequired {
 		pl := "PLAN"
 		if len(r.Plans) == 1 {
 			if src := r.Plans[0].Source; src != "-" && utf8.RuneCountInString(src) <= mdMaxAddress &&
@@ -455,7 +455,7 @@ func mdSignoff(r *Report, budget int) string {
 			if rec.Valid {
 				valid = "✅"
 			}
-			why := mdText(rec.Reason)
+			why := mdText(string(rec.Reason))
 			if rec.Detail != "" {
 				why += ": " + mdText(mdShorten(rec.Detail, mdMaxMessage))
 			}
@@ -524,7 +524,7 @@ func mdDetails(r *Report, budget int) string {
 
 	var factors, radii []string
 	for _, c := range r.Changes {
-		if !isDestructive(c.Kind) {
+		if !c.Kind.Destructive() {
 			continue
 		}
 		if len(factors) < mdMaxFactorsShown {

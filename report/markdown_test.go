@@ -12,6 +12,8 @@ import (
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
 	gmhtml "github.com/yuin/goldmark/renderer/html"
+
+	"github.com/blast-dev/blast/plan"
 )
 
 // gfm renders markdown as GitHub does (CommonMark with its table,
@@ -51,7 +53,7 @@ func bigReport(n int, addrPad int) *Report {
 	for i := 0; i < n; i++ {
 		mod := fmt.Sprintf(`module.app["svc-%03d"]`, i%300)
 		addr := fmt.Sprintf(`%s.aws_db_instance.db["%s%05d"]`, mod, pad, i)
-		kind := []string{"delete", "replace", "replace_cbd"}[i%3]
+		kind := []plan.Kind{plan.KindDelete, plan.KindReplace, plan.KindReplaceCBD}[i%3]
 		radius := &Radius{}
 		for j := 0; j < 4; j++ {
 			radius.Changed = append(radius.Changed, fmt.Sprintf(`%s.aws_instance.app[%d]`, mod, j))

@@ -1,8 +1,10 @@
 package report
 
 import (
+	"github.com/blast-dev/blast/graph"
 	"github.com/blast-dev/blast/plan"
 	"github.com/blast-dev/blast/scoring"
+	"github.com/blast-dev/blast/signoff"
 )
 
 // SchemaVersion is the version of the JSON report schema (docs/json-report.md).
@@ -11,14 +13,14 @@ const SchemaVersion = "1"
 
 // Report is everything blast says about a set of plans.
 type Report struct {
-	Version   string    `json:"version"`
-	Score     int       `json:"score"`
-	Threshold int       `json:"threshold"`
-	Decision  string    `json:"decision"`
-	Plans     []Plan    `json:"plans"`
-	Summary   Summary   `json:"summary"`
-	Changes   []Change  `json:"changes"`
-	Findings  []Finding `json:"findings"`
+	Version   string           `json:"version"`
+	Score     int              `json:"score"`
+	Threshold int              `json:"threshold"`
+	Decision  scoring.Decision `json:"decision"`
+	Plans     []Plan           `json:"plans"`
+	Summary   Summary          `json:"summary"`
+	Changes   []Change         `json:"changes"`
+	Findings  []Finding        `json:"findings"`
 	// CappedPoints is what creates and updates scored beyond their cap.
 	CappedPoints float64 `json:"capped_points"`
 	// Signoff is the sign-off status; nil when the check looked for none.
@@ -36,6 +38,13 @@ type Report struct {
 	// PolicySource says which policy judged the plan and where it was
 	// read from; nil when the caller did not say.
 	PolicySource *PolicySource `json:"policy_source,omitempty"`
+
+	// The plans, graphs[i] the dependency graph of plans[i] and radii[i] the
+	// blast radii of its destructive changes, as scoring measured them: the
+	// graph formats draw them without building them again.
+	plans  []*plan.Plan
+	graphs []*graph.Graph
+	radii  []map[string]graph.Radius
 }
 
 // PolicySource is which policy was used and from where.
@@ -88,12 +97,12 @@ type Signoff struct {
 
 // SignoffRecord is one sign-off file and whether it counts.
 type SignoffRecord struct {
-	File        string `json:"file"`
-	Principal   string `json:"principal"`
-	Fingerprint string `json:"fingerprint"`
-	Valid       bool   `json:"valid"`
-	Reason      string `json:"reason"` // ok, wrong-plan, unknown-key, not-a-senior, wrong-namespace, self-approval, expired-key, malformed, duplicate-signer
-	Detail      string `json:"detail"`
+	File        string         `json:"file"`
+	Principal   string         `json:"principal"`
+	Fingerprint string         `json:"fingerprint"`
+	Valid       bool           `json:"valid"`
+	Reason      signoff.Reason `json:"reason"` // why it counts or not
+	Detail      string         `json:"detail"`
 }
 
 // Plan describes one input plan.
@@ -158,20 +167,20 @@ func (s Summary) Destructive() int { return s.Delete + s.Replace + s.ReplaceCBD 
 
 // Change is one judged resource change.
 type Change struct {
-	Plan      int      `json:"plan"`
-	Address   string   `json:"address"`
-	Type      string   `json:"type"`
-	Module    string   `json:"module"`
-	Kind      string   `json:"kind"`
-	Actions   []string `json:"actions"`
-	Reason    string   `json:"reason"`
-	ForcedBy  []string `json:"forced_by"`
-	MovedFrom string   `json:"moved_from"`
-	Imported  bool     `json:"imported"`
-	Deposed   string   `json:"deposed"`
-	Class     string   `json:"class"`
-	Risk      float64  `json:"risk"`
-	Factors   []Factor `json:"factors"`
+	Plan      int       `json:"plan"`
+	Address   string    `json:"address"`
+	Type      string    `json:"type"`
+	Module    string    `json:"module"`
+	Kind      plan.Kind `json:"kind"`
+	Actions   []string  `json:"actions"`
+	Reason    string    `json:"reason"`
+	ForcedBy  []string  `json:"forced_by"`
+	MovedFrom string    `json:"moved_from"`
+	Imported  bool      `json:"imported"`
+	Deposed   string    `json:"deposed"`
+	Class     string    `json:"class"`
+	Risk      float64   `json:"risk"`
+	Factors   []Factor  `json:"factors"`
 	// BlastRadius is set on destructive changes: what transitively depends on
 	// the object, split by whether the plan changes it too.
 	BlastRadius *Radius `json:"blast_radius,omitempty"`
@@ -201,28 +210,28 @@ type Factor struct {
 
 // Finding is a rule that fired.
 type Finding struct {
-	Plan     int     `json:"plan"`
-	Rule     string  `json:"rule"`
-	Severity string  `json:"severity"`
-	Address  string  `json:"address"`
-	Message  string  `json:"message"`
-	Points   float64 `json:"points"`
-	Fix      string  `json:"fix"` // a suggested fix, such as a moved block; "" when none
+	Plan     int              `json:"plan"`
+	Rule     string           `json:"rule"`
+	Severity scoring.Severity `json:"severity"`
+	Address  string           `json:"address"`
+	Message  string           `json:"message"`
+	Points   float64          `json:"points"`
+	Fix      string           `json:"fix"` // a suggested fix, such as a moved block; "" when none
 }
 
 // Drift is a change made outside Terraform since the last apply.
 type Drift struct {
-	Address string `json:"address"`
-	Type    string `json:"type"`
-	Kind    string `json:"kind"`
+	Address string    `json:"address"`
+	Type    string    `json:"type"`
+	Kind    plan.Kind `json:"kind"`
 }
 
 // Deferred is a change Terraform postponed.
 type Deferred struct {
-	Address string `json:"address"`
-	Type    string `json:"type"`
-	Kind    string `json:"kind"`
-	Reason  string `json:"reason"`
+	Address string    `json:"address"`
+	Type    string    `json:"type"`
+	Kind    plan.Kind `json:"kind"`
+	Reason  string    `json:"reason"`
 }
 
 // New builds the report of an assessment and the gate's decision.
@@ -231,7 +240,7 @@ func New(a *scoring.Assessment, decision scoring.Decision) *Report {
 		Version:      SchemaVersion,
 		Score:        a.Score,
 		Threshold:    a.Threshold,
-		Decision:     string(decision),
+		Decision:     decision,
 		Plans:        []Plan{},
 		Changes:      []Change{},
 		Findings:     []Finding{},
@@ -241,6 +250,9 @@ func New(a *scoring.Assessment, decision scoring.Decision) *Report {
 		Warnings:     append([]string{}, a.Warnings...),
 		Policy:       a.Policy.Source,
 		Environment:  a.Policy.Env,
+		plans:        a.Plans,
+		graphs:       a.Graphs,
+		radii:        a.Radii,
 	}
 	for _, ig := range a.Ignored {
 		r.Ignored = append(r.Ignored, Ignored(ig))
@@ -251,25 +263,25 @@ func New(a *scoring.Assessment, decision scoring.Decision) *Report {
 			HasConfiguration: p.HasConfiguration, HasPriorState: p.HasPriorState, Complete: p.Complete,
 			Drift: []Drift{}, Deferred: []Deferred{}, Warnings: append([]string{}, p.Warnings...), GraphNotes: []string{},
 		}
-		if pi < len(a.GraphNotes) {
-			rp.GraphNotes = append(rp.GraphNotes, a.GraphNotes[pi]...)
+		if pi < len(a.Graphs) {
+			rp.GraphNotes = append(rp.GraphNotes, a.Graphs[pi].Notes()...)
 		}
 		for i := range p.Changes {
 			rp.Summary.add(&p.Changes[i])
 			r.Summary.add(&p.Changes[i])
 		}
 		for _, d := range p.Drift {
-			rp.Drift = append(rp.Drift, Drift{Address: d.Address, Type: d.Type, Kind: string(d.Kind)})
+			rp.Drift = append(rp.Drift, Drift{Address: d.Address, Type: d.Type, Kind: d.Kind})
 		}
 		for _, d := range p.Deferred {
-			rp.Deferred = append(rp.Deferred, Deferred{Address: d.Change.Address, Type: d.Change.Type, Kind: string(d.Change.Kind), Reason: d.Reason})
+			rp.Deferred = append(rp.Deferred, Deferred{Address: d.Change.Address, Type: d.Change.Type, Kind: d.Change.Kind, Reason: d.Reason})
 		}
 		r.Plans = append(r.Plans, rp)
 	}
 	for _, cr := range a.Changes {
 		c := cr.Change
 		rc := Change{
-			Plan: cr.Plan, Address: c.Address, Type: c.Type, Module: c.Module, Kind: string(c.Kind),
+			Plan: cr.Plan, Address: c.Address, Type: c.Type, Module: c.Module, Kind: c.Kind,
 			Actions: nonNil(c.Actions), Reason: c.Reason, ForcedBy: nonNil(c.ForcedBy), MovedFrom: c.MovedFrom,
 			Imported: c.Imported, Deposed: c.Deposed, Class: cr.Class, Risk: cr.Points, Factors: []Factor{},
 		}

@@ -12,10 +12,13 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/blast-dev/blast/plan"
+	"github.com/blast-dev/blast/scoring"
 )
 
 func init() {
-	renderers["sarif"] = func(w io.Writer, r *Report, _ Options) error { return WriteSARIF(w, r) }
+	register("sarif", false, func(w io.Writer, r *Report, _ Options) error { return WriteSARIF(w, r) })
 }
 
 // SARIF 2.1.0, the subset blast writes. Field order is output order.
@@ -122,28 +125,16 @@ type sarifLogicalLocation struct {
 const sarifHelpBase = "https://github.com/blast-dev/blast/blob/main/README.md"
 
 // Rules for destructive changes, one per kind.
-var sarifKindRules = []struct{ kind, id, name, short, full string }{
-	{"delete", "destructive/delete", "DestructiveDelete", "A resource is destroyed",
+var sarifKindRules = []struct {
+	kind                  plan.Kind
+	id, name, short, full string
+}{
+	{plan.KindDelete, "destructive/delete", "DestructiveDelete", "A resource is destroyed",
 		"The plan destroys this object and creates nothing in its place. Whatever depends on it may break."},
-	{"replace", "destructive/replace", "DestructiveReplace", "A resource is destroyed, then created",
+	{plan.KindReplace, "destructive/replace", "DestructiveReplace", "A resource is destroyed, then created",
 		"The plan destroys this object before it creates its replacement: there is a window with neither, and the new object has a new identity."},
-	{"replace_cbd", "destructive/replace_cbd", "DestructiveReplaceCreateBeforeDestroy", "A resource is replaced, the new one created first",
+	{plan.KindReplaceCBD, "destructive/replace_cbd", "DestructiveReplaceCreateBeforeDestroy", "A resource is replaced, the new one created first",
 		"The plan creates a replacement before it destroys this object (create_before_destroy). The new object has a new identity."},
-}
-
-// Descriptions of the finding rules blast knows; a rule not listed still
-// gets a rule entry, described by its id.
-var sarifFindingRules = map[string][2]string{
-	"data-loss": {"Stateful data is destroyed",
-		"A resource that holds data (a database, bucket, volume, queue, key ...) is deleted or replaced; made worse when its prior state shows no deletion protection."},
-	"environment-teardown": {"Most of an environment is destroyed",
-		"Most of a module, or of the whole configuration, is destroyed or replaced in one plan: the pattern behind long outages."},
-	"moved-candidate": {"A delete and a create look like a rename",
-		"An object is deleted and one of the same type created with much the same settings: a moved block would keep the object."},
-	"trivial-replace": {"A replace forced by an attribute that rarely deserves it",
-		"A name, a tag or a similar attribute forces this object to be destroyed and created again."},
-	"drift-revert": {"The plan reverts a change made outside Terraform",
-		"The object was changed outside Terraform since the last apply and the plan reverts or destroys that change."},
 }
 
 // WriteSARIF writes the report as SARIF 2.1.0: a rule per finding rule and
@@ -170,7 +161,7 @@ func WriteSARIF(w io.Writer, r *Report) error {
 			HelpURI:              sarifHelpBase + "#the-score",
 			Help:                 sarifText{k.full + " blast scores it by the resource's class and what depends on it; above the threshold a senior signs off on the exact plan."},
 			DefaultConfiguration: sarifRuleConfig{Level: "warning"},
-			Properties:           sarifRuleProperty{Tags: []string{"terraform", "destructive", k.kind}},
+			Properties:           sarifRuleProperty{Tags: []string{"terraform", "destructive", string(k.kind)}},
 		})
 	}
 	var findingRules []string
@@ -183,9 +174,11 @@ func WriteSARIF(w io.Writer, r *Report) error {
 	}
 	sort.Strings(findingRules)
 	for _, id := range findingRules {
-		desc, ok := sarifFindingRules[id]
-		if !ok {
-			desc = [2]string{"blast finding " + id, "blast finding " + id + "."}
+		// A report built by hand may name a rule scoring does not know: it
+		// still gets an entry, described by its id.
+		desc := [2]string{"blast finding " + id, "blast finding " + id + "."}
+		if rule, ok := scoring.RuleByID(id); ok {
+			desc = [2]string{rule.Title, rule.Help}
 		}
 		ruleIndex[id] = len(run.Tool.Driver.Rules)
 		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRule{
@@ -258,7 +251,7 @@ func WriteSARIF(w io.Writer, r *Report) error {
 		})
 	}
 	for _, c := range r.Changes {
-		if !isDestructive(c.Kind) {
+		if !c.Kind.Destructive() {
 			continue
 		}
 		var id string
@@ -291,7 +284,7 @@ func WriteSARIF(w io.Writer, r *Report) error {
 			RuleID: id, RuleIndex: ruleIndex[id], Level: sarifLevel(sev),
 			Message:             sarifText{changeSentence(c)},
 			Locations:           location(c.Plan, c.Address, "resource"),
-			PartialFingerprints: sarifFingerprints(planSource(c.Plan), c.Kind, c.Address, c.Deposed),
+			PartialFingerprints: sarifFingerprints(planSource(c.Plan), string(c.Kind), c.Address, c.Deposed),
 			Properties:          props,
 		})
 	}
@@ -321,17 +314,17 @@ func WriteSARIF(w io.Writer, r *Report) error {
 // destructiveSeverity grades a destructive change by its risk against the
 // threshold: high when it alone reaches half the threshold, medium from a
 // tenth, low below. SARIF levels and GitHub annotations follow it.
-func destructiveSeverity(c Change, threshold int) string {
+func destructiveSeverity(c Change, threshold int) scoring.Severity {
 	if threshold <= 0 {
 		threshold = 50
 	}
 	switch t := float64(threshold); {
 	case c.Risk >= t/2:
-		return "high"
+		return scoring.SeverityHigh
 	case c.Risk >= t/10:
-		return "medium"
+		return scoring.SeverityMedium
 	}
-	return "low"
+	return scoring.SeverityLow
 }
 
 // changeSentence is one line on a change, for annotations and tests: what
@@ -343,14 +336,14 @@ func changeSentence(c Change) string {
 		b.WriteString(" (deposed object " + c.Deposed + ")")
 	}
 	switch c.Kind {
-	case "delete":
+	case plan.KindDelete:
 		b.WriteString(" is destroyed")
-	case "replace":
+	case plan.KindReplace:
 		b.WriteString(" is destroyed, then created again")
-	case "replace_cbd":
+	case plan.KindReplaceCBD:
 		b.WriteString(" is replaced: the new object is created, then the old one destroyed")
 	default:
-		b.WriteString(": " + c.Kind)
+		b.WriteString(": " + string(c.Kind))
 	}
 	if w := why(c); w != "" {
 		b.WriteString(" (" + w + ")")
@@ -369,11 +362,11 @@ func changeSentence(c Change) string {
 	return b.String()
 }
 
-func sarifLevel(severity string) string {
+func sarifLevel(severity scoring.Severity) string {
 	switch severity {
-	case "critical", "high":
+	case scoring.SeverityCritical, scoring.SeverityHigh:
 		return "error"
-	case "medium":
+	case scoring.SeverityMedium:
 		return "warning"
 	}
 	return "note"

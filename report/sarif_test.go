@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/blast-dev/blast/scoring"
 )
 
 // sarifSchema compiles the official SARIF 2.1.0 schema kept beside the
@@ -192,12 +194,12 @@ func TestSARIFResultLimit(t *testing.T) {
 }
 
 func TestSARIFLevels(t *testing.T) {
-	for sev, want := range map[string]string{"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"} {
+	for sev, want := range map[scoring.Severity]string{"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"} {
 		if got := sarifLevel(sev); got != want {
 			t.Errorf("%s: %s, want %s", sev, got, want)
 		}
 	}
-	for risk, want := range map[float64]string{60: "high", 25: "high", 24.9: "medium", 5: "medium", 4.9: "low"} {
+	for risk, want := range map[float64]scoring.Severity{60: "high", 25: "high", 24.9: "medium", 5: "medium", 4.9: "low"} {
 		if got := destructiveSeverity(Change{Risk: risk}, 50); got != want {
 			t.Errorf("risk %v: %s, want %s", risk, got, want)
 		}

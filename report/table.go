@@ -8,6 +8,8 @@ import (
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
+
+	"github.com/blast-dev/blast/scoring"
 )
 
 // TableOptions tune the terminal report.
@@ -16,6 +18,10 @@ type TableOptions struct {
 	All bool
 	// MaxRows caps the change table; 0 means 50.
 	MaxRows int
+}
+
+func init() {
+	register("table", false, func(w io.Writer, r *Report, opts Options) error { return WriteTable(w, r, opts.Table) })
 }
 
 // WriteTable writes the terminal report: the decision first, then the
@@ -53,7 +59,7 @@ func WriteTable(w io.Writer, r *Report, opts TableOptions) error {
 
 	var rows []Change
 	for _, c := range r.Changes {
-		if opts.All || isDestructive(c.Kind) {
+		if opts.All || c.Kind.Destructive() {
 			rows = append(rows, c)
 		}
 	}
@@ -75,7 +81,7 @@ func WriteTable(w io.Writer, r *Report, opts TableOptions) error {
 	if len(r.Findings) > 0 {
 		ew.printf("\nfindings:\n")
 		for _, f := range r.Findings {
-			ew.printf("  %-8s %s: %s\n", strings.ToUpper(f.Severity), f.Rule, oneLine(f.Message))
+			ew.printf("  %-8s %s: %s\n", strings.ToUpper(string(f.Severity)), f.Rule, oneLine(f.Message))
 			if f.Fix != "" {
 				for _, line := range strings.Split(f.Fix, "\n") {
 					ew.printf("           %s\n", oneLine(line))
@@ -120,7 +126,7 @@ func writeChangeTable(w io.Writer, r *Report, rows []Change) error {
 		if c.Deposed != "" {
 			addr += " (deposed " + c.Deposed + ")"
 		}
-		row := []string{fmt.Sprintf("%.1f", c.Risk), c.Kind, addr, c.Class, dependents(c), oneLine(why(c))}
+		row := []string{fmt.Sprintf("%.1f", c.Risk), string(c.Kind), addr, c.Class, dependents(c), oneLine(why(c))}
 		if multi {
 			row = append([]string{planLabel(r, c.Plan)}, row...)
 		}
@@ -161,20 +167,16 @@ func why(c Change) string {
 	return strings.Join(parts, "; ")
 }
 
-func isDestructive(kind string) bool {
-	return kind == "delete" || kind == "replace" || kind == "replace_cbd"
-}
-
-func decisionLabel(d string) string {
+func decisionLabel(d scoring.Decision) string {
 	switch d {
-	case "pass":
+	case scoring.DecisionPass:
 		return "PASS"
-	case "approved":
+	case scoring.DecisionApproved:
 		return "APPROVED"
-	case "signoff_required":
+	case scoring.DecisionSignoffRequired:
 		return "SIGN-OFF REQUIRED"
 	}
-	return strings.ToUpper(d)
+	return strings.ToUpper(string(d))
 }
 
 func planLabel(r *Report, i int) string {
@@ -245,7 +247,7 @@ func (e *errWriter) printf(format string, args ...any) {
 func writeSignoff(ew *errWriter, r *Report) {
 	so := r.Signoff
 	switch r.Decision {
-	case "signoff_required":
+	case scoring.DecisionSignoffRequired:
 		need := 1
 		if so != nil && so.Required > 0 {
 			need = so.Required
@@ -256,13 +258,13 @@ func writeSignoff(ew *errWriter, r *Report) {
 		}
 		ew.printf("\n")
 		ew.printf("  a senior signs this exact plan: blast approve %s --key ~/.ssh/id_ed25519 --out .blast/signoffs\n", planArgs(r))
-	case "approved":
+	case scoring.DecisionApproved:
 		ew.printf("\napproved: %d valid senior sign-off(s) for this exact plan\n", so.Valid)
 	}
 	if so == nil {
 		return
 	}
-	if r.Decision != "pass" {
+	if r.Decision != scoring.DecisionPass {
 		ew.printf("  plan digest %s\n", so.Digest)
 	}
 	for _, rec := range so.Records {

@@ -9,7 +9,7 @@ import (
 	"github.com/blast-dev/blast/plan"
 )
 
-func (s *scorer) dataLossFindings(pl int, risks []ChangeRisk) []Finding {
+func (s *scorer) dataLossFindings(risks []ChangeRisk) []Finding {
 	var out []Finding
 	for _, r := range risks {
 		c := r.Change
@@ -19,7 +19,7 @@ func (s *scorer) dataLossFindings(pl int, risks []ChangeRisk) []Finding {
 		if !s.classOf(c.Type).class.Stateful {
 			continue
 		}
-		f := Finding{Plan: pl, Rule: RuleDataLoss, Severity: SeverityHigh, Address: c.Address}
+		f := Finding{Address: c.Address}
 		verb := "deleted"
 		switch c.Kind {
 		case plan.KindReplace:
@@ -56,7 +56,7 @@ func (s *scorer) dataLossFindings(pl int, risks []ChangeRisk) []Finding {
 // five null_resource triggers is no environment teardown.
 //
 // inRadius holds every instance that depends on a destroyed current object.
-func (s *scorer) teardownFindings(pl int, p *plan.Plan, risks []ChangeRisk, inRadius map[string]bool) []Finding {
+func (s *scorer) teardownFindings(p *plan.Plan, risks []ChangeRisk, inRadius map[string]bool) []Finding {
 	counts := func(addr, typ string) bool {
 		ci := s.classOf(typ)
 		return ci.weight >= teardownMinWeight || s.isCritical(addr, ci)
@@ -130,8 +130,7 @@ func (s *scorer) teardownFindings(pl int, p *plan.Plan, risks []ChangeRisk, inRa
 	}
 	var out []Finding
 	if torn(all) {
-		out = append(out, Finding{Plan: pl, Rule: RuleEnvironmentTeardown, Severity: SeverityCritical, Points: teardownPoints,
-			Message: message(all, "the whole configuration")})
+		out = append(out, Finding{Points: teardownPoints, Message: message(all, "the whole configuration")})
 	}
 	modules := make([]string, 0, len(byModule))
 	for m := range byModule {
@@ -140,8 +139,7 @@ func (s *scorer) teardownFindings(pl int, p *plan.Plan, risks []ChangeRisk, inRa
 	sort.Strings(modules)
 	for _, m := range modules {
 		if t := byModule[m]; torn(t) {
-			out = append(out, Finding{Plan: pl, Rule: RuleEnvironmentTeardown, Severity: SeverityCritical, Address: m, Points: teardownPoints,
-				Message: message(t, m)})
+			out = append(out, Finding{Address: m, Points: teardownPoints, Message: message(t, m)})
 		}
 	}
 	return out
@@ -164,7 +162,7 @@ const minSimilarity = 0.6
 // movedCandidates pairs deletes with creates of the same type whose known
 // values mostly match: a renamed resource or for_each key that destroys an
 // object a moved block would keep.
-func movedCandidates(pl int, p *plan.Plan) []Finding {
+func movedCandidates(p *plan.Plan) []Finding {
 	type cand struct {
 		del, cre *plan.Change
 		sim      float64
@@ -214,7 +212,7 @@ func movedCandidates(pl int, p *plan.Plan) []Finding {
 		}
 		used[c.del], used[c.cre] = true, true
 		out = append(out, Finding{
-			Plan: pl, Rule: RuleMovedCandidate, Severity: SeverityMedium, Address: c.del.Address,
+			Address: c.del.Address,
 			Message: fmt.Sprintf("%s is deleted and %s created with %d%% of the same known values: probably a rename; a moved block keeps the object",
 				c.del.Address, c.cre.Address, int(math.Round(100*c.sim))),
 			Fix: fmt.Sprintf("moved {\n  from = %s\n  to   = %s\n}", c.del.Address, c.cre.Address),
@@ -296,7 +294,7 @@ var trivialAttrs = map[string]bool{
 	"display_name": true, "comment": true, "title": true, "friendly_name": true,
 }
 
-func trivialReplaces(pl int, p *plan.Plan) []Finding {
+func trivialReplaces(p *plan.Plan) []Finding {
 	var out []Finding
 	for _, c := range p.Changes {
 		if (c.Kind != plan.KindReplace && c.Kind != plan.KindReplaceCBD) || len(c.ForcedBy) == 0 || c.Deposed != "" {
@@ -312,7 +310,7 @@ func trivialReplaces(pl int, p *plan.Plan) []Finding {
 		if !trivial {
 			continue
 		}
-		out = append(out, Finding{Plan: pl, Rule: RuleTrivialReplace, Severity: SeverityMedium, Address: c.Address,
+		out = append(out, Finding{Address: c.Address,
 			Message: fmt.Sprintf("%s is recreated only because %s changed: consider keeping the old value, or ignore_changes",
 				c.Address, strings.Join(c.ForcedBy, ", "))})
 	}
@@ -321,7 +319,7 @@ func trivialReplaces(pl int, p *plan.Plan) []Finding {
 
 // driftReverts finds planned changes to objects that changed outside
 // Terraform: applying puts them back, undoing someone's manual fix.
-func driftReverts(pl int, p *plan.Plan) []Finding {
+func driftReverts(p *plan.Plan) []Finding {
 	drifted := map[string]bool{}
 	for _, d := range p.Drift {
 		if d.Kind != plan.KindNoOp && d.Kind != plan.KindRead {
@@ -342,7 +340,7 @@ func driftReverts(pl int, p *plan.Plan) []Finding {
 		if c.Kind.Destructive() {
 			sev = SeverityMedium
 		}
-		out = append(out, Finding{Plan: pl, Rule: RuleDriftRevert, Severity: sev, Address: c.Address,
+		out = append(out, Finding{Severity: sev, Address: c.Address,
 			Message: fmt.Sprintf("%s changed outside Terraform since the last apply, and this plan %s it: the outside change is undone",
 				c.Address, verbOf(c.Kind))})
 	}

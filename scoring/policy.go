@@ -25,9 +25,6 @@ const DefaultPolicyFile = ".blast.yml"
 // maxPolicyBytes bounds a policy file; real ones are a few kilobytes.
 const maxPolicyBytes = 1 << 20
 
-// Rule ids a policy can name in an ignore rule.
-var knownRules = []string{RuleDataLoss, RuleDriftRevert, RuleEnvironmentTeardown, RuleIncompleteGraph, RuleMovedCandidate, RuleTrivialReplace}
-
 // Policy is what a team can tune. The zero value is not useful: start from
 // DefaultPolicy or LoadPolicy.
 type Policy struct {
@@ -581,8 +578,8 @@ func (d *decoder) ignoreRule(n *yaml.Node) IgnoreRule {
 			r.Address = &g
 		case "rule":
 			r.Rule = d.str(v)
-			if d.err == nil && !contains(knownRules, r.Rule) {
-				d.fail(v, fmt.Sprintf("unknown rule %q (known: %s)", r.Rule, strings.Join(knownRules, ", ")))
+			if _, known := RuleByID(r.Rule); d.err == nil && !known {
+				d.fail(v, fmt.Sprintf("unknown rule %q (known: %s)", r.Rule, strings.Join(ruleIDs(), ", ")))
 			}
 		case "kind":
 			r.Kind = d.str(v)

@@ -311,12 +311,12 @@ func TestExpiredIgnoreRule(t *testing.T) {
 	p := mkPlan([]plan.Change{mk("aws_s3_bucket.logs", plan.KindDelete)})
 	pol := mustPolicy(t, "threshold: 50\nignore:\n  - address: aws_s3_bucket.logs\n    kind: delete\n    reason: moving the logs\n    expires: 2026-05-31\n")
 	// On the day it expires, it still applies.
-	a := Assess([]*plan.Plan{p}, pol, Options{Now: time.Date(2026, 5, 31, 23, 0, 0, 0, time.UTC)})
+	a := Assess([]*plan.Plan{p}, nil, pol, Options{Now: time.Date(2026, 5, 31, 23, 0, 0, 0, time.UTC)})
 	if a.Score != 0 || len(a.Warnings) != 0 || len(a.Ignored) != 1 {
 		t.Errorf("on its last day: score %d, warnings %v, ignored %v", a.Score, a.Warnings, a.Ignored)
 	}
 	// After it, it does not, and a warning says so.
-	a = Assess([]*plan.Plan{p}, pol, Options{Now: now})
+	a = Assess([]*plan.Plan{p}, nil, pol, Options{Now: now})
 	if a.Score != 60 || len(a.Ignored) != 0 {
 		t.Errorf("expired: score %d, ignored %v", a.Score, a.Ignored)
 	}
@@ -509,11 +509,11 @@ func TestGateRequired(t *testing.T) {
 func TestAIAssistedThreshold(t *testing.T) {
 	p := mkPlan([]plan.Change{mk("aws_instance.web", plan.KindReplace)}) // 25 points
 	pol := mustPolicy(t, "ai_assisted:\n  threshold: 20\n")
-	a := Assess([]*plan.Plan{p}, pol, Options{Now: now})
+	a := Assess([]*plan.Plan{p}, nil, pol, Options{Now: now})
 	if a.Threshold != 50 || a.Required() != 0 || len(a.Notes) != 0 {
 		t.Errorf("not AI-assisted: threshold %d, notes %q", a.Threshold, a.Notes)
 	}
-	a = Assess([]*plan.Plan{p}, pol, Options{Now: now, AIAssisted: true, AIReason: "--ai-assisted"})
+	a = Assess([]*plan.Plan{p}, nil, pol, Options{Now: now, AIAssisted: true, AIReason: "--ai-assisted"})
 	if a.Threshold != 20 || a.Required() != 1 || Gate(a, 0) != DecisionSignoffRequired {
 		t.Errorf("AI-assisted: threshold %d, required %d", a.Threshold, a.Required())
 	}
@@ -523,7 +523,7 @@ func TestAIAssistedThreshold(t *testing.T) {
 	// Without an ai_assisted threshold, or with a laxer one, the normal
 	// threshold stands, and the note says so.
 	for _, text := range []string{"", "ai_assisted:\n  threshold: 70\n"} {
-		a = Assess([]*plan.Plan{p}, mustPolicy(t, text), Options{Now: now, AIAssisted: true, AIReason: "a trailer"})
+		a = Assess([]*plan.Plan{p}, nil, mustPolicy(t, text), Options{Now: now, AIAssisted: true, AIReason: "a trailer"})
 		if a.Threshold != 50 || len(a.Notes) != 1 || !strings.Contains(a.Notes[0], "AI-assisted change (a trailer)") {
 			t.Errorf("policy %q: threshold %d, notes %q", text, a.Threshold, a.Notes)
 		}
@@ -533,7 +533,7 @@ func TestAIAssistedThreshold(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a = Assess([]*plan.Plan{p}, prod, Options{Now: now, AIAssisted: true, AIReason: "x"}); a.Threshold != 20 {
+	if a = Assess([]*plan.Plan{p}, nil, prod, Options{Now: now, AIAssisted: true, AIReason: "x"}); a.Threshold != 20 {
 		t.Errorf("prod AI-assisted threshold %d", a.Threshold)
 	}
 }

@@ -14,10 +14,12 @@ import (
 // DefaultThreshold is the score at which a plan needs sign-off.
 const DefaultThreshold = 50
 
-// Points of the model. They are chosen so that the properties DESIGN.md asks
-// for hold: one destructive change of a critical or stateful resource reaches
-// the default threshold alone, create-before-destroy scores half of
-// destroy-before-create, and creates and updates together can never reach it.
+// Points of the model. They are chosen so that the properties the README's
+// "The score" promises hold, each pinned by a test in score_test.go: one
+// destructive change of a critical or stateful resource reaches the default
+// threshold alone, create-before-destroy scores below destroy-before-create
+// (half, or 45 of 50 for a stateful class, whose data is lost all the same),
+// and creates and updates together can never reach it.
 const (
 	destroyPoints        = 50.0 // delete or destroy-before-create replace, times the weight
 	cbdPoints            = 25.0 // create-before-destroy replace, times the weight
@@ -58,30 +60,39 @@ type ChangeRisk struct {
 	Ignored  string        // why the policy ignores it, "" when it counts
 }
 
+// Severity grades a finding. Its JSON form is the plain string.
+type Severity string
+
 // Severities, highest first.
 const (
-	SeverityCritical = "critical"
-	SeverityHigh     = "high"
-	SeverityMedium   = "medium"
-	SeverityLow      = "low"
-	SeverityInfo     = "info"
+	SeverityCritical Severity = "critical"
+	SeverityHigh     Severity = "high"
+	SeverityMedium   Severity = "medium"
+	SeverityLow      Severity = "low"
+	SeverityInfo     Severity = "info"
 )
 
-// Rule ids of findings: part of the JSON contract.
-const (
-	RuleDataLoss            = "data-loss"
-	RuleEnvironmentTeardown = "environment-teardown"
-	RuleMovedCandidate      = "moved-candidate"
-	RuleTrivialReplace      = "trivial-replace"
-	RuleDriftRevert         = "drift-revert"
-	RuleIncompleteGraph     = "incomplete-graph"
-)
+// Rank orders severities: 0 for critical, then high, medium, low, and 4 for
+// info or anything else.
+func (s Severity) Rank() int {
+	switch s {
+	case SeverityCritical:
+		return 0
+	case SeverityHigh:
+		return 1
+	case SeverityMedium:
+		return 2
+	case SeverityLow:
+		return 3
+	}
+	return 4
+}
 
 // Finding is something about the plan worth a reviewer's attention.
 type Finding struct {
 	Plan     int
-	Rule     string
-	Severity string
+	Rule     string // the id of its Rule
+	Severity Severity
 	Address  string // the change or module it is about; "" for the whole plan
 	Message  string
 	Points   float64 // what it adds to the score beyond its change's factors
@@ -110,8 +121,22 @@ type Assessment struct {
 	Notes     []string // why the gate is what it is: an environment, an AI-assisted change
 	// CappedPoints is what creates and updates would have added beyond the cap.
 	CappedPoints float64
-	// GraphNotes say, per plan, where the dependency graph knows less.
-	GraphNotes [][]string
+	// Breakdown is how Score adds up.
+	Breakdown Breakdown
+	// Graphs are the plans' dependency graphs, Graphs[i] of Plans[i], and
+	// Radii[i] the blast radius of each destructive change of Plans[i],
+	// keyed by Change.Key(): a report draws them without building them again.
+	Graphs []*graph.Graph
+	Radii  []map[string]graph.Radius
+}
+
+// Breakdown is how an assessment's score adds up, in points as Assess
+// summed them: Score is their total, rounded half up, at most 100.
+type Breakdown struct {
+	Destructive    float64 // deletes and replaces
+	NonDestructive float64 // creates and updates, after the cap
+	Cap            float64 // what creates and updates may add at most
+	Findings       float64
 }
 
 // Options are the inputs of an assessment that are not the policy.
@@ -123,12 +148,10 @@ type Options struct {
 	AIReason   string
 }
 
-// Assess scores plans under a policy.
-func Assess(plans []*plan.Plan, pol Policy, opts ...Options) *Assessment {
-	var o Options
-	if len(opts) > 0 {
-		o = opts[0]
-	}
+// Assess scores plans under a policy. graphs[i] is the dependency graph of
+// plans[i] as the caller built it (graph.Build); a missing or nil one is
+// built here.
+func Assess(plans []*plan.Plan, graphs []*graph.Graph, pol Policy, o Options) *Assessment {
 	if o.Now.IsZero() {
 		o.Now = time.Now()
 	}
@@ -153,8 +176,13 @@ func Assess(plans []*plan.Plan, pol Policy, opts ...Options) *Assessment {
 	// and so its rounding, cannot depend on the order of the changes.
 	var destructive, nonDestructive, findingPoints int64
 	for pi, p := range plans {
-		g := graph.Build(p)
-		a.GraphNotes = append(a.GraphNotes, g.Notes())
+		var g *graph.Graph
+		if pi < len(graphs) {
+			g = graphs[pi]
+		}
+		if g == nil {
+			g = graph.Build(p)
+		}
 		s.destroyed = map[string]bool{}
 		for _, c := range p.Changes {
 			if c.Kind.Destructive() {
@@ -196,6 +224,8 @@ func Assess(plans []*plan.Plan, pol Policy, opts ...Options) *Assessment {
 				inRadius[name] = true
 			}
 		})
+		a.Graphs = append(a.Graphs, g)
+		a.Radii = append(a.Radii, radius)
 		var risks []ChangeRisk
 		for i := range p.Changes {
 			c := &p.Changes[i]
@@ -222,18 +252,7 @@ func Assess(plans []*plan.Plan, pol Policy, opts ...Options) *Assessment {
 			}
 			risks = append(risks, r)
 		}
-		var findings []Finding
-		findings = append(findings, s.dataLossFindings(pi, risks)...)
-		findings = append(findings, s.teardownFindings(pi, p, risks, inRadius)...)
-		findings = append(findings, movedCandidates(pi, p)...)
-		findings = append(findings, trivialReplaces(pi, p)...)
-		findings = append(findings, driftReverts(pi, p)...)
-		if g.Truncated() {
-			// Fail closed: what blast could not measure needs a person.
-			findings = append(findings, Finding{Plan: pi, Rule: RuleIncompleteGraph, Severity: SeverityCritical, Points: teardownPoints,
-				Message: fmt.Sprintf("the dependency graph passed %d edges and was cut short: blast radii may be incomplete, so the plan needs sign-off", graph.MaxEdges)})
-		}
-		for _, f := range findings {
+		for _, f := range findAll(pi, &ruleInput{s: s, p: p, graph: g, risks: risks, inRadius: inRadius}) {
 			if rule, ok := s.ignored(f.Address, f.Rule, ""); ok {
 				a.Ignored = append(a.Ignored, Ignored{Plan: pi, Address: f.Address, What: f.Rule, Reason: rule.Reason, Line: rule.Line})
 				continue
@@ -248,6 +267,8 @@ func Assess(plans []*plan.Plan, pol Policy, opts ...Options) *Assessment {
 	limit := tenths(nonDestructiveCap)
 	total := destructive + min(nonDestructive, limit) + findingPoints
 	a.CappedPoints = float64(max(0, nonDestructive-limit)) / 10
+	a.Breakdown = Breakdown{Destructive: float64(destructive) / 10, NonDestructive: float64(min(nonDestructive, limit)) / 10,
+		Cap: nonDestructiveCap, Findings: float64(findingPoints) / 10}
 	a.Score = int(min(100, (total+5)/10)) // whole tenths, rounded half up
 	sortAssessment(a)
 	return a
@@ -266,7 +287,7 @@ func sortAssessment(a *Assessment) {
 	})
 	sort.SliceStable(a.Findings, func(i, j int) bool {
 		fi, fj := a.Findings[i], a.Findings[j]
-		if si, sj := severityRank(fi.Severity), severityRank(fj.Severity); si != sj {
+		if si, sj := fi.Severity.Rank(), fj.Severity.Rank(); si != sj {
 			return si < sj
 		}
 		if fi.Plan != fj.Plan {
@@ -286,20 +307,6 @@ func sortAssessment(a *Assessment) {
 		}
 		return a.Ignored[i].What < a.Ignored[j].What
 	})
-}
-
-func severityRank(s string) int {
-	switch s {
-	case SeverityCritical:
-		return 0
-	case SeverityHigh:
-		return 1
-	case SeverityMedium:
-		return 2
-	case SeverityLow:
-		return 3
-	}
-	return 4
 }
 
 // scorer holds the policy and caches class lookups per type.

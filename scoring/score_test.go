@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/blast-dev/blast/graph"
 	"github.com/blast-dev/blast/plan"
 	"github.com/blast-dev/blast/plan/planjson"
 )
@@ -120,7 +121,7 @@ func addChange(p *plan.Plan, c plan.Change) {
 
 func assess(t testing.TB, pol Policy, plans ...*plan.Plan) *Assessment {
 	t.Helper()
-	a := Assess(plans, pol, Options{Now: time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)})
+	a := Assess(plans, nil, pol, Options{Now: time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)})
 	checkTraceable(t, a)
 	return a
 }
@@ -1044,6 +1045,31 @@ func TestStatefulCreateBeforeDestroyReachesThreshold(t *testing.T) {
 		dbc := assess(t, DefaultPolicy(), mkPlan([]plan.Change{mk(typ+".main", plan.KindReplace)}))
 		if cbd.Score < DefaultThreshold || cbd.Score >= dbc.Score {
 			t.Errorf("%s: create-before-destroy %d, destroy-before-create %d", typ, cbd.Score, dbc.Score)
+		}
+	}
+}
+
+// The breakdown blast explain prints adds up to the score, and its graphs
+// and radii are the ones the score was measured on.
+func TestBreakdownAddsUpToTheScore(t *testing.T) {
+	for _, name := range fixtureNames(t) {
+		p := loadFixture(t, name)
+		g := graph.Build(p)
+		a := Assess([]*plan.Plan{p}, []*graph.Graph{g}, fixturePolicy(t, name), Options{})
+		b := a.Breakdown
+		if b.NonDestructive > b.Cap {
+			t.Errorf("%s: creates and updates add %.1f, over the cap %.0f", name, b.NonDestructive, b.Cap)
+		}
+		if got := int(min(100, math.Floor((b.Destructive+b.NonDestructive+b.Findings)*10+5)/10)); got != a.Score {
+			t.Errorf("%s: breakdown %+v adds up to %d, score %d", name, b, got, a.Score)
+		}
+		if len(a.Graphs) != 1 || a.Graphs[0] != g || len(a.Radii) != 1 {
+			t.Errorf("%s: the assessment does not keep the caller's graph", name)
+		}
+		for _, cr := range a.Changes {
+			if r, ok := a.Radii[0][cr.Change.Key()]; cr.Radius != nil && (!ok || r.Size() != cr.Radius.Size()) {
+				t.Errorf("%s: %s: radius %v not in Radii", name, cr.Change.Address, cr.Radius)
+			}
 		}
 	}
 }

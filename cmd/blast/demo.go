@@ -32,7 +32,7 @@ pattern behind a 13-hour outage. demo shows the full report and exits 0.`,
 			if err != nil {
 				return err
 			}
-			assessment := scoring.Assess(plans, pol)
+			assessment := scoring.Assess(plans, nil, pol, scoring.Options{})
 			r := report.New(assessment, scoring.Gate(assessment, 0))
 			return render(a, r, format, report.Options{}, nil)
 		},

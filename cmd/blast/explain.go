@@ -57,7 +57,7 @@ func runExplain(a *app, opts *explainOptions, address string, paths []string) er
 	if err != nil {
 		return err
 	}
-	as := scoring.Assess(plans, pol, ai)
+	as := scoring.Assess(plans, nil, pol, ai)
 	var buf bytes.Buffer
 	found := 0
 	for _, cr := range as.Changes {
@@ -71,20 +71,9 @@ func runExplain(a *app, opts *explainOptions, address string, paths []string) er
 		return check.WithHint(fmt.Errorf("%s: no change with this address in the plan (no-ops score nothing)", address),
 			"blast check --all PLAN lists every change")
 	}
-	var fromChanges, fromFindings float64
-	var capped float64
-	for _, cr := range as.Changes {
-		if cr.Change.Kind.Destructive() {
-			fromChanges += cr.Points
-		} else {
-			capped += cr.Points
-		}
-	}
-	for _, f := range as.Findings {
-		fromFindings += f.Points
-	}
-	fmt.Fprintf(&buf, "plan score %d: %.1f from destructive changes + %.1f from creates and updates (capped at 20) + %.1f from findings, rounded, at most 100; threshold %d\n",
-		as.Score, fromChanges, capped-as.CappedPoints, fromFindings, as.Threshold)
+	b := as.Breakdown
+	fmt.Fprintf(&buf, "plan score %d: %.1f from destructive changes + %.1f from creates and updates (capped at %.0f) + %.1f from findings, rounded, at most 100; threshold %d\n",
+		as.Score, b.Destructive, b.NonDestructive, b.Cap, b.Findings, as.Threshold)
 	_, err = a.stdout.Write(buf.Bytes())
 	return err
 }

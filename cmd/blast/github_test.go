@@ -21,7 +21,7 @@ func fixtureReport(t *testing.T, name string) *report.Report {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := scoring.Assess(plans, scoring.DefaultPolicy())
+	a := scoring.Assess(plans, nil, scoring.DefaultPolicy(), scoring.Options{})
 	return report.New(a, scoring.Gate(a, 0))
 }
 

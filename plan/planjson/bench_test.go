@@ -137,7 +137,7 @@ func BenchmarkPlanScore(b *testing.B) {
 		_, _, plans := loadBench(b, n)
 		b.ReportAllocs()
 		for b.Loop() {
-			a := scoring.Assess(plans, scoring.DefaultPolicy())
+			a := scoring.Assess(plans, nil, scoring.DefaultPolicy(), scoring.Options{})
 			scoring.Gate(a, 0)
 		}
 	})
@@ -149,7 +149,7 @@ func BenchmarkPlanRender(b *testing.B) {
 		b.Run(format, func(b *testing.B) {
 			eachSize(b, func(b *testing.B, n int) {
 				_, _, plans := loadBench(b, n)
-				a := scoring.Assess(plans, scoring.DefaultPolicy())
+				a := scoring.Assess(plans, nil, scoring.DefaultPolicy(), scoring.Options{})
 				d := scoring.Gate(a, 0)
 				b.ReportAllocs()
 				for b.Loop() {

@@ -1,0 +1,146 @@
+package scoring
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+
+	"github.com/blast-dev/blast/graph"
+	"github.com/blast-dev/blast/plan"
+)
+
+// Rule ids of findings: part of the JSON contract. A rule needs no constant
+// of its own (its registry entry names it); these exist for the tests and
+// the code that refer to a rule by name.
+const (
+	RuleDataLoss            = "data-loss"
+	RuleEnvironmentTeardown = "environment-teardown"
+	RuleMovedCandidate      = "moved-candidate"
+	RuleTrivialReplace      = "trivial-replace"
+	RuleDriftRevert         = "drift-revert"
+	RuleIncompleteGraph     = "incomplete-graph"
+)
+
+// Rule is a finding rule: what it is called and says, and the function that
+// looks for it in one plan. The registry, rules, is the only list of them:
+// Assess runs it, a policy's ignore rules may name its ids, and the reports
+// (SARIF's rule descriptions, docs/json-report.md) describe the rules from it.
+type Rule struct {
+	ID       string   // kebab-case, part of the JSON contract
+	Severity Severity // of its findings, unless one says otherwise
+	Title    string   // one line, no trailing period: SARIF's short description
+	Help     string   // what it means and why it matters, in full sentences
+	find     func(*ruleInput) []Finding
+}
+
+// ruleInput is what a rule sees of one plan.
+type ruleInput struct {
+	s     *scorer
+	p     *plan.Plan
+	graph *graph.Graph
+	// risks are the judgements of the plan's changes, in plan order,
+	// ignored ones included (Ignored says so).
+	risks []ChangeRisk
+	// inRadius holds every managed instance that depends on a destroyed
+	// current object.
+	inRadius map[string]bool
+}
+
+// rules is the registry, in the order Assess runs them. Their findings are
+// sorted afterwards, so the order changes nothing in a report.
+var rules = []Rule{
+	{
+		ID: RuleDataLoss, Severity: SeverityHigh,
+		Title: "Stateful data is destroyed",
+		Help:  "A resource that holds data (a database, bucket, volume, queue, key ...) is deleted or replaced; made worse when its prior state shows no deletion protection.",
+		find:  func(in *ruleInput) []Finding { return in.s.dataLossFindings(in.risks) },
+	},
+	{
+		ID: RuleEnvironmentTeardown, Severity: SeverityCritical,
+		Title: "Most of an environment is destroyed",
+		Help:  "Most of a module, or of the whole configuration, is destroyed or replaced in one plan: the pattern behind long outages.",
+		find:  func(in *ruleInput) []Finding { return in.s.teardownFindings(in.p, in.risks, in.inRadius) },
+	},
+	{
+		ID: RuleMovedCandidate, Severity: SeverityMedium,
+		Title: "A delete and a create look like a rename",
+		Help:  "An object is deleted and one of the same type created with much the same settings: a moved block would keep the object.",
+		find:  func(in *ruleInput) []Finding { return movedCandidates(in.p) },
+	},
+	{
+		ID: RuleTrivialReplace, Severity: SeverityMedium,
+		Title: "A replace forced by an attribute that rarely deserves it",
+		Help:  "A name, a tag or a similar attribute forces this object to be destroyed and created again.",
+		find:  func(in *ruleInput) []Finding { return trivialReplaces(in.p) },
+	},
+	{
+		ID: RuleDriftRevert, Severity: SeverityLow,
+		Title: "The plan reverts a change made outside Terraform",
+		Help:  "The object was changed outside Terraform since the last apply and the plan reverts or destroys that change.",
+		find:  func(in *ruleInput) []Finding { return driftReverts(in.p) },
+	},
+	{
+		ID: RuleIncompleteGraph, Severity: SeverityCritical,
+		Title: "The dependency graph is incomplete",
+		Help: fmt.Sprintf("The dependency graph passed %s edges and blast stopped building it, so blast radii may be incomplete. "+
+			"What blast could not measure needs a person: the finding adds %.0f points, enough for sign-off.", thousands(graph.MaxEdges), teardownPoints),
+		find: incompleteGraph,
+	},
+}
+
+// Rules returns the finding rules, in the order Assess runs them.
+func Rules() []Rule { return append([]Rule(nil), rules...) }
+
+// RuleByID returns the finding rule with an id.
+func RuleByID(id string) (Rule, bool) {
+	for _, r := range rules {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return Rule{}, false
+}
+
+// ruleIDs are the ids of the rules, sorted: what a policy may name.
+func ruleIDs() []string {
+	ids := make([]string, len(rules))
+	for i, r := range rules {
+		ids[i] = r.ID
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// findAll runs every rule on one plan. A rule's findings get its id, the
+// plan's index and, when they name none, the rule's severity.
+func findAll(pl int, in *ruleInput) []Finding {
+	var out []Finding
+	for _, r := range rules {
+		for _, f := range r.find(in) {
+			f.Plan, f.Rule = pl, r.ID
+			if f.Severity == "" {
+				f.Severity = r.Severity
+			}
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// incompleteGraph fails closed: past graph.MaxEdges the radii are cut short.
+func incompleteGraph(in *ruleInput) []Finding {
+	if !in.graph.Truncated() {
+		return nil
+	}
+	return []Finding{{Points: teardownPoints,
+		Message: fmt.Sprintf("the dependency graph passed %d edges and was cut short: blast radii may be incomplete, so the plan needs sign-off", graph.MaxEdges)}}
+}
+
+// thousands writes n with a comma every three digits, as the docs do.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
