@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/blast-dev/blast/graph"
+
 	"github.com/blast-dev/blast/plan"
 	"github.com/blast-dev/blast/plan/planjson"
 	"github.com/blast-dev/blast/report"
@@ -94,7 +96,13 @@ func Run(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	assessment := scoring.Assess(plans, nil, pol, ai)
+	// One graph per plan for the whole run: scoring measures the radii on
+	// it and the report draws from what scoring kept.
+	graphs := make([]*graph.Graph, len(plans))
+	for i, p := range plans {
+		graphs[i] = graph.Build(p)
+	}
+	assessment := scoring.Assess(plans, graphs, pol, ai)
 	status := &report.Signoff{Digest: signoff.Digest(plans).String(), Required: assessment.Required(), Records: []report.SignoffRecord{}, Notes: []string{}}
 	if status.Required > 0 && sigDir != "" {
 		if err := verifySignoffs(opts, plans, sigDir, allowed, pol, change, status); err != nil {

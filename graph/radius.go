@@ -57,7 +57,7 @@ type RadiusVisitor func(c *plan.Change, dependent int32, changed bool)
 // order, starting from 0, as a RadiusVisitor called for each dependent
 // would, so it is the same float64 to the last bit.
 type Tally struct {
-	Group  []uint8 // nil: no Radius.Groups
+	Group  []uint16 // nil: no Radius.Groups
 	Groups int
 	Value  []float64 // nil: Radius.Sum stays 0
 }

@@ -66,9 +66,9 @@ func TestRadiiMatchOneWalkPerChange(t *testing.T) {
 			for _, c := range p.Changes {
 				changed[c.Address] = changed[c.Address] || changes(c.Kind)
 			}
-			tally := &Tally{Group: make([]uint8, g.Len()), Groups: 3, Value: make([]float64, g.Len())}
+			tally := &Tally{Group: make([]uint16, g.Len()), Groups: 3, Value: make([]float64, g.Len())}
 			for i := range tally.Value {
-				tally.Group[i] = uint8(i % 3)
+				tally.Group[i] = uint16(i % 3)
 				tally.Value[i] = 0.1 * float64(i%7)
 			}
 			saved := bitsetBudget
@@ -202,7 +202,7 @@ func BenchmarkChainRadius(b *testing.B) {
 	p := chainPlan(16000)
 	g := Build(p)
 	for _, sum := range []bool{false, true} {
-		tally := &Tally{Group: make([]uint8, g.Len()), Groups: 3}
+		tally := &Tally{Group: make([]uint16, g.Len()), Groups: 3}
 		if sum {
 			tally.Value = make([]float64, g.Len())
 		}

@@ -189,41 +189,67 @@ func Assess(plans []*plan.Plan, graphs []*graph.Graph, pol Policy, o Options) *A
 				s.destroyed[c.Address] = true
 			}
 		}
-		// Every dependent is weighed as the radius is walked, so the factor
-		// is exact however long the radius and however short its lists.
-		accs := map[*plan.Change]*radiusTally{}
-		inRadius := map[string]bool{}
-		weights := make([]float64, g.Len())
-		for i := range weights {
-			weights[i] = -1
+		// Every dependent is weighed in aggregate: its group is its state
+		// (unchanged, destroyed, changed) and its weight, and the graph
+		// counts each radius's dependents per group, all radii together, so
+		// the factor is exact however long the radius and however short its
+		// lists, in time linear in the graph for the common shapes.
+		changedNode := graph.ChangedNodes(p, g)
+		type groupKey struct {
+			state uint8 // 0 unchanged, 1 destroyed, 2 changed
+			w     float64
 		}
-		radius := graph.BlastRadius(p, g, func(c *plan.Change, dep int32, changed bool) {
-			t := accs[c]
-			if t == nil {
-				t = &radiusTally{}
-				accs[c] = t
-			}
-			name := g.Name(dep)
-			w := weights[dep]
-			if w < 0 {
-				w = s.depWeight(name)
-				weights[dep] = w
-			}
+		groupOf := map[groupKey]uint16{}
+		var groups []groupKey
+		tally := &graph.Tally{Group: make([]uint16, g.Len())}
+		for i := range tally.Group {
+			name := g.Name(int32(i))
+			k := groupKey{w: s.depWeight(name)}
 			switch {
-			case !changed:
-				t.unchanged++
-				t.pts += unchangedDepPoints * w
+			case !changedNode[i]:
 			case s.destroyed[name]:
-				t.destroyed++
-				t.pts += unchangedDepPoints * w
+				k.state = 1
 			default:
-				t.changed++
-				t.pts += changedDepPoints * w
+				k.state = 2
 			}
-			if c.Deposed == "" && c.Mode == "managed" {
-				inRadius[name] = true
+			gi, ok := groupOf[k]
+			if !ok {
+				gi = uint16(len(groups))
+				groupOf[k] = gi
+				groups = append(groups, k)
 			}
-		})
+			tally.Group[i] = gi
+		}
+		tally.Groups = len(groups)
+		radius := graph.Radii(p, g, tally)
+		accs := map[*plan.Change]*radiusTally{}
+		for i := range p.Changes {
+			c := &p.Changes[i]
+			r, ok := radius[c.Key()]
+			if !ok || r.Size() == 0 {
+				continue
+			}
+			t := &radiusTally{}
+			for gi, n := range r.Groups {
+				k := groups[gi]
+				switch k.state {
+				case 0:
+					t.unchanged += n
+					t.pts += float64(n) * unchangedDepPoints * k.w
+				case 1:
+					t.destroyed += n
+					t.pts += float64(n) * unchangedDepPoints * k.w
+				default:
+					t.changed += n
+					t.pts += float64(n) * changedDepPoints * k.w
+				}
+			}
+			accs[c] = t
+		}
+		inRadius := map[string]bool{}
+		for _, i := range graph.UnionRadius(p, g, func(c *plan.Change) bool { return c.Deposed == "" && c.Mode == "managed" }) {
+			inRadius[g.Name(i)] = true
+		}
 		a.Graphs = append(a.Graphs, g)
 		a.Radii = append(a.Radii, radius)
 		var risks []ChangeRisk

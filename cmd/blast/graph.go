@@ -1,14 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
-	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/blast-dev/blast/check"
-	"github.com/blast-dev/blast/plan"
 	"github.com/blast-dev/blast/report"
 )
 
@@ -43,23 +41,17 @@ everything that depends on them are highlighted; --radius draws only those.`,
 }
 
 func runGraph(a *app, opts *graphOptions, args []string) error {
-	var write func(io.Writer, []*plan.Plan, report.GraphOptions) error
-	switch opts.format {
-	case "dot":
-		write = report.WriteDOT
-	case "mermaid":
-		write = report.WriteMermaid
-	default:
-		return check.WithHint(fmt.Errorf("unknown graph --format %q", opts.format), "use dot or mermaid")
+	if !report.HasGraphFormat(opts.format) {
+		return check.WithHint(fmt.Errorf("unknown graph --format %q", opts.format), "use "+strings.Join(report.GraphFormats(), " or "))
 	}
 	plans, err := loadPlans(a, args, opts.terraformBin)
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := write(&buf, plans, report.GraphOptions{Radius: opts.radius, MaxNodes: opts.maxNodes}); err != nil {
+	out, err := report.Render(report.NewGraph(plans, nil), opts.format, report.Options{Graph: report.GraphOptions{Radius: opts.radius, MaxNodes: opts.maxNodes}})
+	if err != nil {
 		return fmt.Errorf("drawing the graph: %w", err)
 	}
-	_, err = a.stdout.Write(buf.Bytes())
+	_, err = a.stdout.Write(out)
 	return err
 }
