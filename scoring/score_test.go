@@ -236,6 +236,7 @@ var typesByClass = map[string]string{
 	"access_config":      "aws_lambda_permission",
 	"account_scope":      "google_project",
 	"cluster":            "google_container_cluster",
+	"cluster_capacity":   "google_container_node_pool",
 	"compute":            "aws_instance",
 	"container_workload": "kubernetes_deployment",
 	"default":            "acme_widget",
