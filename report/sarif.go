@@ -142,6 +142,8 @@ var sarifFindingRules = map[string][2]string{
 		"An object is deleted and one of the same type created with much the same settings: a moved block would keep the object."},
 	"trivial-replace": {"A replace forced by an attribute that rarely deserves it",
 		"A name, a tag or a similar attribute forces this object to be destroyed and created again."},
+	"capacity-gap": {"The only serving capacity of its kind is destroyed before its replacement exists",
+		"A node pool or group, scale set, instance group, VM, load balancer, backend or cluster is deleted or replaced destroy-first, and nothing of its kind in its module or behind the same load balancer, DNS name or cluster is left serving during the apply."},
 	"drift-revert": {"The plan reverts a change made outside Terraform",
 		"The object was changed outside Terraform since the last apply and the plan reverts or destroys that change."},
 }

@@ -26,7 +26,7 @@ const DefaultPolicyFile = ".blast.yml"
 const maxPolicyBytes = 1 << 20
 
 // Rule ids a policy can name in an ignore rule.
-var knownRules = []string{RuleDataLoss, RuleDriftRevert, RuleEnvironmentTeardown, RuleIncompleteGraph, RuleMovedCandidate, RuleTrivialReplace}
+var knownRules = []string{RuleCapacityGap, RuleDataLoss, RuleDriftRevert, RuleEnvironmentTeardown, RuleIncompleteGraph, RuleMovedCandidate, RuleTrivialReplace}
 
 // Policy is what a team can tune. The zero value is not useful: start from
 // DefaultPolicy or LoadPolicy.
@@ -42,6 +42,9 @@ type Policy struct {
 	AIAssisted   AIPolicy
 	Environments []Environment
 	Env          string // the environment applied, "" for none
+	// NonProduction: every environment applied says production: false, so
+	// a capacity gap of a lone instance weighs less.
+	NonProduction bool
 }
 
 // IgnoreRule silences a change or a finding, with a reason that the report
@@ -80,6 +83,9 @@ type Environment struct {
 	Required    int // 0: inherit
 	TwoAbove    int // 0: inherit
 	AIThreshold int // 0: inherit
+	// NonProduction is production: false (capacity-gap weighs a lone
+	// instance less); the default is production.
+	NonProduction bool
 }
 
 // DefaultTrailers recognise commits made with a coding assistant.
@@ -614,8 +620,14 @@ func (d *decoder) environment(name string, n *yaml.Node) Environment {
 				}
 				e.AIThreshold = d.integer(v, 1, 100)
 			})
+		case "production":
+			if v.Kind != yaml.ScalarNode || v.Tag != "!!bool" {
+				d.fail(v, fmt.Sprintf("expected true or false, got %s", describe(v)))
+				return
+			}
+			e.NonProduction = strings.EqualFold(v.Value, "false")
 		default:
-			d.unknown(v, key, "environment "+name, "paths, threshold, critical, signoff, ai_assisted")
+			d.unknown(v, key, "environment "+name, "paths, threshold, critical, signoff, ai_assisted, production")
 		}
 	})
 	return e
@@ -694,7 +706,11 @@ func (p Policy) apply(envs []*Environment) Policy {
 	out := p
 	out.Critical = append([]AddressGlob(nil), p.Critical...)
 	var names []string
+	// Non-production only when every environment applied says so: a base
+	// policy or a production environment among them keeps production.
+	out.NonProduction = true
 	for i, e := range envs {
+		out.NonProduction = out.NonProduction && e.NonProduction
 		threshold, required, twoAbove, ai := p.Threshold, p.Signoff.Required, p.Signoff.TwoAbove, p.AIAssisted.Threshold
 		if e.Threshold > 0 {
 			threshold = e.Threshold

@@ -75,6 +75,7 @@ const (
 	RuleTrivialReplace      = "trivial-replace"
 	RuleDriftRevert         = "drift-revert"
 	RuleIncompleteGraph     = "incomplete-graph"
+	RuleCapacityGap         = "capacity-gap"
 )
 
 // Finding is something about the plan worth a reviewer's attention.
@@ -228,6 +229,8 @@ func Assess(plans []*plan.Plan, pol Policy, opts ...Options) *Assessment {
 		findings = append(findings, movedCandidates(pi, p)...)
 		findings = append(findings, trivialReplaces(pi, p)...)
 		findings = append(findings, driftReverts(pi, p)...)
+		findings = append(findings, s.capacityGaps(pi, p, g, risks, inRadius)...)
+		findings = append(findings, s.diskLoss(pi, p, g, risks)...)
 		if g.Truncated() {
 			// Fail closed: what blast could not measure needs a person.
 			findings = append(findings, Finding{Plan: pi, Rule: RuleIncompleteGraph, Severity: SeverityCritical, Points: teardownPoints,
