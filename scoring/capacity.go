@@ -127,9 +127,13 @@ func (s *scorer) isConsumer(typ string) bool {
 // kind serves during the apply.
 //
 // The scope of a removed object is its family in the same module instance,
-// and the family members tied to it through consumers: a load balancer, a
-// target group and its attachments, a DNS record, a cluster, connected to
-// each other. Only a member the plan leaves in place (no change, an update,
+// and the family members tied to it through the consumers it references: a
+// target group (an ASG's target_group_arns), a cluster (a node pool's
+// cluster), a network interface, with the load balancers, listeners,
+// attachments and DNS records connected to them. A consumer that references
+// the removed object (an attachment, a DNS record) does not widen its scope:
+// DESIGN.md wants a new dependent never to lower the score, and one that
+// also names a serving peer would remove the gap. Only a member the plan leaves in place (no change, an update,
 // a forget) and that depends on nothing the plan destroys (inRadius) serves:
 // a create is not ordered before the destroy, a replaced member is in a
 // window of its own, and a member whose dependencies are destroyed may break
@@ -257,11 +261,11 @@ func (s *scorer) capacityGaps(pl int, p *plan.Plan, g *graph.Graph, risks []Chan
 			continue
 		}
 		served, covered := false, false
-		for _, n := range append(neighbours(c.Address), c.Address) {
+		for _, n := range neighbours(c.Address) {
 			consumer(n) // marks edge consumers even when the plan destroys them
-			if edge[n] && n != c.Address {
-				served = true
-			}
+			served = served || edge[n]
+		}
+		for _, n := range append(g.DependsOn(c.Address), c.Address) {
 			if _, ok := parent[n]; ok && servingVia[find(n)][f] > 0 {
 				covered = true
 			}
@@ -301,16 +305,18 @@ func (s *scorer) capacityGaps(pl int, p *plan.Plan, g *graph.Graph, risks []Chan
 			what = fmt.Sprintf("%s and %d more are", gp.addrs[0], n-1)
 		}
 		f := Finding{Plan: pl, Rule: RuleCapacityGap, Severity: SeverityHigh, Address: gp.addrs[0], Points: capacityGapPoints,
-			Message: fmt.Sprintf("%s destroyed before any replacement exists, and no other %s of %s or behind the same consumers is left serving: %s",
+			Message: fmt.Sprintf("%s destroyed before any replacement exists, and nothing of its kind (%s) in %s, or behind the same load balancer, DNS name or cluster, is left serving: %s",
 				what, fam.plural, where, fam.gap)}
 		switch {
-		case k.family == familyInstances && gp.served:
-			f.Message += "; it is the last instance behind a load balancer or DNS name"
+		case gp.served:
+			f.Message += "; it is the last of its kind behind a load balancer or DNS name"
 		case k.family == familyInstances && s.pol.NonProduction:
+			// Only a lone instance: node capacity, load balancers and
+			// clusters serve others whatever the environment.
 			f.Severity, f.Points = SeverityMedium, capacityGapLonePoints
 			f.Message += "; the environment is not production"
 		}
-		f.Message += "; create_before_destroy, or new capacity added in an earlier apply, avoids the gap"
+		f.Message += "; create_before_destroy, or the new capacity added in an earlier apply, avoids the gap"
 		out = append(out, f)
 	}
 	return out

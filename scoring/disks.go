@@ -76,7 +76,7 @@ func (s *scorer) diskLoss(pl int, p *plan.Plan, g *graph.Graph, risks []ChangeRi
 		if len(attached) > 0 {
 			parts = append(parts, "its attached disks "+strings.Join(attached, ", ")+", destroyed in this plan too")
 		}
-		f.Message = fmt.Sprintf("%s (%s) is %s, which deletes %s too: what was written to them since the VM was built is lost",
+		f.Message = fmt.Sprintf("%s (%s) is %s, which deletes %s too: what was written to the disks since the VM was built is lost",
 			c.Address, c.Type, destroyVerb(c.Kind), strings.Join(parts, " and "))
 		if data || len(attached) > 0 {
 			f.Severity, f.Points = SeverityHigh, dataDiskLossPoints

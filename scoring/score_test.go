@@ -456,6 +456,7 @@ var randomTypes = []string{
 	"terraform_data", "null_resource", "aws_instance", "aws_iam_role", "aws_vpc", "aws_lambda_function",
 	"aws_cloudwatch_metric_alarm", "kubernetes_deployment", "aws_route53_record", "acme_widget",
 	"aws_db_instance", "aws_s3_bucket", "aws_kms_key", "google_container_cluster", "aws_secretsmanager_secret",
+	"aws_autoscaling_group", "aws_lb_target_group", "google_container_node_pool", "aws_lb_target_group_attachment",
 }
 
 var randomModules = []string{"", "", "module.a.", "module.b[0].", "module.b[1].", `module.c["x"].module.d.`}
