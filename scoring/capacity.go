@@ -194,8 +194,7 @@ func (s *scorer) capacityGaps(pl int, p *plan.Plan, g *graph.Graph, risks []Chan
 	// Consumer scope: consumers the plan keeps, joined into groups where
 	// they reference each other; a member touching a group is served by it.
 	parent := map[string]string{}
-	var find func(string) string
-	find = func(a string) string {
+	find := func(a string) string {
 		for parent[a] != a {
 			parent[a] = parent[parent[a]]
 			a = parent[a]
