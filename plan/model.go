@@ -46,6 +46,11 @@ type Change struct {
 	// protected against deletion (deletion_protection off, force_destroy on, ...).
 	Unprotected []string
 
+	// DiesWith names what the prior object takes with it when it is
+	// destroyed, such as os_disk_deleted_with_vm: conditions read from the
+	// before value (dieswith.go in planjson), never the values themselves.
+	DiesWith []string
+
 	// BeforeHash and AfterHash are SHA-256 digests of the canonical JSON of the
 	// before and after values (after also covers after_unknown). They bind a
 	// sign-off to the values without ever holding them.

@@ -48,7 +48,11 @@ const defaultClass = "default"
 //   - 0.6: the public edge (records, certificates, load balancers, CDNs):
 //     users see the outage at once, but the objects are recreated from
 //     configuration. Audit and threat detection sit here too: turning them
-//     off hides incidents rather than causing one.
+//     off hides incidents rather than causing one. Cluster capacity (node
+//     pools and groups, instance groups, scale sets, auto-scaling groups)
+//     too: rebuilt from configuration like an instance, but every workload
+//     scheduled on it is evicted at once, so it weighs more than one
+//     instance; the capacity-gap finding adds what a gap costs.
 //   - 0.5: compute and container workloads: recreated from images and
 //     configuration; the cost is downtime, not loss.
 //   - 0.4: managed functions and apps, settings attached to data stores, and
@@ -68,7 +72,8 @@ var builtinClasses = []Class{
 	{Name: "access_config", Weight: 0.4, Description: "glue that exposes or wires services: API gateway routes and integrations, invoke permissions, event rules, subscriptions, notification topics"},
 	{Name: "account_scope", Weight: 1.0, Stateful: true, Description: "accounts, projects, folders, resource groups, compartments and namespaces: deleting one deletes everything inside it"},
 	{Name: "cluster", Weight: 0.9, Description: "Kubernetes control planes and ECS clusters: every workload on them goes down with them"},
-	{Name: "compute", Weight: 0.5, Description: "instances, node groups, scale sets and their templates: rebuilt from images and configuration"},
+	{Name: "cluster_capacity", Weight: 0.6, Description: "node pools and node groups, instance groups, scale sets and auto-scaling groups: every workload scheduled on them is evicted when they go"},
+	{Name: "compute", Weight: 0.5, Description: "instances, their templates, disk attachments and extensions: rebuilt from images and configuration"},
 	{Name: "container_workload", Weight: 0.5, Description: "Kubernetes objects, Helm releases and ECS services and tasks: redeployed from configuration"},
 	{Name: defaultClass, Weight: 0.3, Description: "resource types the catalog does not know"},
 	{Name: "dns_edge", Weight: 0.6, Description: "DNS records, certificates, load balancers, CDNs and public API endpoints: what users reach first"},

@@ -95,20 +95,21 @@ func TestCatalogClasses(t *testing.T) {
 		weight   float64
 		stateful bool
 	}{
-		"stateful_data":  {1.0, true},
-		"encryption_key": {1.0, true},
-		"secret":         {0.8, true},
-		"dns_zone":       {0.9, true},
-		"dns_edge":       {0.6, false},
-		"identity":       {0.7, false},
-		"network_core":   {0.8, false},
-		"compute":        {0.5, false},
-		"cluster":        {0.9, false},
-		"serverless":     {0.4, false},
-		"storage_config": {0.4, false},
-		"observability":  {0.2, false},
-		"ephemeral":      {0.05, false},
-		"default":        {0.3, false},
+		"stateful_data":    {1.0, true},
+		"encryption_key":   {1.0, true},
+		"secret":           {0.8, true},
+		"dns_zone":         {0.9, true},
+		"dns_edge":         {0.6, false},
+		"identity":         {0.7, false},
+		"network_core":     {0.8, false},
+		"compute":          {0.5, false},
+		"cluster_capacity": {0.6, false},
+		"cluster":          {0.9, false},
+		"serverless":       {0.4, false},
+		"storage_config":   {0.4, false},
+		"observability":    {0.2, false},
+		"ephemeral":        {0.05, false},
+		"default":          {0.3, false},
 	}
 	for name, w := range want {
 		c, ok := ClassByName(name)

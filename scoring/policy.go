@@ -55,6 +55,10 @@ type Policy struct {
 	People map[string]string
 	// EnvNotes say how the environment was chosen, or that none matched.
 	EnvNotes []string
+
+	// NonProduction: every environment applied says production: false, so
+	// a capacity gap of a lone instance weighs less.
+	NonProduction bool
 }
 
 // What a policy applies to a plan that matches no environment.
@@ -104,6 +108,9 @@ type Environment struct {
 	Required    int // 0: inherit
 	TwoAbove    int // 0: inherit
 	AIThreshold int // 0: inherit
+	// NonProduction is production: false (capacity-gap weighs a lone
+	// instance less); the default is production.
+	NonProduction bool
 }
 
 // DefaultPolicy is the policy when no file is given.
@@ -656,8 +663,14 @@ func (d *decoder) environment(name string, n *yaml.Node) Environment {
 				}
 				e.AIThreshold = d.integer(v, 1, 100)
 			})
+		case "production":
+			if v.Kind != yaml.ScalarNode || v.Tag != "!!bool" {
+				d.fail(v, fmt.Sprintf("expected true or false, got %s", describe(v)))
+				return
+			}
+			e.NonProduction = strings.EqualFold(v.Value, "false")
 		default:
-			d.unknown(v, key, "environment "+name, "paths, threshold, critical, signoff, ai_assisted")
+			d.unknown(v, key, "environment "+name, "paths, threshold, critical, signoff, ai_assisted, production")
 		}
 	})
 	return e
@@ -842,7 +855,11 @@ func (p Policy) apply(envs []*Environment) Policy {
 	out := p
 	out.Critical = append([]AddressGlob(nil), p.Critical...)
 	var names []string
+	// Non-production only when every environment applied says so: a base
+	// policy or a production environment among them keeps production.
+	out.NonProduction = true
 	for i, e := range envs {
+		out.NonProduction = out.NonProduction && e.NonProduction
 		threshold, required, twoAbove, ai := p.Threshold, p.Signoff.Required, p.Signoff.TwoAbove, p.AIAssisted.Threshold
 		if e.Threshold > 0 {
 			threshold = e.Threshold

@@ -92,7 +92,7 @@ var policyErrors = []struct {
 	{"unknown nested key", "weights:\n  classes:\n    compute: 0.5\n  type:\n    aws_instance: 1\n",
 		`p.yml:4: unknown key "type" in weights (known: classes, types)`},
 	{"unknown key in an environment", "environments:\n  prod:\n    paths: [a]\n    treshold: 3\n",
-		`p.yml:4: unknown key "treshold" in environment prod (known: paths, threshold, critical, signoff, ai_assisted)`},
+		`p.yml:4: unknown key "treshold" in environment prod (known: paths, threshold, critical, signoff, ai_assisted, production)`},
 	{"threshold a quoted string", "version: 1\nthreshold: \"high\"\n",
 		`p.yml:2: expected a whole number from 1 to 100, got a string`},
 	{"threshold a word", "threshold: high\n",
@@ -126,7 +126,7 @@ var policyErrors = []struct {
 	{"ignore rule with rule and kind", "ignore:\n  - address: a.b\n    kind: delete\n    rule: data-loss\n    reason: x\n",
 		`p.yml:2: an ignore rule names a rule (for findings) or a kind (for changes), not both`},
 	{"ignore rule with nothing to match", "ignore:\n  - reason: x\n", `p.yml:2: an ignore rule needs an address, a rule or a kind`},
-	{"unknown rule", "ignore:\n  - rule: data_loss\n    reason: x\n", `p.yml:2: unknown rule "data_loss" (known: data-loss,`},
+	{"unknown rule", "ignore:\n  - rule: data_loss\n    reason: x\n", `p.yml:2: unknown rule "data_loss" (known: capacity-gap, data-loss,`},
 	{"unknown kind", "ignore:\n  - kind: destroy\n    reason: x\n", `p.yml:2: unknown kind "destroy" (known: create,`},
 	{"bad date", "ignore:\n  - kind: delete\n    reason: x\n    expires: 2027-13-01\n",
 		`p.yml:4: expires must be a date like 2027-01-31, got "2027-13-01"`},
@@ -507,7 +507,8 @@ func TestGateRequired(t *testing.T) {
 }
 
 func TestAIAssistedThreshold(t *testing.T) {
-	p := mkPlan([]plan.Change{mk("aws_instance.web", plan.KindReplace)}) // 25 points
+	// 25 points: another instance serves, so there is no capacity gap.
+	p := mkPlan([]plan.Change{mk("aws_instance.web", plan.KindReplace)}, "aws_instance.other")
 	pol := mustPolicy(t, "ai_assisted:\n  threshold: 20\n")
 	a := Assess([]*plan.Plan{p}, nil, pol, Options{Now: now})
 	if a.Threshold != 50 || a.Required() != 0 || len(a.Notes) != 0 {

@@ -19,6 +19,7 @@ const (
 	RuleTrivialReplace      = "trivial-replace"
 	RuleDriftRevert         = "drift-revert"
 	RuleIncompleteGraph     = "incomplete-graph"
+	RuleCapacityGap         = "capacity-gap"
 )
 
 // Rule is a finding rule: what it is called and says, and the function that
@@ -53,7 +54,9 @@ var rules = []Rule{
 		ID: RuleDataLoss, Severity: SeverityHigh,
 		Title: "Stateful data is destroyed",
 		Help:  "A resource that holds data (a database, bucket, volume, queue, key ...) is deleted or replaced; made worse when its prior state shows no deletion protection.",
-		find:  func(in *ruleInput) []Finding { return in.s.dataLossFindings(in.risks) },
+		find: func(in *ruleInput) []Finding {
+			return append(in.s.dataLossFindings(in.risks), in.s.diskLoss(in.p, in.graph, in.risks)...)
+		},
 	},
 	{
 		ID: RuleEnvironmentTeardown, Severity: SeverityCritical,
@@ -78,6 +81,13 @@ var rules = []Rule{
 		Title: "The plan reverts a change made outside Terraform",
 		Help:  "The object was changed outside Terraform since the last apply and the plan reverts or destroys that change.",
 		find:  func(in *ruleInput) []Finding { return driftReverts(in.p) },
+	},
+	{
+		ID: RuleCapacityGap, Severity: SeverityHigh,
+		Title: "The only serving capacity of its kind is destroyed before its replacement exists",
+		Help: "A node pool or group, scale set, instance group, VM, load balancer, backend or cluster is deleted or replaced destroy-first, " +
+			"and nothing of its kind in its module or behind the same load balancer stays to serve during the apply.",
+		find: func(in *ruleInput) []Finding { return in.s.capacityGaps(in.p, in.graph, in.risks, in.inRadius) },
 	},
 	{
 		ID: RuleIncompleteGraph, Severity: SeverityCritical,

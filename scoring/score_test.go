@@ -237,6 +237,7 @@ var typesByClass = map[string]string{
 	"access_config":      "aws_lambda_permission",
 	"account_scope":      "google_project",
 	"cluster":            "google_container_cluster",
+	"cluster_capacity":   "google_container_node_pool",
 	"compute":            "aws_instance",
 	"container_workload": "kubernetes_deployment",
 	"default":            "acme_widget",
@@ -456,6 +457,7 @@ var randomTypes = []string{
 	"terraform_data", "null_resource", "aws_instance", "aws_iam_role", "aws_vpc", "aws_lambda_function",
 	"aws_cloudwatch_metric_alarm", "kubernetes_deployment", "aws_route53_record", "acme_widget",
 	"aws_db_instance", "aws_s3_bucket", "aws_kms_key", "google_container_cluster", "aws_secretsmanager_secret",
+	"aws_autoscaling_group", "aws_lb_target_group", "google_container_node_pool", "aws_lb_target_group_attachment",
 }
 
 var randomModules = []string{"", "", "module.a.", "module.b[0].", "module.b[1].", `module.c["x"].module.d.`}
@@ -590,15 +592,24 @@ func (g *planGen) grow(p *plan.Plan) (*plan.Plan, string) {
 		}
 		return q, "existing " + a + " now " + string(k)
 	case op == 2 || op == 3:
-		// A new resource that depends on a destroyed one, of any kind.
+		// A new resource that depends on a destroyed one, of any kind. It
+		// lives in the victim's module instance: prior_state's depends_on
+		// has no instance keys and resolves within the dependent's own
+		// module instance, as Terraform's references do, so only there is
+		// it a dependent at all.
+		to := victims[g.rng.Intn(len(victims))]
 		addr := g.resource()
+		if a, err := plan.ParseAddress(to); err == nil {
+			r, _ := plan.ParseAddress(addr)
+			r.Module = a.Module
+			addr = r.String()
+		}
 		k := randomKinds[g.rng.Intn(len(randomKinds))]
 		if g.rng.Intn(2) == 0 {
 			addInstance(q, addr)
 		} else {
 			addChange(q, g.change(addr, k))
 		}
-		to := victims[g.rng.Intn(len(victims))]
 		dependsOn(q, addr, to)
 		return q, "new dependent " + addr + " of " + to
 	case op == 4:

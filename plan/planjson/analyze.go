@@ -189,6 +189,7 @@ func convertChange(rc *tfjson.ResourceChange) (plan.Change, error) {
 	c.AfterHash = hashValue([]any{rc.Change.After, rc.Change.AfterUnknown})
 	if kind.Destructive() {
 		c.Unprotected = unprotected(rc.Change.Before)
+		c.DiesWith = diesWith(rc.Change.Before)
 	}
 	if mode == "managed" {
 		switch kind {

@@ -639,6 +639,7 @@ func (w *worker) convert(rc *rcFields) plan.Change {
 	c.AfterHash = w.digest([]byte("["), after, []byte(","), unknown, []byte("]"))
 	if kind.Destructive() {
 		c.Unprotected = unprotectedCanon(before)
+		c.DiesWith = diesWithCanon(before)
 	}
 	if mode == "managed" {
 		switch kind {
