@@ -223,7 +223,7 @@ func planHeader(source string, keys *planKeys) (*plan.Plan, error) {
 
 func decodePlan(source string, raw json.RawMessage) (*plan.Plan, error) {
 	if err := rejectDuplicateKeys(raw); err != nil {
-		return nil, inputErr(source, hintShowJSON, "%v", err)
+		return nil, inputErr(source, "", "%v", err)
 	}
 	var keys planKeys
 	if err := json.Unmarshal(raw, &keys); err != nil {
@@ -264,7 +264,9 @@ func decodePlan(source string, raw json.RawMessage) (*plan.Plan, error) {
 	p.HasConfiguration = present(keys.Configuration) && config.RootModule != nil
 
 	if err := analyze(p, changes, drift, deferred, prior.Values, planned.Values, &config); err != nil {
-		return nil, &InputError{Source: source, Err: err, Hint: hintShowJSON}
+		// No hint: the file is plan JSON, and making it again with terraform
+		// show -json gives the same file.
+		return nil, &InputError{Source: source, Err: err}
 	}
 	return p, nil
 }
@@ -315,9 +317,9 @@ func typeError(source, key string, err error) error {
 		if field == "" {
 			return inputErr(source, hintShowJSON, "%w: a JSON %s, expected a plan object", ErrNotAPlan, te.Value)
 		}
-		return inputErr(source, hintShowJSON, "wrong type at %s: a JSON %s where the plan format has %s", field, te.Value, jsonKind(te.Type.Kind().String()))
+		return inputErr(source, "", "wrong type at %s: a JSON %s where the plan format has %s", field, te.Value, jsonKind(te.Type.Kind().String()))
 	}
-	return inputErr(source, hintShowJSON, "invalid %s: %s", key, strings.TrimPrefix(err.Error(), "json: "))
+	return inputErr(source, "", "invalid %s: %s", key, strings.TrimPrefix(err.Error(), "json: "))
 }
 
 func jsonKind(goKind string) string {
