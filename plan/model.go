@@ -42,6 +42,11 @@ type Change struct {
 	Imported  bool     // the change imports an existing object
 	Deposed   string   // deposed object key, "" for the current object
 
+	// Addr is Address parsed, once, by the loader, so that no later step
+	// parses it again. Its Type is "" when the address does not parse, which
+	// only hand-made plans do.
+	Addr Address
+
 	// Unprotected names the attributes of the prior object that show it is not
 	// protected against deletion (deletion_protection off, force_destroy on, ...).
 	Unprotected []string

@@ -46,7 +46,7 @@ func TestBadInput(t *testing.T) {
 		{"whitespace only", []string{"check", write("ws.json", []byte(" \n\t\r\n "))}, `ws\.json: is empty$`},
 		{"not JSON", []string{"check", write("text.json", []byte("resource \"x\" \"y\" {}"))}, `text\.json: is not JSON$`},
 		{"truncated", []string{"check", write("trunc.json", pl[:len(pl)/2])}, `trunc\.json: truncated JSON: it ends before the plan does$`},
-		{"UTF-16", []string{"check", write("utf16.json", utf16le)}, `utf16\.json: is UTF-16 text; blast reads UTF-8 plan JSON$`},
+		{"UTF-16 cut short", []string{"check", write("utf16.json", utf16le[:len(utf16le)-1])}, `utf16\.json: is not valid UTF-16LE text: an odd number of bytes, so it was cut short$`},
 		{"deep arrays", []string{"check", write("deep.json", []byte(deep))}, `deep\.json: not a Terraform plan: JSON nested more than 10000 levels deep \(line 1\)$`},
 		{"deep value", []string{"check", write("deepvalue.json", []byte(deepValue))}, `deepvalue\.json: not a Terraform plan: JSON nested more than 10000 levels deep`},
 		{"wrong type", []string{"check", write("wt.json", []byte(`{"format_version":"1.2","resource_changes":{"a":1}}`))}, `wt\.json: wrong type at resource_changes: a JSON object where the plan format has an array$`},

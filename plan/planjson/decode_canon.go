@@ -11,8 +11,8 @@ import (
 	"unicode/utf8"
 )
 
-// The value digests of a Change (hashValue in analyze.go) are SHA-256 sums of
-// json.Marshal of the value encoding/json decoded: keys sorted, a repeated key
+// The value digests of a Change (convertChange in convert.go) are SHA-256
+// sums of json.Marshal of the value encoding/json decoded: keys sorted, a repeated key
 // keeping its last value, numbers as written, strings re-encoded with
 // encoding/json's escaping (including its HTML escaping of <, > and & and of
 // U+2028 and U+2029). The canonicalizer here writes those same bytes straight
@@ -276,8 +276,9 @@ func canonMembers(c []byte, fn func(key []byte, val []byte)) {
 	}
 }
 
-// unprotectedCanon is unprotected (analyze.go) over the canonical before
-// value: it decodes only the members that protections look at.
+// unprotectedCanon names the attributes of the canonical before value that
+// show the object unprotected (protections in convert.go): it decodes only
+// the members that protections look at.
 func unprotectedCanon(before []byte) []string {
 	if len(before) == 0 || before[0] != '{' {
 		return nil
@@ -307,10 +308,11 @@ func unprotectedCanon(before []byte) []string {
 	return out
 }
 
-// attrDigestsCanon is attrDigests (analyze.go) over the canonical value: the
-// same walk of walkLeaves, in the same order (canonical keys are sorted),
-// with the same digests, since a leaf's canonical bytes are what hashValue
-// marshals.
+// attrDigestsCanon digests the known leaf values of a canonical object by
+// attribute path (input.region, tags.team), skipping the parts unknown
+// (after_unknown, decoded) marks unknown, in key order (canonical keys are
+// sorted); a leaf's digest is that of its canonical bytes, which are what
+// json.Marshal writes for it.
 func attrDigestsCanon(v []byte, unknown any) map[string]string {
 	if len(v) < 3 || v[0] != '{' {
 		return nil // not an object, or an empty one
@@ -329,7 +331,7 @@ type leafWalker struct {
 	tmp []byte
 }
 
-// walk mirrors walkLeaves for the value at i and returns its end.
+// walk digests the leaves of the value at i and returns its end.
 func (w *leafWalker) walk(i int, prefix string, unknown any) int {
 	c := w.c
 	if len(w.out) >= maxAttrLeaves || c[i] == 'n' || unknown == true {

@@ -317,3 +317,15 @@ func (s *scan) check(sc *schema) {
 		}
 	}
 }
+
+// checkedJSON checks a value as check does and returns its bytes, nil for
+// null.
+func (s *scan) checkedJSON(sc *schema) []byte {
+	s.ws()
+	start := s.i
+	s.check(sc)
+	if string(s.data[start:s.i]) == "null" {
+		return nil
+	}
+	return s.data[start:s.i]
+}

@@ -61,14 +61,6 @@ func anyTrue(block any, attr string) bool {
 	return false
 }
 
-// diesWith evaluates diesWithChecks on a decoded before value.
-func diesWith(before any) []string {
-	obj, ok := before.(map[string]any)
-	if !ok {
-		return nil
-	}
-	return diesWithOf(obj)
-}
 
 func diesWithOf(obj map[string]any) []string {
 	var out []string

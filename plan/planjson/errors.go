@@ -30,4 +30,7 @@ func inputErr(source, hint string, format string, args ...any) *InputError {
 	return &InputError{Source: source, Err: fmt.Errorf(format, args...), Hint: hint}
 }
 
+// hintShowJSON is the hint for an input that is not plan JSON at all (plan
+// text, state, an empty or non-JSON file): never for a fault inside plan
+// JSON, which making the file again would not mend.
 const hintShowJSON = "run: terraform show -json plan.out > plan.json"

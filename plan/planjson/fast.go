@@ -2,16 +2,10 @@ package planjson
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"hash"
 	"reflect"
 	"runtime"
-	"slices"
-	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -52,6 +46,7 @@ var (
 	rcDeposed         = rcSchema.mustField("deposed")
 	rcChange          = rcSchema.mustField("change")
 	rcActionReason    = rcSchema.mustField("action_reason")
+	rcIndex           = rcSchema.mustField("index")
 
 	chActions      = changeSchema.mustField("actions")
 	chBefore       = changeSchema.mustField("before")
@@ -252,27 +247,17 @@ func (r *fastRun) stop() {
 type worker struct {
 	s   scan
 	buf []byte // canonical values of the change being read
-	h   hash.Hash
-	sum []byte
+	dig *digester
 }
 
 func newWorker(data []byte) *worker {
-	return &worker{s: scan{data: data}, h: sha256.New()}
+	return &worker{s: scan{data: data}, dig: newDigester()}
 }
 
 // at points the worker's scanner at offset i, nested depth levels deep.
 func (w *worker) at(i, depth int) *scan {
 	w.s.i, w.s.depth = i, depth
 	return &w.s
-}
-
-func (w *worker) digest(parts ...[]byte) string {
-	w.h.Reset()
-	for _, p := range parts {
-		w.h.Write(p)
-	}
-	w.sum = w.h.Sum(w.sum[:0])
-	return hex.EncodeToString(w.sum)
 }
 
 type span struct{ start, end int }
@@ -284,25 +269,14 @@ type fastPlan struct {
 	keys planKeys
 
 	mu       sync.Mutex
-	changes  []*[]plan.Change // chunks of resource_changes, in order
-	drift    []*[]plan.Change
+	changes  []*changeChunk // chunks of resource_changes, in order
+	drift    []*changeChunk
 	planned  []*stateOut
 	prior    []*stateOut
 	priorHas bool // prior_state has values with a root module
 
 	deferred []*tfjson.DeferredResourceChange
 	config   *planConfig // nil when configuration has no root module
-}
-
-// stateOut is what a walk of state modules found.
-type stateOut struct {
-	addrs []string
-	deps  []addrDeps
-}
-
-type addrDeps struct {
-	addr string
-	deps []string
 }
 
 func (fp *fastPlan) add(list *[]*stateOut) *stateOut {
@@ -331,9 +305,9 @@ func (r *fastRun) plan(s *scan) *fastPlan {
 			start := s.i
 			switch {
 			case string(key) == "resource_changes" && c == '[':
-				fp.changes = r.changeChunks(s, false)
+				fp.changes = r.changeChunks(s)
 			case string(key) == "resource_drift" && c == '[':
-				fp.drift = r.changeChunks(s, true)
+				fp.drift = r.changeChunks(s)
 			default:
 				s.i = skim(s.data, start)
 				switch string(key) {
@@ -405,16 +379,22 @@ func spanOf(data, raw []byte) int {
 	return int(reflect.ValueOf(raw).Pointer() - reflect.ValueOf(data).Pointer())
 }
 
+// changeChunk is what one task made of a run of resource changes.
+type changeChunk struct {
+	changes []plan.Change
+	rebuilt int // addresses rebuilt
+}
+
 // changeChunks reads the array of resource changes at s, finding where each
 // element ends, and sets chunks of them to be read.
-func (r *fastRun) changeChunks(s *scan, drift bool) []*[]plan.Change {
-	var chunks []*[]plan.Change
+func (r *fastRun) changeChunks(s *scan) []*changeChunk {
+	var chunks []*changeChunk
 	var elems []span
 	dispatch := func() {
 		if len(elems) == 0 {
 			return
 		}
-		out := new([]plan.Change)
+		out := new(changeChunk)
 		chunks = append(chunks, out)
 		todo := elems
 		elems = nil
@@ -422,12 +402,16 @@ func (r *fastRun) changeChunks(s *scan, drift bool) []*[]plan.Change {
 			cs := make([]plan.Change, 0, len(todo))
 			for _, e := range todo {
 				s := w.at(e.start, 2)
-				cs = append(cs, w.resourceChange(s))
+				c, rebuilt := w.resourceChange(s)
+				cs = append(cs, c)
+				if rebuilt {
+					out.rebuilt++
+				}
 				if s.i != e.end {
 					fail("a resource change that does not end where it should")
 				}
 			}
-			*out = cs
+			out.changes = cs
 		})
 	}
 	s.push()
@@ -459,23 +443,15 @@ func (r *fastRun) changeChunks(s *scan, drift bool) []*[]plan.Change {
 	return chunks
 }
 
-// rcFields are the fields of a resource change that blast reads, with its
-// values in canonical form (nil when absent).
-type rcFields struct {
-	address, previous, module, mode, typ, name, provider, deposed, reason string
-	hasChange, importing                                                  bool
-	actions                                                               []string
-	before, after, unknown                                                []byte
-	replacePaths                                                          []byte
-}
-
 // resourceChange reads one element of resource_changes (or resource_drift)
-// into a Change, as convertChange does from terraform-json's type.
-func (w *worker) resourceChange(s *scan) plan.Change {
+// into a raw change, its values canonical in w.buf, and converts it. Every
+// error gives up: the reference decoder words it, or reads on where an entry
+// may be left out.
+func (w *worker) resourceChange(s *scan) (c plan.Change, rebuilt bool) {
 	if s.peek() != '{' {
 		fail("a resource change that is not an object")
 	}
-	var rc rcFields
+	var rc rawChange
 	w.buf = w.buf[:0]
 	var mask uint64
 	s.push()
@@ -509,6 +485,8 @@ func (w *worker) resourceChange(s *scan) plan.Change {
 				rc.deposed = s.stringValue()
 			case rcActionReason:
 				rc.reason = s.stringValue()
+			case rcIndex:
+				rc.index = s.checkedJSON(rcSchema.fields[f].s)
 			case rcChange:
 				if !s.isNull() {
 					rc.hasChange = true
@@ -523,12 +501,16 @@ func (w *worker) resourceChange(s *scan) plan.Change {
 		}
 	}
 	s.depth--
-	return w.convert(&rc)
+	c, rebuilt, err := convertChange(&rc, w.dig)
+	if err != nil {
+		fail(err.Error())
+	}
+	return c, rebuilt
 }
 
 // change reads the change object of a resource change: its actions, its
 // values in canonical form into w.buf, importing and replace_paths.
-func (w *worker) change(s *scan, rc *rcFields) {
+func (w *worker) change(s *scan, rc *rawChange) {
 	if s.peek() != '{' {
 		fail("a change that is not an object")
 	}
@@ -564,12 +546,7 @@ func (w *worker) change(s *scan, rc *rcFields) {
 				rc.importing = s.peek() != 'n'
 				s.check(changeSchema.fields[f].s)
 			case chReplacePaths:
-				s.ws()
-				start := s.i
-				s.check(changeSchema.fields[f].s)
-				if string(s.data[start:s.i]) != "null" {
-					rc.replacePaths = s.data[start:s.i]
-				}
+				rc.replacePaths = s.checkedJSON(changeSchema.fields[f].s)
 			default:
 				s.check(changeSchema.fields[f].s)
 			}
@@ -585,82 +562,6 @@ func (w *worker) change(s *scan, rc *rcFields) {
 			*dst = w.buf[at[k].start:at[k].end]
 		}
 	}
-}
-
-// convert builds the Change, as convertChange does, from the fields read.
-func (w *worker) convert(rc *rcFields) plan.Change {
-	if rc.address == "" || !rc.hasChange {
-		fail("a resource change without an address or a change")
-	}
-	actions := rc.actions
-	kind, ok := plan.Classify(actions)
-	if !ok {
-		fail("unknown actions")
-	}
-	mode := rc.mode
-	if mode == "" {
-		mode = modeOf(rc.address)
-	}
-	c := plan.Change{
-		Address:   rc.address,
-		Mode:      mode,
-		Type:      rc.typ,
-		Name:      rc.name,
-		Module:    rc.module,
-		Provider:  rc.provider,
-		Kind:      kind,
-		Actions:   actions,
-		Reason:    rc.reason,
-		MovedFrom: rc.previous,
-		Imported:  rc.importing,
-		Deposed:   rc.deposed,
-	}
-	if c.Type == "" {
-		fail("no resource type")
-	}
-	if rc.replacePaths != nil {
-		var paths []any
-		if decodeKey("", "replace_paths", rc.replacePaths, &paths) != nil {
-			fail("replace_paths refused")
-		}
-		// Only replaces have replace_paths: decoding their values to tell
-		// attributes from set elements costs little.
-		var bv, av any
-		_ = json.Unmarshal(orNull(rc.before, []byte("null")), &bv)
-		_ = json.Unmarshal(orNull(rc.after, []byte("null")), &av)
-		for _, p := range paths {
-			c.ForcedBy = append(c.ForcedBy, renderPath(p, bv, av))
-		}
-		sort.Strings(c.ForcedBy)
-	}
-	null := []byte("null")
-	before, after, unknown := orNull(rc.before, null), orNull(rc.after, null), orNull(rc.unknown, null)
-	c.BeforeHash = w.digest(before)
-	c.AfterHash = w.digest([]byte("["), after, []byte(","), unknown, []byte("]"))
-	if kind.Destructive() {
-		c.Unprotected = unprotectedCanon(before)
-		c.DiesWith = diesWithCanon(before)
-	}
-	if mode == "managed" {
-		switch kind {
-		case plan.KindDelete:
-			c.Attrs = attrDigestsCanon(before, nil)
-		case plan.KindCreate:
-			var unk any
-			if decodeKey("", "after_unknown", unknown, &unk) != nil {
-				fail("after_unknown refused")
-			}
-			c.Attrs = attrDigestsCanon(after, unk)
-		}
-	}
-	return c
-}
-
-func orNull(b, null []byte) []byte {
-	if b == nil {
-		return null
-	}
-	return b
 }
 
 // priorState reads prior_state: only its values count.
@@ -859,8 +760,8 @@ func (w *worker) resource(s *scan, collect bool, out *stateOut, prior bool) {
 	}
 }
 
-// finish builds the Plan once every task is done, as decodePlan and analyze
-// do.
+// finish builds the Plan once every task is done, with planHeader and
+// assemble as the reference decoder does.
 func (fp *fastPlan) finish(source string) (*plan.Plan, error) {
 	p, err := planHeader(source, &fp.keys)
 	if err != nil {
@@ -868,68 +769,25 @@ func (fp *fastPlan) finish(source string) (*plan.Plan, error) {
 	}
 	p.HasPriorState = present(fp.keys.PriorState)
 	p.HasConfiguration = present(fp.keys.Configuration) && fp.config != nil
-
+	parts := &planParts{
+		deferred: fp.deferred, priorHas: fp.priorHas, prior: fp.prior, planned: fp.planned,
+		config: fp.config, digests: fp.r.inline.dig,
+	}
 	n := 0
 	for _, c := range fp.changes {
-		n += len(*c)
+		n += len(c.changes)
 	}
-	p.Changes = make([]plan.Change, 0, n)
+	parts.changes = make([]plan.Change, 0, n)
 	for _, c := range fp.changes {
-		p.Changes = append(p.Changes, *c...)
+		parts.changes = append(parts.changes, c.changes...)
+		parts.rebuilt[listChanges] += c.rebuilt
 	}
-	seenKeys := make(map[string]bool, len(p.Changes))
-	for i := range p.Changes {
-		c := &p.Changes[i]
-		if seenKeys[c.Key()] {
-			return nil, fmt.Errorf("resource_changes: %s appears twice", c.Key())
-		}
-		seenKeys[c.Key()] = true
-		if strings.HasPrefix(c.Provider, "registry.opentofu.org/") {
-			p.Tool = "opentofu"
-		}
-	}
-	sortChanges(p.Changes)
 	for _, c := range fp.drift {
-		p.Drift = append(p.Drift, *c...)
+		parts.drift = append(parts.drift, c.changes...)
+		parts.rebuilt[listDrift] += c.rebuilt
 	}
-	sortChanges(p.Drift)
-	for i, d := range fp.deferred {
-		if d == nil || d.ResourceChange == nil {
-			return nil, fmt.Errorf("deferred_changes[%d]: no resource_change", i)
-		}
-		c, err := convertChange(d.ResourceChange)
-		if err != nil {
-			return nil, err
-		}
-		p.Deferred = append(p.Deferred, plan.Deferred{Change: c, Reason: d.Reason})
+	if err := assemble(p, parts); err != nil {
+		return nil, err
 	}
-	sort.SliceStable(p.Deferred, func(i, j int) bool { return p.Deferred[i].Change.Key() < p.Deferred[j].Change.Key() })
-
-	var addrs []string
-	for _, c := range p.Changes {
-		if c.Deposed == "" {
-			addrs = append(addrs, c.Address)
-		}
-	}
-	if fp.priorHas {
-		p.PriorDependsOn = make(map[string][]string)
-		for _, o := range fp.prior {
-			addrs = append(addrs, o.addrs...)
-			for _, d := range o.deps {
-				p.PriorDependsOn[d.addr] = mergeSorted(p.PriorDependsOn[d.addr], d.deps)
-			}
-		}
-	}
-	for _, o := range fp.planned {
-		addrs = append(addrs, o.addrs...)
-	}
-	slices.Sort(addrs)
-	addrs = slices.Compact(addrs)
-	if len(addrs) > 0 && addrs[0] == "" {
-		addrs = addrs[1:]
-	}
-	p.Instances = make([]string, len(addrs))
-	copy(p.Instances, addrs)
-	p.Config = convertConfig(fp.config)
 	return p, nil
 }

@@ -22,7 +22,7 @@ func samePlans(t *testing.T, name string, data []byte) {
 	if err != nil {
 		t.Fatalf("reference: %v", err)
 	}
-	text, err := checkText(name, data)
+	text, _, err := checkText(name, data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +157,7 @@ func TestFastAgreesOnOddInput(t *testing.T) {
 			if _, err := parseReference("x.json", []byte(input)); err != nil || leftToReference[name] {
 				return
 			}
-			text, _ := checkText("x.json", []byte(input))
+			text, _, _ := checkText("x.json", []byte(input))
 			if _, ok := parseFast("x.json", text); !ok {
 				t.Fatalf("the fast decoder gave up (%s)", whyFast("x.json", text))
 			}
@@ -306,6 +306,9 @@ func FuzzFastMatchesReference(f *testing.F) {
 		}
 	}
 	f.Add([]byte(`{"format_version":"1.2","resource_changes":[{"address":"a.b","type":"a","change":{"actions":["delete"],"before":{"b":"<\u2028>","a":[1,{"d":null,"c":0.0}]}}}]}`))
+	f.Add(append([]byte("\xff\xfe"), []byte("{\x00}\x00")...))
+	f.Add([]byte("\xfe\xff\x00{\x00}"))
+	f.Add([]byte(`{"format_version":"0.2","resource_changes":[],"resource_drift":[{"module_address":"module.m","type":"a","name":"b","index":"k","change":{"actions":["update"]}}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		agree(t, data)
 	})

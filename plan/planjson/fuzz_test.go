@@ -27,6 +27,7 @@ func FuzzParse(f *testing.F) {
 		`{"format_version":"1.2","resource_changes":[null]}`,
 		`{"format_version":"1.2","resource_changes":[{"address":"a.b","type":"a","change":{"actions":["delete"]}}]}` + "\n" + `{"format_version":"1.0"}`,
 		`{"lineage":"x","serial":1}`, "\xff\xfe{", "\xef\xbb\xbf{}",
+		"\xff\xfe{\x00}\x00", "\xfe\xff\x00{\x00}", "\xff\xfe{\x00\x3d\xd8}\x00", "\xfe\xff\x00{\xd8\x3d\xde\x00\x00}",
 	} {
 		f.Add([]byte(s))
 	}

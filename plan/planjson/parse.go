@@ -2,12 +2,15 @@ package planjson
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	tfjson "github.com/hashicorp/terraform-json"
@@ -24,46 +27,111 @@ import (
 // memory; on anything the fast decoder does not take, bad input included,
 // the reference decoder reads the input again and words the error.
 func Parse(source string, data []byte) ([]*plan.Plan, error) {
-	data, err := checkText(source, data)
+	data, note, err := checkText(source, data)
 	if err != nil {
 		return nil, err
 	}
-	if plans, ok := parseFast(source, data); ok {
-		return plans, nil
+	plans, ok := parseFast(source, data)
+	if !ok {
+		if plans, err = parseStream(source, data); err != nil {
+			return nil, err
+		}
 	}
-	return parseStream(source, data)
+	return noted(plans, note), nil
 }
 
 // parseReference is Parse with terraform-json and encoding/json alone: the
 // plain implementation that the fast decoder must agree with.
 func parseReference(source string, data []byte) ([]*plan.Plan, error) {
-	data, err := checkText(source, data)
+	data, note, err := checkText(source, data)
 	if err != nil {
 		return nil, err
 	}
-	return parseStream(source, data)
+	plans, err := parseStream(source, data)
+	if err != nil {
+		return nil, err
+	}
+	return noted(plans, note), nil
 }
 
-// checkText refuses what is not UTF-8 JSON text holding an object, and drops
-// a byte-order mark.
-func checkText(source string, data []byte) ([]byte, error) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a UTF-8 byte-order mark carries no meaning
-	if bytes.HasPrefix(data, []byte("\xff\xfe")) || bytes.HasPrefix(data, []byte("\xfe\xff")) ||
-		(len(data) >= 2 && (data[0] == 0 || data[1] == 0)) {
-		return nil, inputErr(source, "in PowerShell write it with: terraform show -json plan.out | Out-File -Encoding utf8 plan.json",
-			"is UTF-16 text; blast reads UTF-8 plan JSON")
+// noted puts a note on how the input was read first among each plan's
+// warnings: it is about the bytes, before anything the plan says.
+func noted(plans []*plan.Plan, note string) []*plan.Plan {
+	if note != "" {
+		for _, p := range plans {
+			p.Warnings = append([]string{note}, p.Warnings...)
+		}
+	}
+	return plans
+}
+
+// checkText refuses what is not JSON text holding an object, and returns the
+// text as UTF-8. Text with a byte-order mark (UTF-8, or UTF-16 as a
+// PowerShell redirect writes it) is read as what it is, with a note saying
+// so; UTF-16 without one is refused, since nothing marks it as such.
+func checkText(source string, data []byte) (text []byte, note string, err error) {
+	switch {
+	case bytes.HasPrefix(data, []byte("\xef\xbb\xbf")):
+		data = data[3:]
+		note = "the file begins with a UTF-8 byte-order mark (as Windows PowerShell's Out-File writes): read without it"
+	case bytes.HasPrefix(data, []byte("\xff\xfe")), bytes.HasPrefix(data, []byte("\xfe\xff")):
+		if data, note, err = decodeUTF16(source, data); err != nil {
+			return nil, "", err
+		}
+	}
+	if source == "-" && note != "" {
+		note = strings.Replace(note, "the file", "standard input", 1)
+	}
+	if len(data) >= 2 && (data[0] == 0 || data[1] == 0) {
+		return nil, "", inputErr(source, "in PowerShell write it with: terraform show -json plan.out | Out-File -Encoding utf8 plan.json",
+			"is UTF-16 text without a byte-order mark; blast reads UTF-8, or UTF-16 that starts with one")
 	}
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 {
-		return nil, inputErr(source, hintShowJSON, "is empty")
+		return nil, "", inputErr(source, hintShowJSON, "is empty")
 	}
 	if trimmed[0] != '{' {
-		return nil, notJSONObject(source, trimmed)
+		return nil, "", notJSONObject(source, trimmed)
 	}
 	if !utf8.Valid(trimmed) {
-		return nil, inputErr(source, "", "is not valid UTF-8 text")
+		return nil, "", inputErr(source, "", "is not valid UTF-8 text")
 	}
-	return data, nil
+	return data, note, nil
+}
+
+// decodeUTF16 decodes UTF-16 text that starts with a byte-order mark into
+// UTF-8. Text that is not valid UTF-16 (an odd number of bytes, a surrogate
+// without its pair) is refused, not patched with U+FFFD: a plan that cannot
+// be read exactly is not judged.
+func decodeUTF16(source string, data []byte) ([]byte, string, error) {
+	order, name := binary.ByteOrder(binary.LittleEndian), "UTF-16LE"
+	if data[0] == 0xfe {
+		order, name = binary.BigEndian, "UTF-16BE"
+	}
+	data = data[2:]
+	if len(data)%2 != 0 {
+		return nil, "", inputErr(source, "", "is not valid %s text: an odd number of bytes, so it was cut short", name)
+	}
+	out := make([]byte, 0, len(data)/2+len(data)/8)
+	for i := 0; i < len(data); i += 2 {
+		r := rune(order.Uint16(data[i:]))
+		if utf16.IsSurrogate(r) {
+			var r2 rune = -1
+			if i+4 <= len(data) {
+				r2 = rune(order.Uint16(data[i+2:]))
+			}
+			if r = utf16.DecodeRune(r, r2); r == unicode.ReplacementChar {
+				return nil, "", inputErr(source, "", "is not valid %s text: an unpaired surrogate at byte %d", name, i+2)
+			}
+			i += 2
+		}
+		out = utf8.AppendRune(out, r)
+	}
+	note := "the file is " + name + " text"
+	if name == "UTF-16LE" {
+		note += " (as a PowerShell redirect writes it)"
+	}
+	return out, note + ": judged as the same plan in UTF-8", nil
 }
 
 // parseStream decodes one plan or a stream of them with encoding/json.
@@ -223,7 +291,7 @@ func planHeader(source string, keys *planKeys) (*plan.Plan, error) {
 
 func decodePlan(source string, raw json.RawMessage) (*plan.Plan, error) {
 	if err := rejectDuplicateKeys(raw); err != nil {
-		return nil, inputErr(source, hintShowJSON, "%v", err)
+		return nil, inputErr(source, "", "%v", err)
 	}
 	var keys planKeys
 	if err := json.Unmarshal(raw, &keys); err != nil {
@@ -264,7 +332,9 @@ func decodePlan(source string, raw json.RawMessage) (*plan.Plan, error) {
 	p.HasConfiguration = present(keys.Configuration) && config.RootModule != nil
 
 	if err := analyze(p, changes, drift, deferred, prior.Values, planned.Values, &config); err != nil {
-		return nil, &InputError{Source: source, Err: err, Hint: hintShowJSON}
+		// No hint: the file is plan JSON, and making it again with terraform
+		// show -json gives the same file.
+		return nil, &InputError{Source: source, Err: err}
 	}
 	return p, nil
 }
@@ -315,9 +385,9 @@ func typeError(source, key string, err error) error {
 		if field == "" {
 			return inputErr(source, hintShowJSON, "%w: a JSON %s, expected a plan object", ErrNotAPlan, te.Value)
 		}
-		return inputErr(source, hintShowJSON, "wrong type at %s: a JSON %s where the plan format has %s", field, te.Value, jsonKind(te.Type.Kind().String()))
+		return inputErr(source, "", "wrong type at %s: a JSON %s where the plan format has %s", field, te.Value, jsonKind(te.Type.Kind().String()))
 	}
-	return inputErr(source, hintShowJSON, "invalid %s: %s", key, strings.TrimPrefix(err.Error(), "json: "))
+	return inputErr(source, "", "invalid %s: %s", key, strings.TrimPrefix(err.Error(), "json: "))
 }
 
 func jsonKind(goKind string) string {
