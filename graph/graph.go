@@ -15,6 +15,11 @@ import (
 // its address. Build one with Build; a Graph is read-only afterwards and
 // safe for concurrent use.
 type Graph struct {
+	// parsed holds each node's address as plan.ParseAddress reads it, parsed
+	// once while the graph is built, for everyone downstream; parsedOK is
+	// false for a name that does not parse (hand-made plans).
+	parsed    []plan.Address
+	parsedOK  []bool
 	names     []string // sorted; a node's id is its index
 	index     map[string]int32
 	depOff    []int32 // deps[depOff[i]:depOff[i+1]]: what node i depends on, sorted
@@ -41,6 +46,13 @@ func (g *Graph) Truncated() bool { return g.truncated }
 
 // Nodes returns every node's address, sorted.
 func (g *Graph) Nodes() []string { return slices.Clone(g.names) }
+
+// Address returns node i's parsed address; ok is false when its name is
+// not an address.
+func (g *Graph) Address(i int32) (a plan.Address, ok bool) { return g.parsed[i], g.parsedOK[i] }
+
+// Index returns the node of an instance address.
+func (g *Graph) Index(addr string) (int32, bool) { i, ok := g.index[addr]; return i, ok }
 
 // Has reports whether addr is a node of the graph.
 func (g *Graph) Has(addr string) bool { _, ok := g.index[addr]; return ok }
@@ -395,10 +407,8 @@ type graphBuilder struct {
 	provMemo  map[providerKey][]relTarget // provider key and declaring module -> targets relative to it
 	provUse   map[providerKey][]relTarget // a resource's provider key and module -> targets relative to that module
 
-	parsed   []plan.Address // per node
-	parsedOK []bool         // per node
-	nodeRes  []int32        // per node: its configuration resource, -1 when none
-	prefixes [][]string     // per node with a configuration resource: module instance path at each depth
+	nodeRes  []int32    // per node: its configuration resource, -1 when none
+	prefixes [][]string // per node with a configuration resource: module instance path at each depth
 	byPrefix map[prefixKey][]int32
 	byConfig map[string][]int32 // configuration path -> nodes, for every node
 	edges    []uint64
@@ -751,8 +761,8 @@ func (b *graphBuilder) inheritedTargets(m *cmodule) []relTarget {
 // configuration resource and module instance.
 func (b *graphBuilder) indexInstances() {
 	n := len(b.g.names)
-	b.parsed = make([]plan.Address, n)
-	b.parsedOK = make([]bool, n)
+	b.g.parsed = make([]plan.Address, n)
+	b.g.parsedOK = make([]bool, n)
 	b.nodeRes = make([]int32, n)
 	b.prefixes = make([][]string, n)
 	b.byPrefix = map[prefixKey][]int32{}
@@ -763,7 +773,7 @@ func (b *graphBuilder) indexInstances() {
 		if err != nil {
 			continue
 		}
-		b.parsed[i], b.parsedOK[i] = a, true
+		b.g.parsed[i], b.g.parsedOK[i] = a, true
 		path := a.ConfigPath()
 		b.byConfig[path] = append(b.byConfig[path], int32(i))
 		cr := b.byPath[path]
@@ -893,7 +903,7 @@ func (b *graphBuilder) configEdges() {
 func (b *graphBuilder) filter(cands []int32, c int, t relTarget) []int32 {
 	var out []int32
 	for _, j := range cands {
-		a := &b.parsed[j]
+		a := &b.g.parsed[j]
 		ok := t.key == "" || a.Key == t.key
 		for d, k := range t.down {
 			if ok && k != "" && a.Module[c+d].Key != k {
@@ -1010,7 +1020,7 @@ func (b *graphBuilder) addPrior(i int32, d string) {
 	pc := b.priorCandidates(d)
 	targets := pc.nodes
 	if common := b.commonDepth(i, pc.mods); common > 0 {
-		targets = b.priorGroup(d, common, pc.nodes)[modulePrefix(b.parsed[i].Module[:common])]
+		targets = b.priorGroup(d, common, pc.nodes)[modulePrefix(b.g.parsed[i].Module[:common])]
 	}
 	for _, j := range targets {
 		if j != i {
@@ -1022,10 +1032,10 @@ func (b *graphBuilder) addPrior(i int32, d string) {
 // commonDepth is how many module calls, from the root, node i's address and
 // module call names mods share.
 func (b *graphBuilder) commonDepth(i int32, mods []string) int {
-	if !b.parsedOK[i] {
+	if !b.g.parsedOK[i] {
 		return 0
 	}
-	a := &b.parsed[i]
+	a := &b.g.parsed[i]
 	n := 0
 	for n < len(a.Module) && n < len(mods) && a.Module[n].Name == mods[n] {
 		n++
@@ -1066,8 +1076,8 @@ func (b *graphBuilder) priorGroup(d string, depth int, nodes []int32) map[string
 	}
 	g := map[string][]int32{}
 	for _, j := range nodes {
-		if b.parsedOK[j] && len(b.parsed[j].Module) >= depth {
-			p := modulePrefix(b.parsed[j].Module[:depth])
+		if b.g.parsedOK[j] && len(b.g.parsed[j].Module) >= depth {
+			p := modulePrefix(b.g.parsed[j].Module[:depth])
 			g[p] = append(g[p], j)
 		}
 	}

@@ -168,8 +168,12 @@ func (s *scorer) capacityGaps(p *plan.Plan, g *graph.Graph, risks []ChangeRisk, 
 		return !inRadius[addr] && (!changed || (!k.Destructive() && k != plan.KindCreate))
 	}
 	typeOf := func(addr string) (string, string, bool) {
-		a, err := plan.ParseAddress(addr)
-		if err != nil || a.Mode != "managed" {
+		i, ok := g.Index(addr)
+		if !ok {
+			return "", "", false
+		}
+		a, ok := g.Address(i)
+		if !ok || a.Mode != "managed" {
 			return "", "", false
 		}
 		return a.Type, a.ModulePath(), true

@@ -95,8 +95,16 @@ func (s *scorer) diskLoss(p *plan.Plan, g *graph.Graph, risks []ChangeRisk) []Fi
 func (s *scorer) attachedDisksDestroyed(g *graph.Graph, vm string) []string {
 	var out []string
 	seen := map[string]bool{}
+	typeOf := func(addr string) string {
+		if i, ok := g.Index(addr); ok {
+			if a, ok := g.Address(i); ok {
+				return a.Type
+			}
+		}
+		return ""
+	}
 	check := func(addr string) {
-		if a, err := plan.ParseAddress(addr); err == nil && diskTypes[a.Type] && s.destroyed[addr] && !seen[addr] {
+		if diskTypes[typeOf(addr)] && s.destroyed[addr] && !seen[addr] {
 			seen[addr] = true
 			out = append(out, addr)
 		}
@@ -105,7 +113,7 @@ func (s *scorer) attachedDisksDestroyed(g *graph.Graph, vm string) []string {
 		check(n)
 	}
 	for _, n := range g.Dependents(vm) {
-		if a, err := plan.ParseAddress(n); err == nil && attachTypes[a.Type] {
+		if attachTypes[typeOf(n)] {
 			for _, d := range g.DependsOn(n) {
 				check(d)
 			}

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/blast-dev/blast/graph"
 	"github.com/blast-dev/blast/plan"
 )
 
@@ -56,7 +57,7 @@ func (s *scorer) dataLossFindings(risks []ChangeRisk) []Finding {
 // five null_resource triggers is no environment teardown.
 //
 // inRadius holds every instance that depends on a destroyed current object.
-func (s *scorer) teardownFindings(p *plan.Plan, risks []ChangeRisk, inRadius map[string]bool) []Finding {
+func (s *scorer) teardownFindings(p *plan.Plan, g *graph.Graph, risks []ChangeRisk, inRadius map[string]bool) []Finding {
 	counts := func(addr, typ string) bool {
 		ci := s.classOf(typ)
 		return ci.weight >= teardownMinWeight || s.isCritical(addr, ci)
@@ -76,7 +77,7 @@ func (s *scorer) teardownFindings(p *plan.Plan, risks []ChangeRisk, inRadius map
 		// What depends on anything destroyed, glue or ignored included
 		// (inRadius), never makes a teardown smaller.
 	}
-	count := func(addr, module string) {
+	count := func(addr string, module []plan.ModuleStep) {
 		bump := func(t *tally) {
 			t.total++
 			switch {
@@ -86,7 +87,8 @@ func (s *scorer) teardownFindings(p *plan.Plan, risks []ChangeRisk, inRadius map
 				t.dependents++
 			}
 		}
-		for m := module; m != ""; m = plan.ParentModule(m) {
+		for d := len(module); d > 0; d-- {
+			m := plan.Address{Module: module[:d]}.ModulePath()
 			t := byModule[m]
 			if t == nil {
 				t = &tally{}
@@ -103,18 +105,27 @@ func (s *scorer) teardownFindings(p *plan.Plan, risks []ChangeRisk, inRadius map
 		}
 		counted[c.Address] = true
 		if c.Kind != plan.KindCreate && counts(c.Address, c.Type) {
-			count(c.Address, c.Module)
+			var module []plan.ModuleStep
+			if i, ok := g.Index(c.Address); ok {
+				a, _ := g.Address(i)
+				module = a.Module
+			}
+			count(c.Address, module)
 		}
 	}
 	for _, addr := range p.Instances {
 		if counted[addr] {
 			continue
 		}
-		a, err := plan.ParseAddress(addr)
-		if err != nil || a.Mode != "managed" || !counts(addr, a.Type) {
+		i, ok := g.Index(addr)
+		if !ok {
 			continue
 		}
-		count(addr, a.ModulePath())
+		a, ok := g.Address(i)
+		if !ok || a.Mode != "managed" || !counts(addr, a.Type) {
+			continue
+		}
+		count(addr, a.Module)
 	}
 	torn := func(t *tally) bool {
 		base := max(teardownMinResources, t.total-t.dependents)

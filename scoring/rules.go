@@ -62,7 +62,7 @@ var rules = []Rule{
 		ID: RuleEnvironmentTeardown, Severity: SeverityCritical,
 		Title: "Most of an environment is destroyed",
 		Help:  "Most of a module, or of the whole configuration, is destroyed or replaced in one plan: the pattern behind long outages.",
-		find:  func(in *ruleInput) []Finding { return in.s.teardownFindings(in.p, in.risks, in.inRadius) },
+		find:  func(in *ruleInput) []Finding { return in.s.teardownFindings(in.p, in.graph, in.risks, in.inRadius) },
 	},
 	{
 		ID: RuleMovedCandidate, Severity: SeverityMedium,

@@ -204,7 +204,7 @@ func Assess(plans []*plan.Plan, graphs []*graph.Graph, pol Policy, o Options) *A
 		tally := &graph.Tally{Group: make([]uint16, g.Len())}
 		for i := range tally.Group {
 			name := g.Name(int32(i))
-			k := groupKey{w: s.depWeight(name)}
+			k := groupKey{w: s.depWeight(g, int32(i))}
 			switch {
 			case !changedNode[i]:
 			case s.destroyed[name]:
@@ -515,12 +515,14 @@ func (s *scorer) judgeChange(pl int, c *plan.Change, rad *graph.Radius, t *radiu
 	return r
 }
 
-// depWeight is the weight of a dependent instance, from its address.
-func (s *scorer) depWeight(addr string) float64 {
-	a, err := plan.ParseAddress(addr)
-	if err != nil {
+// depWeight is the weight of a dependent instance, node i of g, from its
+// address.
+func (s *scorer) depWeight(g *graph.Graph, i int32) float64 {
+	a, ok := g.Address(i)
+	if !ok {
 		return s.classOf("").weight
 	}
+	addr := g.Name(i)
 	if a.Mode == "data" {
 		// A data source is a read, not infrastructure: what reads it is in
 		// the radius on its own account.
