@@ -35,8 +35,8 @@ type Options struct {
 	AIAssisted     bool   // the change was made with a coding assistant
 	Commits        string // one more git revision range of the change, for authors and AI markers
 
-	// Getenv reads the CI's variables (GITHUB_BASE_REF ...); nil is
-	// os.Getenv.
+	// Getenv reads the CI's variables (GITHUB_BASE_REF ...) and an
+	// agent's (AgentVariables); nil is os.Getenv.
 	Getenv func(string) string
 }
 
@@ -83,10 +83,17 @@ func Run(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	getenv := opts.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
 	ai := scoring.Options{}
+	agent := AgentFromEnv(agentEnviron(getenv))
 	switch {
 	case opts.AIAssisted:
 		ai = scoring.Options{AIAssisted: true, AIReason: "--ai-assisted"}
+	case agent != "":
+		ai = scoring.Options{AIAssisted: true, AIReason: agent}
 	default:
 		ai.AIAssisted, ai.AIReason = scoring.DetectAIAssisted(change.Commits, pol)
 	}
@@ -202,10 +209,13 @@ func LoadPlans(paths []string, stdin io.Reader, terraformBin string) ([]*plan.Pl
 }
 
 // AIOptions says whether the change counts as AI-assisted: by the flag,
-// or by a marker in the commits of commitRange (see scoring.AIMarkers).
+// by an agent's variable in the environment (AgentFromEnv), or by a marker in the commits of commitRange (see scoring.AIMarkers).
 func AIOptions(flag bool, commitRange string, pol scoring.Policy) (scoring.Options, error) {
 	if flag {
 		return scoring.Options{AIAssisted: true, AIReason: "--ai-assisted"}, nil
+	}
+	if agent := AgentFromEnv(os.Environ()); agent != "" {
+		return scoring.Options{AIAssisted: true, AIReason: agent}, nil
 	}
 	if commitRange == "" {
 		return scoring.Options{}, nil

@@ -61,7 +61,9 @@
 //     a machine without a trusted ref it is the range.
 //   - --author: adds an author. On a machine it vouches for the authors
 //     when there is no range; in a request pipeline it cannot.
-//   - --ai-assisted: can only switch the stricter threshold on.
+//   - --ai-assisted: can only switch the stricter threshold on. So can
+//     an agent's variable in the environment (CLAUDECODE=1, see
+//     AgentFromEnv): a command an agent runs is AI-assisted.
 //   - --signoffs: any folder; only signatures by trusted keys count.
 //
 // Outputs: --output, approve --out and policy init write through a fresh
