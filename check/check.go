@@ -35,6 +35,11 @@ type Options struct {
 	AIAssisted     bool   // the change was made with a coding assistant
 	Commits        string // one more git revision range of the change, for authors and AI markers
 
+	// Copies maps a path of Plans to the file its bytes are read from
+	// (blast apply's PlanCopy): the copy is judged, while the report and
+	// the policy's environments see the path as given.
+	Copies map[string]string
+
 	// Getenv reads the CI's variables (GITHUB_BASE_REF ...) and an
 	// agent's (AgentVariables); nil is os.Getenv.
 	Getenv func(string) string
@@ -97,10 +102,11 @@ func Run(opts Options) (*Result, error) {
 	default:
 		ai.AIAssisted, ai.AIReason = scoring.DetectAIAssisted(change.Commits, pol)
 	}
-	plans, err := LoadPlans(opts.Plans, opts.Stdin, opts.TerraformBin)
+	plans, err := LoadPlans(readPaths(opts.Plans, opts.Copies), opts.Stdin, opts.TerraformBin)
 	if err != nil {
-		return nil, err
+		return nil, copyErr(err, opts.Copies)
 	}
+	nameCopies(plans, opts.Copies)
 	assessment := scoring.Assess(plans, pol, ai)
 	status := &report.Signoff{Digest: signoff.Digest(plans).String(), Required: assessment.Required(), Records: []report.SignoffRecord{}, Notes: []string{}}
 	if status.Required > 0 && sigDir != "" {
