@@ -184,6 +184,14 @@ func verifySignoffs(opts Options, plans []*plan.Plan, dir string, allowed *signo
 		status.Records = append(status.Records, report.SignoffRecord{
 			File: escapeName(s.File), Principal: s.Principal, Fingerprint: s.KeyFingerprint, Valid: s.Valid, Reason: string(s.Reason), Detail: escapeName(s.Detail),
 		})
+		if s.Reason == signoff.ReasonWrongPlan {
+			status.Stale++
+		}
+	}
+	if status.Stale > 0 {
+		// Sign-offs of earlier plans pile up in the folder; one line says
+		// so, and how to remove them, instead of one line each.
+		status.Notes = append(status.Notes, staleNote(status.Stale, opts, dir))
 	}
 	if change.Unknown != "" {
 		status.Notes = append(status.Notes, "no sign-off counts: "+change.Unknown)

@@ -98,6 +98,6 @@ Exit codes: 0 passed, 1 error (nothing was judged), 2 sign-off required.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return check.WithHint(err, "see "+c.CommandPath()+" --help")
 	})
-	root.AddCommand(newCheckCmd(a), newExplainCmd(a), newGraphCmd(a), newDigestCmd(a), newApproveCmd(a), newApplyCmd(a), newPolicyCmd(a), newDemoCmd(a), newVersionCmd(a))
+	root.AddCommand(newCheckCmd(a), newExplainCmd(a), newGraphCmd(a), newDigestCmd(a), newApproveCmd(a), newApplyCmd(a), newSignoffsCmd(a), newPolicyCmd(a), newDemoCmd(a), newVersionCmd(a))
 	return root
 }
