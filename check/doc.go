@@ -71,6 +71,13 @@
 // at the target (or a linked folder on a relative path) is exit 1 with
 // the target untouched. File names of sign-offs are escaped in reports.
 //
+// Apply: blast apply copies the binary plan into a private folder (0700,
+// the copy created with O_EXCL), judges that copy and runs terraform apply
+// on that copy, so a plan swapped after the check is never applied; options
+// that change what a saved plan does are refused, in TF_CLI_ARGS and
+// TF_CLI_ARGS_apply too (CheckApplyArgs). Sign-off pruning removes only
+// regular files that verify as wrong-plan, never through a link.
+//
 // What blast cannot protect: the plan itself and its path are made by the
 // pipeline the change can edit; the team protects the target branch (its
 // .blast.yml, allowed_signers and CI files) with branch protection and
