@@ -29,8 +29,9 @@ valid sign-offs; otherwise print the report and exit 2, applying nothing.
 
 blast copies the plan file into a private folder first, judges the copy and
 applies the copy: the file judged is the file applied. terraform (or tofu,
---terraform-bin) runs in the working folder, and its output streams through.
-If it fails, blast exits 1.
+--terraform-bin) runs in the working folder, and its output streams through
+(to stderr when --format is not table, so stdout holds the report only). If
+it fails, blast exits 1.
 
 Options after -- go to terraform apply, before the plan file. Only those
 that cannot change what a saved plan does are passed on: -auto-approve,
@@ -115,8 +116,14 @@ func runApply(a *app, opts *applyOptions, planFile string, tfArgs []string) erro
 		return gateRefusal(fmt.Sprintf("not applied: %s needs sign-off (score %d, threshold %d) and has %d of %d valid sign-off(s); a senior signs it with blast approve %s --key KEY --out DIR",
 			planFile, as.Score, as.Threshold, res.Report.Signoff.Valid, as.Required(), planFile))
 	}
+	// A machine-read report keeps stdout to itself: terraform's output
+	// goes to stderr then.
+	tfOut := a.stdout
+	if opts.format != "table" {
+		tfOut = a.stderr
+	}
 	return check.TerraformApply(check.ApplyOptions{
 		Bin: bin, Args: tfArgs, Plan: cp.Path,
-		Stdin: a.stdin, Stdout: a.stdout, Stderr: a.stderr,
+		Stdin: a.stdin, Stdout: tfOut, Stderr: a.stderr,
 	})
 }
