@@ -37,8 +37,13 @@ type Options struct {
 	AIAssisted     bool   // the change was made with a coding assistant
 	Commits        string // one more git revision range of the change, for authors and AI markers
 
-	// Getenv reads the CI's variables (GITHUB_BASE_REF ...); nil is
-	// os.Getenv.
+	// Copies maps a path of Plans to the file its bytes are read from
+	// (blast apply's PlanCopy): the copy is judged, while the report and
+	// the policy's environments see the path as given.
+	Copies map[string]string
+
+	// Getenv reads the CI's variables (GITHUB_BASE_REF ...) and an
+	// agent's (AgentVariables); nil is os.Getenv.
 	Getenv func(string) string
 }
 
@@ -85,17 +90,25 @@ func Run(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	getenv := opts.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
 	ai := scoring.Options{}
+	agent := AgentFromEnv(agentEnviron(getenv))
 	switch {
 	case opts.AIAssisted:
 		ai = scoring.Options{AIAssisted: true, AIReason: "--ai-assisted"}
+	case agent != "":
+		ai = scoring.Options{AIAssisted: true, AIReason: agent}
 	default:
 		ai.AIAssisted, ai.AIReason = scoring.DetectAIAssisted(change.Commits, pol)
 	}
-	plans, err := LoadPlans(opts.Plans, opts.Stdin, opts.TerraformBin)
+	plans, err := LoadPlans(readPaths(opts.Plans, opts.Copies), opts.Stdin, opts.TerraformBin)
 	if err != nil {
-		return nil, err
+		return nil, copyErr(err, opts.Copies)
 	}
+	nameCopies(plans, opts.Copies)
 	// One graph per plan for the whole run: scoring measures the radii on
 	// it and the report draws from what scoring kept.
 	graphs := make([]*graph.Graph, len(plans))
@@ -179,6 +192,14 @@ func verifySignoffs(opts Options, plans []*plan.Plan, dir string, allowed *signo
 		status.Records = append(status.Records, report.SignoffRecord{
 			File: escapeName(s.File), Principal: s.Principal, Fingerprint: s.KeyFingerprint, Valid: s.Valid, Reason: s.Reason, Detail: escapeName(s.Detail),
 		})
+		if s.Reason == signoff.ReasonWrongPlan {
+			status.Stale++
+		}
+	}
+	if status.Stale > 0 {
+		// Sign-offs of earlier plans pile up in the folder; one line says
+		// so, and how to remove them, instead of one line each.
+		status.Notes = append(status.Notes, staleNote(status.Stale, opts, dir))
 	}
 	if change.Unknown != "" {
 		status.Notes = append(status.Notes, "no sign-off counts: "+change.Unknown)
@@ -210,10 +231,13 @@ func LoadPlans(paths []string, stdin io.Reader, terraformBin string) ([]*plan.Pl
 }
 
 // AIOptions says whether the change counts as AI-assisted: by the flag,
-// or by a marker in the commits of commitRange (see scoring.AIMarkers).
+// by an agent's variable in the environment (AgentFromEnv), or by a marker in the commits of commitRange (see scoring.AIMarkers).
 func AIOptions(flag bool, commitRange string, pol scoring.Policy) (scoring.Options, error) {
 	if flag {
 		return scoring.Options{AIAssisted: true, AIReason: "--ai-assisted"}, nil
+	}
+	if agent := AgentFromEnv(os.Environ()); agent != "" {
+		return scoring.Options{AIAssisted: true, AIReason: agent}, nil
 	}
 	if commitRange == "" {
 		return scoring.Options{}, nil

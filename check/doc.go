@@ -61,13 +61,22 @@
 //     a machine without a trusted ref it is the range.
 //   - --author: adds an author. On a machine it vouches for the authors
 //     when there is no range; in a request pipeline it cannot.
-//   - --ai-assisted: can only switch the stricter threshold on.
+//   - --ai-assisted: can only switch the stricter threshold on. So can
+//     an agent's variable in the environment (CLAUDECODE=1, see
+//     AgentFromEnv): a command an agent runs is AI-assisted.
 //   - --signoffs: any folder; only signatures by trusted keys count.
 //
 // Outputs: --output, approve --out and policy init write through a fresh
 // temporary file in the target's folder, then rename; a link or a folder
 // at the target (or a linked folder on a relative path) is exit 1 with
 // the target untouched. File names of sign-offs are escaped in reports.
+//
+// Apply: blast apply copies the binary plan into a private folder (0700,
+// the copy created with O_EXCL), judges that copy and runs terraform apply
+// on that copy, so a plan swapped after the check is never applied; options
+// that change what a saved plan does are refused, in TF_CLI_ARGS and
+// TF_CLI_ARGS_apply too (CheckApplyArgs). Sign-off pruning removes only
+// regular files that verify as wrong-plan, never through a link.
 //
 // What blast cannot protect: the plan itself and its path are made by the
 // pipeline the change can edit; the team protects the target branch (its

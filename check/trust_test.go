@@ -10,7 +10,7 @@ import (
 // TestMain runs the tests as on a machine, also when blast's own CI runs
 // them in a pull-request pipeline.
 func TestMain(m *testing.M) {
-	for _, v := range PipelineVariables {
+	for _, v := range append(PipelineVariables, AgentVariables...) {
 		os.Unsetenv(v)
 	}
 	os.Exit(m.Run())

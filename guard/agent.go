@@ -63,6 +63,16 @@ func DetectAgent(environ []string) (agent, variable string, ok bool) {
 	return "", "", false
 }
 
+// AgentVariables lists the environment variables DetectAgent reads, in the
+// order it reads them.
+func AgentVariables() []string {
+	names := make([]string, len(agentVariables))
+	for i, av := range agentVariables {
+		names[i] = av.name
+	}
+	return names
+}
+
 // isAgentVariable: the guard blocks commands that set or unset these, so an
 // agent cannot hide from DetectAgent.
 func isAgentVariable(name string) bool {

@@ -204,7 +204,7 @@ func junitSignoffBody(r *Report) string {
 		for _, n := range s.Notes {
 			b.WriteString("note: " + n + "\n")
 		}
-		for _, rec := range s.Records {
+		for _, rec := range s.Listed() {
 			state := "rejected"
 			if rec.Valid {
 				state = "valid"

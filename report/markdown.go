@@ -450,7 +450,8 @@ func mdSignoff(r *Report, budget int) string {
 		b.WriteString(part)
 		budget -= len(part)
 		var rows []string
-		for _, rec := range s.Records[:min(len(s.Records), mdMaxSignoffRows)] {
+		listed := s.Listed()
+		for _, rec := range listed[:min(len(listed), mdMaxSignoffRows)] {
 			valid := "❌"
 			if rec.Valid {
 				valid = "✅"
@@ -463,7 +464,7 @@ func mdSignoff(r *Report, budget int) string {
 				mdCodeOr(rec.Principal, true), mdCodeOr(rec.Fingerprint, true), valid, why))
 		}
 		if len(rows) > 0 {
-			extra := len(s.Records) - len(rows) // past the cap
+			extra := len(listed) - len(rows) // past the cap
 			more := func(left int) string {
 				return fmt.Sprintf("\n_… and %s not listed._\n", mdCount(left+extra, "more sign-off", "more sign-offs"))
 			}

@@ -93,6 +93,26 @@ type Signoff struct {
 	Valid    int             `json:"valid"`    // distinct seniors whose sign-off counts
 	Records  []SignoffRecord `json:"records"`  // every sign-off file found, valid or not
 	Notes    []string        `json:"notes"`    // why a stricter rule applied (AI-assisted change ...)
+
+	// Stale counts the records of sign-offs made for other plans
+	// (wrong-plan). When it is set, a note of the producer says so in one
+	// line, and the human formats list the other records only.
+	Stale int `json:"stale"`
+}
+
+// Listed are the records the human formats list one by one: all of them,
+// or with Stale set all but the sign-offs of other plans.
+func (s *Signoff) Listed() []SignoffRecord {
+	if s.Stale == 0 {
+		return s.Records
+	}
+	var out []SignoffRecord
+	for _, r := range s.Records {
+		if r.Reason != "wrong-plan" {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // SignoffRecord is one sign-off file and whether it counts.

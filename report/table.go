@@ -267,7 +267,7 @@ func writeSignoff(ew *errWriter, r *Report) {
 	if r.Decision != scoring.DecisionPass {
 		ew.printf("  plan digest %s\n", so.Digest)
 	}
-	for _, rec := range so.Records {
+	for _, rec := range so.Listed() {
 		who := rec.Principal
 		if who == "" {
 			who = "unknown key " + rec.Fingerprint

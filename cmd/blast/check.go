@@ -16,12 +16,18 @@ import (
 )
 
 type checkOptions struct {
-	format         string
+	gate    gateOptions
+	format  string
+	all     bool
+	outputs []string
+}
+
+// gateOptions are the flags that decide how plans are judged. check, apply
+// and approve bind the same ones, so that each judges a plan as check does.
+type gateOptions struct {
 	threshold      int
-	terraformBin   string
-	all            bool
 	thresholdSet   bool
-	outputs        []string
+	terraformBin   string
 	policy         string
 	trustedRef     string
 	env            string
@@ -51,25 +57,14 @@ and one score.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.thresholdSet = cmd.Flags().Changed("threshold")
+			opts.gate.thresholdSet = cmd.Flags().Changed("threshold")
 			return runCheck(a, opts, args)
 		},
 	}
 	f := cmd.Flags()
 	f.StringVarP(&opts.format, "format", "f", "table", "output format: "+strings.Join(report.Formats(), ", "))
 	f.StringArrayVarP(&opts.outputs, "output", "o", nil, "also write the report to FILE in FORMAT (FILE:FORMAT, repeatable)")
-	f.IntVar(&opts.threshold, "threshold", scoring.DefaultThreshold, "score at which sign-off is required (1-100); only lower than the policy's, unless it sets allow_overrides")
-	f.StringVar(&opts.terraformBin, "terraform-bin", "", "terraform or tofu binary for binary plan files (default: terraform on PATH, then tofu)")
-	f.StringVar(&opts.policy, "policy", "", "policy file (default .blast.yml, read from --trusted-ref's tree when there is one, else found up to the repository root)")
-	f.StringVar(&opts.trustedRef, "trusted-ref", "", "git ref to read the policy and allowed signers from, never the working tree (default in a pull/merge-request pipeline: its target branch)")
-	f.StringVar(&opts.env, "environment", "", "policy environment for plans that no environment's paths match (standard input, outside the repository); elsewhere it only adds")
-	f.StringVar(&opts.env, "env", "", "alias of --environment")
-	_ = f.MarkHidden("env")
-	f.StringVar(&opts.signoffs, "signoffs", "", "folder of sign-off .sig files (default signoff.signoffs of the policy)")
-	f.StringVar(&opts.allowedSigners, "allowed-signers", "", "seniors' keys in git's allowed_signers format (default signoff.allowed_signers of the policy; read from --trusted-ref's tree when there is one)")
-	f.StringVar(&opts.author, "author", "", "one more author of the change, who may not approve it (the authors and committers of its commits always are)")
-	f.BoolVar(&opts.aiAssisted, "ai-assisted", false, "the change was made with a coding assistant: apply the policy's ai_assisted threshold")
-	f.StringVar(&opts.commits, "commits", "", "one more git revision range of the change, whose authors may not approve it and whose commits are checked for AI markers (default with a trusted ref: merge-base(ref, HEAD)..HEAD)")
+	bindGateFlags(cmd, &opts.gate)
 	f.BoolVar(&opts.all, "all", false, "list every change in the table, not only destructive ones")
 	return cmd
 }
@@ -82,12 +77,7 @@ func runCheck(a *app, opts *checkOptions, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := check.Run(check.Options{
-		Plans: args, Stdin: a.stdin, TerraformBin: opts.terraformBin,
-		PolicyFile: opts.policy, TrustedRef: opts.trustedRef, Environment: opts.env, Threshold: opts.threshold, ThresholdSet: opts.thresholdSet,
-		SignoffDir: opts.signoffs, AllowedSigners: opts.allowedSigners,
-		Author: opts.author, AIAssisted: opts.aiAssisted, Commits: opts.commits,
-	})
+	res, err := check.Run(opts.gate.options(a, args))
 	if err != nil {
 		return err
 	}
@@ -98,6 +88,34 @@ func runCheck(a *app, opts *checkOptions, args []string) error {
 		return errSignoffRequired
 	}
 	return nil
+}
+
+// bindGateFlags binds the flags of gateOptions to cmd. The caller sets
+// thresholdSet from cmd.Flags().Changed("threshold") when it runs.
+func bindGateFlags(cmd *cobra.Command, o *gateOptions) {
+	f := cmd.Flags()
+	f.IntVar(&o.threshold, "threshold", scoring.DefaultThreshold, "score at which sign-off is required (1-100); only lower than the policy's, unless it sets allow_overrides")
+	f.StringVar(&o.terraformBin, "terraform-bin", "", "terraform or tofu binary for binary plan files (default: terraform on PATH, then tofu)")
+	f.StringVar(&o.policy, "policy", "", "policy file (default .blast.yml, read from --trusted-ref's tree when there is one, else found up to the repository root)")
+	f.StringVar(&o.trustedRef, "trusted-ref", "", "git ref to read the policy and allowed signers from, never the working tree (default in a pull/merge-request pipeline: its target branch)")
+	f.StringVar(&o.env, "environment", "", "policy environment for plans that no environment's paths match (standard input, outside the repository); elsewhere it only adds")
+	f.StringVar(&o.env, "env", "", "alias of --environment")
+	_ = f.MarkHidden("env")
+	f.StringVar(&o.signoffs, "signoffs", "", "folder of sign-off .sig files (default signoff.signoffs of the policy)")
+	f.StringVar(&o.allowedSigners, "allowed-signers", "", "seniors' keys in git's allowed_signers format (default signoff.allowed_signers of the policy; read from --trusted-ref's tree when there is one)")
+	f.StringVar(&o.author, "author", "", "one more author of the change, who may not approve it (the authors and committers of its commits always are)")
+	f.BoolVar(&o.aiAssisted, "ai-assisted", false, "the change was made with a coding assistant: apply the policy's ai_assisted threshold (so does CLAUDECODE=1 in the environment)")
+	f.StringVar(&o.commits, "commits", "", "one more git revision range of the change, whose authors may not approve it and whose commits are checked for AI markers (default with a trusted ref: merge-base(ref, HEAD)..HEAD)")
+}
+
+// options are the check.Options of these flags for plans.
+func (o *gateOptions) options(a *app, plans []string) check.Options {
+	return check.Options{
+		Plans: plans, Stdin: a.stdin, TerraformBin: o.terraformBin,
+		PolicyFile: o.policy, TrustedRef: o.trustedRef, Environment: o.env, Threshold: o.threshold, ThresholdSet: o.thresholdSet,
+		SignoffDir: o.signoffs, AllowedSigners: o.allowedSigners,
+		Author: o.author, AIAssisted: o.aiAssisted, Commits: o.commits,
+	}
 }
 
 func outputError(file string, err error) error {

@@ -19,7 +19,7 @@ func TestMain(m *testing.M) {
 	// that scripts run (this binary, under the name blast): scripts set
 	// the pipeline's variables themselves, and start from none.
 	if filepath.Base(os.Args[0]) != "blast" {
-		for _, v := range check.PipelineVariables {
+		for _, v := range append(check.PipelineVariables, check.AgentVariables...) {
 			os.Unsetenv(v)
 		}
 	}

@@ -44,6 +44,14 @@ func exitWith(code int) error {
 	return exitCode(code)
 }
 
+// gateRefusal is a gate that did not pass, with a line to say what was not
+// done (blast apply: nothing applied): run prints it after the report and
+// exits 2.
+type gateRefusal string
+
+func (g gateRefusal) Error() string        { return string(g) }
+func (g gateRefusal) Is(target error) bool { return target == errSignoffRequired }
+
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
 	defer func() {
@@ -68,6 +76,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	case err == nil:
 		return exitPass
 	case errors.Is(err, errSignoffRequired):
+		if g, ok := err.(gateRefusal); ok {
+			fmt.Fprintf(stderr, "blast: %s\n", g)
+		}
 		return exitSignoff
 	default:
 		printError(stderr, err)
@@ -104,6 +115,6 @@ Exit codes: 0 passed, 1 error (nothing was judged), 2 sign-off required.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return check.WithHint(err, "see "+c.CommandPath()+" --help")
 	})
-	root.AddCommand(newCheckCmd(a), newExplainCmd(a), newGraphCmd(a), newDigestCmd(a), newApproveCmd(a), newPolicyCmd(a), newDemoCmd(a), newVersionCmd(a), newGuardCmd(a))
+	root.AddCommand(newCheckCmd(a), newExplainCmd(a), newGraphCmd(a), newDigestCmd(a), newApproveCmd(a), newApplyCmd(a), newSignoffsCmd(a), newPolicyCmd(a), newDemoCmd(a), newVersionCmd(a), newGuardCmd(a))
 	return root
 }

@@ -1,0 +1,129 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/blast-dev/blast/check"
+	"github.com/blast-dev/blast/report"
+	"github.com/blast-dev/blast/scoring"
+)
+
+type applyOptions struct {
+	gate    gateOptions
+	format  string
+	outputs []string
+}
+
+func newApplyCmd(a *app) *cobra.Command {
+	opts := &applyOptions{}
+	cmd := &cobra.Command{
+		Use:   "apply [flags] PLANFILE [-- TERRAFORM-APPLY-OPTIONS]",
+		Short: "Apply a binary plan only if it passes the gate or is signed off",
+		Long: `Judge a binary plan file as blast check does, with the same flags and policy,
+and run terraform apply on it only when the gate passes or the plan carries
+valid sign-offs; otherwise print the report and exit 2, applying nothing.
+
+blast copies the plan file into a private folder first, judges the copy and
+applies the copy: the file judged is the file applied. terraform (or tofu,
+--terraform-bin) runs in the working folder, and its output streams through
+(to stderr when --format is not table, so stdout holds the report only). If
+it fails, blast exits 1.
+
+Options after -- go to terraform apply, before the plan file. Only those
+that cannot change what a saved plan does are passed on: -auto-approve,
+-no-color, -input=..., -lock=..., -lock-timeout=..., -parallelism=...,
+-compact-warnings, -json. -destroy, -replace, -target, -var, -var-file and
+another plan file are refused, in TF_CLI_ARGS and TF_CLI_ARGS_apply too.`,
+		Example: `  terraform plan -out plan.out && blast apply plan.out
+  blast apply --signoffs .blast/signoffs plan.out -- -no-color -lock-timeout=60s`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			plans, _ := splitAtDash(cmd, args)
+			switch {
+			case len(plans) == 0:
+				return check.WithHint(fmt.Errorf("no plan file given"), "terraform plan -out plan.out && blast apply plan.out")
+			case len(plans) > 1:
+				return check.WithHint(fmt.Errorf("blast apply takes one plan file, got %d", len(plans)), "options for terraform apply go after --: blast apply plan.out -- -no-color")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.gate.thresholdSet = cmd.Flags().Changed("threshold")
+			plans, tfArgs := splitAtDash(cmd, args)
+			return runApply(a, opts, plans[0], tfArgs)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&opts.format, "format", "f", "table", "output format of the report: "+strings.Join(report.Formats(), ", "))
+	f.StringArrayVarP(&opts.outputs, "output", "o", nil, "also write the report to FILE in FORMAT (FILE:FORMAT, repeatable)")
+	bindGateFlags(cmd, &opts.gate)
+	return cmd
+}
+
+// splitAtDash splits the arguments into blast's and, after --, terraform's.
+func splitAtDash(cmd *cobra.Command, args []string) (plans, rest []string) {
+	if i := cmd.ArgsLenAtDash(); i >= 0 {
+		return args[:i], args[i:]
+	}
+	return args, nil
+}
+
+func runApply(a *app, opts *applyOptions, planFile string, tfArgs []string) error {
+	if err := validateFormat(opts.format); err != nil {
+		return err
+	}
+	outs, err := parseOutputs(opts.outputs)
+	if err != nil {
+		return err
+	}
+	// Refuse what would change the plan before judging it, so nothing
+	// said "passed" about an apply that was never going to run.
+	if err := check.CheckApplyArgs(tfArgs); err != nil {
+		return err
+	}
+	if err := check.CheckApplyEnv(os.Getenv); err != nil {
+		return err
+	}
+	bin, err := check.FindTerraform(opts.gate.terraformBin)
+	if err != nil {
+		return err
+	}
+	cp, err := check.CopyPlan(planFile)
+	if err != nil {
+		return err
+	}
+	defer cp.Close()
+	o := opts.gate.options(a, []string{planFile})
+	o.TerraformBin = bin
+	o.Copies = map[string]string{planFile: cp.Path}
+	res, err := check.Run(o)
+	if err != nil {
+		return err
+	}
+	if err := render(a, res.Report, opts.format, report.Options{}, outs); err != nil {
+		return err
+	}
+	as := res.Assessment
+	switch res.Decision {
+	case scoring.DecisionPass:
+		fmt.Fprintf(a.stderr, "blast: applying %s: score %d is below the threshold %d\n", planFile, as.Score, as.Threshold)
+	case scoring.DecisionApproved:
+		fmt.Fprintf(a.stderr, "blast: applying %s: signed off (%d valid sign-off(s) for digest %s)\n", planFile, res.Report.Signoff.Valid, res.Report.Signoff.Digest)
+	default:
+		return gateRefusal(fmt.Sprintf("not applied: %s needs sign-off (score %d, threshold %d) and has %d of %d valid sign-off(s); a senior signs it with blast approve %s --key KEY --out DIR",
+			planFile, as.Score, as.Threshold, res.Report.Signoff.Valid, as.Required(), planFile))
+	}
+	// A machine-read report keeps stdout to itself: terraform's output
+	// goes to stderr then.
+	tfOut := a.stdout
+	if opts.format != "table" {
+		tfOut = a.stderr
+	}
+	return check.TerraformApply(check.ApplyOptions{
+		Bin: bin, Args: tfArgs, Plan: cp.Path,
+		Stdin: a.stdin, Stdout: tfOut, Stderr: a.stderr,
+	})
+}
