@@ -20,10 +20,6 @@ func init() {
 // characters, so it stays under it whatever the addresses hold.
 const MarkdownLimit = 65536
 
-// MarkdownMarker is the first line of every markdown report, an HTML comment
-// a CI integration looks for to update its one comment instead of adding one.
-const MarkdownMarker = "<!-- blast-report -->"
-
 // Caps of the markdown report; the byte budget may cut lists shorter still.
 const (
 	mdMaxAddress      = 200 // runes of an address before it is shortened
@@ -74,7 +70,7 @@ func renderMarkdown(r *Report) string {
 
 func mdHeader(r *Report) string {
 	var b strings.Builder
-	b.WriteString(MarkdownMarker + "\n")
+	b.WriteString(MarkdownMarker(r.ID) + "\n")
 	switch r.Decision {
 	case scoring.DecisionSignoffRequired:
 		fmt.Fprintf(&b, "## 🛑 blast: sign-off required · score %d/100 (threshold %d)\n\n", r.Score, r.Threshold)

@@ -102,8 +102,8 @@ func TestMarkdownLimit(t *testing.T) {
 			if len(md) > MarkdownLimit {
 				t.Fatalf("%d bytes, over the limit of %d", len(md), MarkdownLimit)
 			}
-			if !strings.HasPrefix(md, MarkdownMarker+"\n") {
-				t.Errorf("does not start with the marker %s", MarkdownMarker)
+			if !strings.HasPrefix(md, MarkdownMarker(tc.r.ID)+"\n") {
+				t.Errorf("does not start with the marker %s", MarkdownMarker(tc.r.ID))
 			}
 			checkMarkdownShape(t, md)
 			if s := tc.r.Signoff; s != nil && len(s.Records) > mdMaxSignoffRows && !strings.Contains(md, "more sign-offs not listed") {
@@ -257,7 +257,7 @@ func TestMarkdownEscaping(t *testing.T) {
 
 func TestMarkdownSections(t *testing.T) {
 	md := renderMD(t, fixtureReport(t, "demo-teardown"))
-	order := []string{MarkdownMarker, "blast: sign-off required · score 100/100 (threshold 50)", "**17 destructive changes**",
+	order := []string{MarkdownMarker(""), "blast: sign-off required · score 100/100 (threshold 50)", "**17 destructive changes**",
 		"### Destructive changes", "### Findings", "```mermaid", "### Sign-off", "**How to sign off**", "<details>"}
 	last := -1
 	for _, s := range order {

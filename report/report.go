@@ -38,6 +38,9 @@ type Report struct {
 	// PolicySource says which policy judged the plan and where it was
 	// read from; nil when the caller did not say.
 	PolicySource *PolicySource `json:"policy_source,omitempty"`
+	// ID names the report for a CI integration: the markdown's first line
+	// is MarkdownMarker(ID). "" is DefaultReportID.
+	ID string `json:"-"`
 
 	// The plans, graphs[i] the dependency graph of plans[i] and radii[i] the
 	// blast radii of its destructive changes, as scoring measured them: the

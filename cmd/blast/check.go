@@ -30,6 +30,7 @@ type checkOptions struct {
 	author         string
 	aiAssisted     bool
 	commits        string
+	reportID       string
 }
 
 func newCheckCmd(a *app) *cobra.Command {
@@ -71,6 +72,7 @@ and one score.`,
 	f.BoolVar(&opts.aiAssisted, "ai-assisted", false, "the change was made with a coding assistant: apply the policy's ai_assisted threshold")
 	f.StringVar(&opts.commits, "commits", "", "one more git revision range of the change, whose authors may not approve it and whose commits are checked for AI markers (default with a trusted ref: merge-base(ref, HEAD)..HEAD)")
 	f.BoolVar(&opts.all, "all", false, "list every change in the table, not only destructive ones")
+	f.StringVar(&opts.reportID, "report-id", "", "name of this project's report, the markdown's first line <!-- blast-report:ID --> by which CI keeps one comment per project ([A-Za-z0-9._/-], default: the plan's path from the git root, or the working directory's when several plans)")
 	return cmd
 }
 
@@ -79,6 +81,10 @@ func runCheck(a *app, opts *checkOptions, args []string) error {
 		return err
 	}
 	outs, err := parseOutputs(opts.outputs)
+	if err != nil {
+		return err
+	}
+	id, err := reportID(opts.reportID, args)
 	if err != nil {
 		return err
 	}
@@ -91,6 +97,7 @@ func runCheck(a *app, opts *checkOptions, args []string) error {
 	if err != nil {
 		return err
 	}
+	res.Report.ID = id
 	if err := render(a, res.Report, opts.format, report.Options{Table: report.TableOptions{All: opts.all}}, outs); err != nil {
 		return err
 	}
@@ -154,6 +161,33 @@ func render(a *app, r *report.Report, format string, opts report.Options, outs [
 			return err
 		}
 	}
+	if err := writeOutputs(outs, files); err != nil {
+		return err
+	}
+	if format == "github" {
+		if err := appendStepSummary(os.Getenv("GITHUB_STEP_SUMMARY"), r); err != nil {
+			return err
+		}
+	}
+	_, err = a.stdout.Write(main)
+	return err
+}
+
+// reportID is --report-id when given, refused unless plain, else the ID
+// derived from the plan paths (check.DefaultReportID).
+func reportID(flag string, plans []string) (string, error) {
+	if flag == "" {
+		return check.DefaultReportID(plans), nil
+	}
+	if err := report.ValidReportID(flag); err != nil {
+		return "", check.WithHint(fmt.Errorf("--report-id %q: %w", flag, err),
+			fmt.Sprintf("use letters, digits and . _ / - only, at most %d of them, such as --report-id infra/prod", report.MaxReportIDLen))
+	}
+	return flag, nil
+}
+
+// writeOutputs writes files[i] to outs[i].file, all or none.
+func writeOutputs(outs []output, files [][]byte) error {
 	// Every target is checked before any is written, and each is written
 	// to a fresh temporary file in its folder (os.CreateTemp: O_EXCL, so
 	// no planted link is followed), then renamed: a link or folder at an
@@ -185,11 +219,5 @@ func render(a *app, r *report.Report, format string, opts report.Options, outs [
 		}
 	}
 	temps = nil
-	if format == "github" {
-		if err := appendStepSummary(os.Getenv("GITHUB_STEP_SUMMARY"), r); err != nil {
-			return err
-		}
-	}
-	_, err = a.stdout.Write(main)
-	return err
+	return nil
 }
