@@ -95,7 +95,7 @@ func runCheck(a *app, opts *checkOptions, args []string) error {
 		Author: opts.author, AIAssisted: opts.aiAssisted, Commits: opts.commits,
 	})
 	if err != nil {
-		return err
+		return withErrorReports(err, outs, id)
 	}
 	res.Report.ID = id
 	if err := render(a, res.Report, opts.format, report.Options{Table: report.TableOptions{All: opts.all}}, outs); err != nil {
@@ -184,6 +184,28 @@ func reportID(flag string, plans []string) (string, error) {
 			fmt.Sprintf("use letters, digits and . _ / - only, at most %d of them, such as --report-id infra/prod", report.MaxReportIDLen))
 	}
 	return flag, nil
+}
+
+// withErrorReports writes the report of err to every --output, each in
+// its format, and returns err: a CI step that posts the markdown then
+// replaces an earlier "pass" with the error rather than leaving it up.
+// Standard output stays empty and the exit code 1, as for any error.
+func withErrorReports(err error, outs []output, id string) error {
+	if len(outs) == 0 {
+		return err
+	}
+	files := make([][]byte, len(outs))
+	for i, o := range outs {
+		b, rerr := report.RenderError(o.format, id, err.Error(), errorHint(err))
+		if rerr != nil {
+			return fmt.Errorf("%w (and no error report was written: %v)", err, rerr)
+		}
+		files[i] = b
+	}
+	if werr := writeOutputs(outs, files); werr != nil {
+		return fmt.Errorf("%w (and no error report was written: %v)", err, werr)
+	}
+	return err
 }
 
 // writeOutputs writes files[i] to outs[i].file, all or none.
