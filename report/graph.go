@@ -407,9 +407,7 @@ func graphMermaidPicture(model []*graphPlan, keptList []*graphNode, opts GraphOp
 				leftRadius++
 			}
 		}
-		for _, n := range graphNotes(gp) {
-			pic.comments = append(pic.comments, n)
-		}
+		pic.comments = append(pic.comments, graphNotes(gp)...)
 		if !gp.hasConfig {
 			pic.notes = append(pic.notes, gp.source+": no configuration in the plan, dependencies from prior_state only")
 		}

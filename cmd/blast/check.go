@@ -71,7 +71,7 @@ and one score.`,
 	f.StringVar(&opts.author, "author", "", "one more author of the change, who may not approve it (the authors and committers of its commits always are)")
 	f.BoolVar(&opts.aiAssisted, "ai-assisted", false, "the change was made with a coding assistant: apply the policy's ai_assisted threshold")
 	f.StringVar(&opts.commits, "commits", "", "one more git revision range of the change, whose authors may not approve it and whose commits are checked for AI markers (default with a trusted ref: merge-base(ref, HEAD)..HEAD)")
-	f.BoolVar(&opts.all, "all", false, "list every change in the table, not only destructive ones")
+	f.BoolVar(&opts.all, "all", false, "list every change, not only destructive ones (in the table; in the markdown, creates and updates by module in its details)")
 	f.StringVar(&opts.reportID, "report-id", "", "name of this project's report, the markdown's first line <!-- blast-report:ID --> by which CI keeps one comment per project ([A-Za-z0-9._/-], default: the plan's path from the git root, or the working directory's when several plans)")
 	return cmd
 }
@@ -98,7 +98,7 @@ func runCheck(a *app, opts *checkOptions, args []string) error {
 		return withErrorReports(err, outs, id)
 	}
 	res.Report.ID = id
-	if err := render(a, res.Report, opts.format, report.Options{Table: report.TableOptions{All: opts.all}}, outs); err != nil {
+	if err := render(a, res.Report, opts.format, report.Options{Table: report.TableOptions{All: opts.all}, Markdown: report.MarkdownOptions{All: opts.all}}, outs); err != nil {
 		return err
 	}
 	if res.Decision == scoring.DecisionSignoffRequired {
