@@ -2,6 +2,8 @@ package report
 
 import (
 	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -58,4 +60,58 @@ func bigPlanReport(t testing.TB) *Report {
 		t.Fatal(big15k.err)
 	}
 	return big15k.r
+}
+
+// TestMarkdownGenerated15000 pins the comment on the generated 15,000
+// resource plan: under GitHub's limit with a kilobyte to spare for the CI
+// footer, the teardown and the data loss told first, and every critical
+// finding whole.
+func TestMarkdownGenerated15000(t *testing.T) {
+	r := bigPlanReport(t)
+	md := renderMD(t, r)
+	if len(md) > mdBudget {
+		t.Errorf("%d bytes, over %d (GitHub's %d less a kilobyte for the footer)", len(md), mdBudget, MarkdownLimit)
+	}
+	critical := 0
+	for _, f := range r.Findings {
+		if f.Severity != scoring.SeverityCritical {
+			continue
+		}
+		critical++
+		whole := strings.TrimPrefix(mdFindingItem(f, false, "", true), "- ")
+		if !strings.Contains(md, whole) {
+			t.Errorf("critical finding not whole: %s", whole)
+		}
+	}
+	if critical < 50 {
+		t.Errorf("only %d critical findings: the generator changed, the test no longer shows much", critical)
+	}
+	first := strings.Index(md, "### Findings")
+	if first < 0 || first > strings.Index(md, "### The 20 riskiest") || !strings.Contains(md, "**7 instances of `module.shard` removed: ") {
+		t.Error("the findings do not lead, or do not tell the seven module instances removed")
+	}
+	checkMarkdownShape(t, md)
+	checkGolden(t, filepath.Join("testdata", "markdown", "plan-15000.md"), []byte(md))
+}
+
+// TestMarkdownCorpusGolden pins the comment on a plan of the shared corpus
+// whose picture has edges; skipped where the corpus is not beside the
+// checkout.
+func TestMarkdownCorpusGolden(t *testing.T) {
+	path := filepath.Join("..", "..", "shared", "corpus", "plans", "mildwonkey__ministack__examples__plan.json")
+	if !fileExists(path) {
+		t.Skip("the shared corpus is not at ../shared/corpus")
+	}
+	plans, err := planjson.Load(path, planjson.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plans[0].Source = "corpus/mildwonkey__ministack__examples__plan.json"
+	a := scoring.Assess(plans, nil, scoring.DefaultPolicy(), scoring.Options{})
+	md := renderMD(t, New(a, scoring.Gate(a, 0)))
+	if !strings.Contains(md, "```mermaid") {
+		t.Error("no picture, though the radius has edges")
+	}
+	checkMarkdownShape(t, md)
+	checkGolden(t, filepath.Join("testdata", "markdown", "corpus-ministack.md"), []byte(md))
 }
