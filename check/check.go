@@ -127,6 +127,7 @@ func Run(opts Options) (*Result, error) {
 	decision := scoring.Gate(assessment, status.Valid)
 	r := report.New(assessment, decision)
 	r.Signoff = status
+	r.SignoffDir = sigDir
 	r.Notes = append(r.Notes, pol.EnvNotes...)
 	r.PolicySource = &report.PolicySource{File: in.Source.File, Ref: in.Source.Ref, Commit: in.Source.Commit, Environment: pol.Env}
 	return &Result{Plans: plans, Assessment: assessment, Decision: decision, Report: r, Source: in.Source}, nil

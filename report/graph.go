@@ -2,6 +2,7 @@ package report
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"sort"
@@ -32,12 +33,6 @@ const (
 	graphRoleUnchanged        // in a blast radius, no planned change
 	graphRoleOther            // outside every blast radius
 )
-
-var graphLegend = []string{
-	"red: destroyed by the plan (delete, replace)",
-	"orange: depends on a destroyed resource, changed by the plan",
-	"yellow: depends on a destroyed resource, no planned change",
-}
 
 type graphNode struct {
 	plan   int
@@ -228,11 +223,12 @@ func graphNotes(gp *graphPlan) []string {
 	return out
 }
 
-// WriteDOT writes the dependency graph of the plans in Graphviz DOT. An edge
-// "A" -> "B" means A depends on B; nodes are named by their full instance
+// WriteDOT writes the dependency graph of the plans in Graphviz DOT, in
+// blast's one convention: an edge "X" -> "Y" means Y depends on X, so that
+// destroying X breaks Y; nodes are named by their full instance
 // address (prefixed with the plan's source when there are several plans)
 // and grouped in clusters by module instance. Destructive changes and their
-// blast radius are filled in color. Only addresses and change kinds are
+// blast radius are filled in color, and the graph's label is the legend. Only addresses and change kinds are
 // written, never a value.
 func WriteDOT(w io.Writer, plans []*plan.Plan, opts GraphOptions) error {
 	return writeDOT(w, NewGraph(plans, nil), opts)
@@ -247,10 +243,7 @@ func writeDOT(w io.Writer, r *Report, opts GraphOptions) error {
 		}
 		return graphDOTQuote(model[n.plan].source + ": " + n.addr)
 	}
-	fmt.Fprintln(bw, `// blast dependency graph: "A" -> "B" means A depends on B.`)
-	for _, l := range graphLegend {
-		fmt.Fprintln(bw, "// "+l)
-	}
+	fmt.Fprintln(bw, "// blast: "+graphDOTConvention+".")
 	var label []string
 	for _, gp := range model {
 		for _, n := range graphNotes(gp) {
@@ -264,7 +257,7 @@ func writeDOT(w io.Writer, r *Report, opts GraphOptions) error {
 		}
 	}
 	fmt.Fprintln(bw, "digraph blast {")
-	fmt.Fprintln(bw, `  rankdir = "RL";`)
+	fmt.Fprintln(bw, `  rankdir = "LR";`)
 	fmt.Fprintln(bw, `  fontname = "sans-serif";`)
 	fmt.Fprintln(bw, `  node [shape = rect, fontname = "sans-serif"];`)
 	empty := true
@@ -278,9 +271,14 @@ func writeDOT(w io.Writer, r *Report, opts GraphOptions) error {
 			label = append(label, "no resources")
 		}
 	}
-	if len(label) > 0 {
-		fmt.Fprintf(bw, "  label = %s;\n  labelloc = \"t\";\n", graphDOTQuote(strings.Join(label, "\n")))
+	// The legend is the graph's label, under the picture; what the picture
+	// lacks goes above it, first.
+	legend := []string{"legend: " + graphDOTConvention}
+	for _, l := range graphLegend {
+		legend = append(legend, graphDOTColor[l.role]+": "+l.text)
 	}
+	label = append(label, legend...)
+	fmt.Fprintf(bw, "  label = %s;\n  labelloc = \"b\";\n  labeljust = \"l\";\n", graphDOTQuote(strings.Join(label, "\n")))
 	for pi, gp := range model {
 		indent, prefix := "  ", ""
 		if len(model) > 1 {
@@ -294,13 +292,28 @@ func writeDOT(w io.Writer, r *Report, opts GraphOptions) error {
 		}
 	}
 	for _, gp := range model {
-		for _, e := range gp.edges {
-			fmt.Fprintf(bw, "  %s -> %s;\n", name(gp.nodes[e[0]]), name(gp.nodes[e[1]]))
+		// e is (dependent, dependency); the arrow goes the way the damage
+		// spreads, listed by where it starts.
+		edges := append([][2]int(nil), gp.edges...)
+		sort.Slice(edges, func(i, j int) bool {
+			if edges[i][1] != edges[j][1] {
+				return edges[i][1] < edges[j][1]
+			}
+			return edges[i][0] < edges[j][0]
+		})
+		for _, e := range edges {
+			fmt.Fprintf(bw, "  %s -> %s;\n", name(gp.nodes[e[1]]), name(gp.nodes[e[0]]))
 		}
 	}
 	fmt.Fprintln(bw, "}")
 	return bw.Flush()
 }
+
+// graphDOTConvention is graphConvention in DOT's arrows.
+var graphDOTConvention = strings.ReplaceAll(graphConvention, "-->", "->")
+
+// graphDOTColor names the fill of each role for the DOT legend.
+var graphDOTColor = map[int]string{graphRoleDestroy: "red", graphRoleChanged: "orange", graphRoleUnchanged: "yellow"}
 
 var graphDOTStyle = map[int]string{
 	graphRoleDestroy:   `, style = "filled,bold", fillcolor = "#f8b4b4", color = "#b91c1c"`,
@@ -327,14 +340,24 @@ func graphDOTQuote(s string) string {
 }
 
 // WriteMermaid writes the dependency graph of the plans as a mermaid
-// flowchart: A --> B means A depends on B. Module instances are subgraphs,
-// destructive changes and their blast radius are colored by class. The
-// picture keeps at most opts.MaxNodes nodes (destroyed first, then the
-// radius, then the rest) and four edges per node, and says what it left out
-// in a comment and a node.
+// flowchart in blast's one convention (see graphConvention): X --> Y means Y
+// depends on X. Module instances are subgraphs, destructive changes and
+// their blast radius are colored by class, and a legend subgraph says so.
+// The picture keeps at most opts.MaxNodes nodes (destroyed first, then the
+// radius, then the rest) and mermaidMaxEdges edges, shrinks further to stay
+// under mermaid's maxTextSize, and says what it left out in a comment and a
+// node.
 func WriteMermaid(w io.Writer, plans []*plan.Plan, opts GraphOptions) error {
 	return writeMermaid(w, NewGraph(plans, nil), opts)
 }
+
+// Mermaid's default limits, which GitHub keeps: a flowchart of 500 edges or
+// more, or a text over 50,000 characters, shows an error box instead of the
+// picture. blast stays under both with a margin.
+const (
+	mermaidMaxEdges    = 400
+	mermaidMaxTextSize = 45000
+)
 
 func writeMermaid(w io.Writer, r *Report, opts GraphOptions) error {
 	model := graphModel(r, opts)
@@ -346,143 +369,197 @@ func writeMermaid(w io.Writer, r *Report, opts GraphOptions) error {
 	for _, gp := range model {
 		all = append(all, gp.nodes...)
 	}
-	kept := map[*graphNode]bool{}
 	ranked := append([]*graphNode(nil), all...)
 	sort.SliceStable(ranked, func(i, j int) bool { return ranked[i].role < ranked[j].role })
 	if maxNodes < 0 || maxNodes > len(ranked) {
 		maxNodes = len(ranked)
 	}
-	for _, n := range ranked[:maxNodes] {
+	// Shrink the node cap until the text fits mermaid's maxTextSize: long
+	// addresses can make 150 nodes too much. Without a cap (--max-nodes -1)
+	// the caller asked for everything.
+	for {
+		pic := graphMermaidPicture(model, ranked[:maxNodes], opts, len(all), opts.MaxNodes >= 0)
+		var buf bytes.Buffer
+		writeMermaidPicture(&buf, pic)
+		if buf.Len() <= mermaidMaxTextSize || maxNodes <= 1 || opts.MaxNodes < 0 {
+			_, err := w.Write(buf.Bytes())
+			return err
+		}
+		maxNodes /= 2
+	}
+}
+
+// graphMermaidPicture is what blast graph draws of model: the kept nodes,
+// their edges (capped when capEdges) and what was left out.
+func graphMermaidPicture(model []*graphPlan, keptList []*graphNode, opts GraphOptions, total int, capEdges bool) *mermaidPicture {
+	kept := map[*graphNode]bool{}
+	for _, n := range keptList {
 		kept[n] = true
 	}
 	leftRadius := 0
-	for _, n := range ranked[maxNodes:] {
-		if n.role != graphRoleOther {
-			leftRadius++
-		}
-	}
-	id := 0
-	for _, n := range all {
-		if kept[n] {
-			n.id = fmt.Sprintf("n%d", id)
-			id++
-		}
-	}
-	type edge struct{ from, to *graphNode }
-	var edges []edge
+	pic := &mermaidPicture{}
 	for _, gp := range model {
-		for _, e := range gp.edges {
-			from, to := gp.nodes[e[0]], gp.nodes[e[1]]
-			if kept[from] && kept[to] {
-				edges = append(edges, edge{from, to})
-			}
-		}
-	}
-	maxEdges := 4 * maxNodes
-	leftEdges := 0
-	if len(edges) > maxEdges {
-		// Keep the edges of the blast radius first.
-		sort.SliceStable(edges, func(i, j int) bool {
-			return max(edges[i].from.role, edges[i].to.role) < max(edges[j].from.role, edges[j].to.role)
-		})
-		leftEdges = len(edges) - maxEdges
-		edges = edges[:maxEdges]
-		sort.SliceStable(edges, func(i, j int) bool {
-			if edges[i].from.id != edges[j].from.id {
-				return graphIDLess(edges[i].from.id, edges[j].from.id)
-			}
-			return graphIDLess(edges[i].to.id, edges[j].to.id)
-		})
-	}
-
-	bw := bufio.NewWriter(w)
-	fmt.Fprintln(bw, "flowchart LR")
-	fmt.Fprintln(bw, "%% blast dependency graph: A --> B means A depends on B.")
-	for _, l := range graphLegend {
-		fmt.Fprintln(bw, "%% "+l)
-	}
-	var visible []string
-	for _, gp := range model {
-		for _, n := range graphNotes(gp) {
-			fmt.Fprintln(bw, "%% "+graphMermaidComment(n))
-		}
-		if !gp.hasConfig {
-			visible = append(visible, gp.source+": no configuration in the plan, dependencies from prior_state only")
-		}
-	}
-	left := len(all) - maxNodes
-	if left > 0 {
-		fmt.Fprintf(bw, "%%%% left out: %d of %d resources (%d of them destroyed or in a blast radius), capped at %d\n",
-			left, len(all), leftRadius, maxNodes)
-	}
-	if leftEdges > 0 {
-		fmt.Fprintf(bw, "%%%% left out: %d edges, capped at %d\n", leftEdges, maxEdges)
-	}
-	sub := 0
-	for _, gp := range model {
-		var nodes []*graphNode
+		pic.plans = append(pic.plans, gp.source)
 		for _, n := range gp.nodes {
 			if kept[n] {
+				pic.nodes = append(pic.nodes, n)
+			} else if n.role != graphRoleOther {
+				leftRadius++
+			}
+		}
+		pic.comments = append(pic.comments, graphNotes(gp)...)
+		if !gp.hasConfig {
+			pic.notes = append(pic.notes, gp.source+": no configuration in the plan, dependencies from prior_state only")
+		}
+	}
+	for _, gp := range model {
+		for _, e := range gp.edges {
+			dependent, dependency := gp.nodes[e[0]], gp.nodes[e[1]]
+			if kept[dependent] && kept[dependency] {
+				pic.edges = append(pic.edges, [2]*graphNode{dependency, dependent})
+			}
+		}
+	}
+	leftEdges := 0
+	if capEdges && len(pic.edges) > mermaidMaxEdges {
+		// Keep the edges of the blast radius first.
+		sort.SliceStable(pic.edges, func(i, j int) bool {
+			return max(pic.edges[i][0].role, pic.edges[i][1].role) < max(pic.edges[j][0].role, pic.edges[j][1].role)
+		})
+		leftEdges = len(pic.edges) - mermaidMaxEdges
+		pic.edges = pic.edges[:mermaidMaxEdges]
+	}
+	left := total - len(keptList)
+	if left > 0 {
+		pic.comments = append(pic.comments, fmt.Sprintf("left out: %d of %d resources (%d of them destroyed or in a blast radius), capped at %d",
+			left, total, leftRadius, len(keptList)))
+		pic.more = fmt.Sprintf("… and %d more resources", left)
+		if leftRadius > 0 {
+			pic.more += fmt.Sprintf(", %d of them destroyed or in a blast radius", leftRadius)
+		}
+	}
+	if leftEdges > 0 {
+		pic.comments = append(pic.comments, fmt.Sprintf("left out: %d edges, capped at %d", leftEdges, mermaidMaxEdges))
+		pic.more = mdJoin("; ", pic.more, fmt.Sprintf("%d more dependencies not drawn", leftEdges))
+	}
+	if total == 0 {
+		pic.empty = "no resources"
+		if opts.Radius {
+			pic.empty = "no destructive changes"
+		}
+	}
+	return pic
+}
+
+// mermaidPicture is one mermaid flowchart as blast draws it, for blast
+// graph and for the markdown report alike.
+type mermaidPicture struct {
+	plans    []string        // plan sources: a subgraph each when more than one
+	nodes    []*graphNode    // drawn in this order; node.plan indexes plans
+	edges    [][2]*graphNode // dependency, dependent: the damage spreads this way
+	comments []string        // %% lines
+	notes    []string        // visible notes
+	more     string          // a visible node saying what was left out; "" for none
+	empty    string          // a visible node when there is no node
+}
+
+// graphConvention is the one sentence both pictures, mermaid and DOT, and
+// the markdown report's, are drawn by: an arrow goes the way the damage
+// spreads, from a resource to what depends on it.
+const graphConvention = "X --> Y: Y depends on X, so destroying X breaks Y"
+
+// The legend's entries, by role; the legend draws one node of each.
+var graphLegend = []struct {
+	role        int
+	class, text string
+}{
+	{graphRoleDestroy, "destroy", "destroyed by the plan (delete, replace)"},
+	{graphRoleChanged, "changed", "depends on a destroyed resource, changed by the plan"},
+	{graphRoleUnchanged, "unchanged", "depends on a destroyed resource, no planned change"},
+}
+
+var graphMermaidStyle = map[int]string{
+	graphRoleDestroy:   "fill:#f8b4b4,stroke:#b91c1c,stroke-width:2px,color:#000",
+	graphRoleChanged:   "fill:#fcd9a8,stroke:#c2410c,color:#000",
+	graphRoleUnchanged: "fill:#fef3c7,stroke:#b45309,color:#000",
+}
+
+// writeMermaidPicture writes pic as a mermaid flowchart. Every label goes
+// through mermaidText, the one escaper of mermaid text.
+func writeMermaidPicture(w io.Writer, pic *mermaidPicture) {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintln(bw, "flowchart LR")
+	fmt.Fprintln(bw, "%% blast: "+graphConvention+".")
+	for _, c := range pic.comments {
+		fmt.Fprintln(bw, "%% "+graphMermaidComment(c))
+	}
+	for i, n := range pic.nodes {
+		n.id = fmt.Sprintf("n%d", i)
+	}
+	fmt.Fprintf(bw, "  subgraph legend[\"%s\"]\n", mermaidText("legend: "+graphConvention))
+	for i, l := range graphLegend {
+		fmt.Fprintf(bw, "    legend%d[\"%s\"]\n", i, mermaidText(l.text))
+	}
+	fmt.Fprintln(bw, "  end")
+	sub := 0
+	for pi, source := range pic.plans {
+		var nodes []*graphNode
+		for _, n := range pic.nodes {
+			if n.plan == pi {
 				nodes = append(nodes, n)
 			}
 		}
 		indent := "  "
-		if len(model) > 1 {
-			fmt.Fprintf(bw, "  subgraph s%d[\"%s\"]\n", sub, graphMermaidText(gp.source))
+		if len(pic.plans) > 1 {
+			if len(nodes) == 0 {
+				continue
+			}
+			fmt.Fprintf(bw, "  subgraph s%d[\"%s\"]\n", sub, mermaidText(source))
 			sub++
 			indent = "    "
 		}
 		graphWriteMermaidCluster(bw, graphClusters(nodes), indent, &sub)
-		if len(model) > 1 {
+		if len(pic.plans) > 1 {
 			fmt.Fprintln(bw, "  end")
 		}
 	}
-	for i, v := range visible {
-		fmt.Fprintf(bw, "  note%d[\"%s\"]\n", i, graphMermaidText(v))
+	for i, v := range pic.notes {
+		fmt.Fprintf(bw, "  note%d[\"%s\"]\n", i, mermaidText(v))
 	}
-	switch {
-	case left > 0:
-		more := fmt.Sprintf("… and %d more resources", left)
-		if leftRadius > 0 {
-			more += fmt.Sprintf(", %d of them destroyed or in a blast radius", leftRadius)
+	if pic.more != "" {
+		fmt.Fprintf(bw, "  more[\"%s\"]\n", mermaidText(pic.more))
+	}
+	if len(pic.nodes) == 0 && pic.empty != "" {
+		fmt.Fprintf(bw, "  empty[\"%s\"]\n", mermaidText(pic.empty))
+	}
+	edges := append([][2]*graphNode(nil), pic.edges...)
+	sort.SliceStable(edges, func(i, j int) bool {
+		if edges[i][0].id != edges[j][0].id {
+			return graphIDLess(edges[i][0].id, edges[j][0].id)
 		}
-		fmt.Fprintf(bw, "  more[\"%s\"]\n", graphMermaidText(more))
-	case len(all) == 0 && opts.Radius:
-		fmt.Fprintln(bw, "  empty[\"no destructive changes\"]")
-	case len(all) == 0:
-		fmt.Fprintln(bw, "  empty[\"no resources\"]")
-	}
+		return graphIDLess(edges[i][1].id, edges[j][1].id)
+	})
 	for _, e := range edges {
-		fmt.Fprintf(bw, "  %s --> %s\n", e.from.id, e.to.id)
+		fmt.Fprintf(bw, "  %s --> %s\n", e[0].id, e[1].id)
 	}
-	classes := []struct {
-		role        int
-		name, style string
-	}{
-		{graphRoleDestroy, "destroy", "fill:#f8b4b4,stroke:#b91c1c,stroke-width:2px,color:#000"},
-		{graphRoleChanged, "changed", "fill:#fcd9a8,stroke:#c2410c,color:#000"},
-		{graphRoleUnchanged, "unchanged", "fill:#fef3c7,stroke:#b45309,color:#000"},
-	}
-	for _, c := range classes {
-		var ids []string
-		for _, n := range all {
-			if kept[n] && n.role == c.role {
+	for i, l := range graphLegend {
+		ids := []string{fmt.Sprintf("legend%d", i)}
+		for _, n := range pic.nodes {
+			if n.role == l.role {
 				ids = append(ids, n.id)
 			}
 		}
-		if len(ids) > 0 {
-			fmt.Fprintf(bw, "  classDef %s %s\n  class %s %s\n", c.name, c.style, strings.Join(ids, ","), c.name)
-		}
+		fmt.Fprintf(bw, "  classDef %s %s\n  class %s %s\n", l.class, graphMermaidStyle[l.role], strings.Join(ids, ","), l.class)
 	}
-	return bw.Flush()
+	_ = bw.Flush()
 }
 
 func graphWriteMermaidCluster(w *bufio.Writer, c *graphCluster, indent string, sub *int) {
 	for _, n := range c.nodes {
-		fmt.Fprintf(w, "%s%s[\"%s\"]\n", indent, n.id, graphMermaidText(graphLabel(n)))
+		fmt.Fprintf(w, "%s%s[\"%s\"]\n", indent, n.id, mermaidText(graphLabel(n)))
 	}
 	for _, ch := range c.sortedChildren() {
-		fmt.Fprintf(w, "%ssubgraph s%d[\"%s\"]\n", indent, *sub, graphMermaidText(ch.path))
+		fmt.Fprintf(w, "%ssubgraph s%d[\"%s\"]\n", indent, *sub, mermaidText(ch.path))
 		*sub++
 		graphWriteMermaidCluster(w, ch, indent+"  ", sub)
 		fmt.Fprintf(w, "%send\n", indent)
@@ -497,11 +574,9 @@ func graphIDLess(a, b string) bool {
 	return a < b
 }
 
-// graphMermaidText escapes text for a quoted mermaid label with mermaid's
-// entity codes, so that keys like ["a"] survive.
-func graphMermaidText(s string) string { return mermaidEscape(s) }
-
-// graphMermaidComment keeps a comment on one line.
+// graphMermaidComment keeps a comment on one line and out of mermaid's
+// reach: a %%{...}%% anywhere in the text is read as a directive, so no
+// brace gets through.
 func graphMermaidComment(s string) string {
-	return mdOneLine(s)
+	return strings.NewReplacer("{", "(", "}", ")").Replace(mdOneLine(s))
 }

@@ -99,8 +99,10 @@ func TestGraphDOTEdgesAreTheGraph(t *testing.T) {
 		for _, n := range g.Nodes() {
 			for _, d := range g.DependsOn(n) {
 				want++
-				if !got[n+" -> "+d] {
-					t.Errorf("%s: edge %s -> %s missing from the DOT output", fixture, n, d)
+				// The arrow goes the way the damage spreads: from the
+				// dependency to its dependent.
+				if !got[d+" -> "+n] {
+					t.Errorf("%s: edge %s -> %s missing from the DOT output", fixture, d, n)
 				}
 			}
 		}
@@ -132,7 +134,7 @@ func TestGraphMermaidCap(t *testing.T) {
 		!strings.Contains(s, `more["… and 16 more resources, 12 of them destroyed or in a blast radius"]`) {
 		t.Errorf("the capped picture does not say what it left out:\n%s", s)
 	}
-	if strings.Count(s, "class n0,n1,n2,n3,n4 destroy") != 1 {
+	if strings.Count(s, "class legend0,n0,n1,n2,n3,n4 destroy") != 1 {
 		t.Errorf("the kept nodes are not the destroyed ones:\n%s", s)
 	}
 }

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"path"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -12,7 +13,13 @@ import (
 )
 
 func init() {
-	register("markdown", false, func(w io.Writer, r *Report, _ Options) error { return WriteMarkdown(w, r) })
+	register("markdown", false, func(w io.Writer, r *Report, opts Options) error { return writeMarkdown(w, r, opts.Markdown) })
+}
+
+// MarkdownOptions tune the markdown report.
+type MarkdownOptions struct {
+	// All lists creates and updates too, by module, in the folded details.
+	All bool
 }
 
 // MarkdownLimit is the most a pull-request comment may hold on GitHub
@@ -20,49 +27,62 @@ func init() {
 // characters, so it stays under it whatever the addresses hold.
 const MarkdownLimit = 65536
 
-// MarkdownMarker is the first line of every markdown report, an HTML comment
-// a CI integration looks for to update its one comment instead of adding one.
-const MarkdownMarker = "<!-- blast-report -->"
+// mdBudget is what the report itself may use: the rest is headroom for the
+// footer a CI integration appends (the commit, the time, the run).
+const mdBudget = MarkdownLimit - 1024
 
 // Caps of the markdown report; the byte budget may cut lists shorter still.
 const (
 	mdMaxAddress      = 200 // runes of an address before it is shortened
 	mdMaxMessage      = 400 // runes of a finding's message
 	mdMaxFix          = 800 // runes of a finding's suggested fix
-	mdMaxPictured     = 20  // destructive changes drawn in the mermaid picture
-	mdMaxDependents   = 6   // dependents drawn per destructive change
-	mdMaxNodes        = 80  // nodes in the picture
+	mdMaxTableRows    = 20  // destructive changes in the ranked table
+	mdMaxGroupTypes   = 6   // resource types named in a group's summary
+	mdMaxModuleNames  = 12  // resources named per module in the details
+	mdMaxPictured     = 10  // destroyed resources the picture starts from
+	mdMaxDependents   = 5   // dependents drawn per node in the picture
+	mdMaxDepth        = 2   // steps of dependents the picture follows
+	mdMaxNodes        = 40  // nodes in the picture
 	mdMaxSignoffRows  = 20  // sign-off records listed
 	mdMaxFactorsShown = 25  // changes whose factors the details list
 	mdMaxRadiusShown  = 25  // changes whose blast radius the details list
 	mdMaxRadiusNames  = 10  // addresses named per radius in the details
 )
 
-// WriteMarkdown writes the report as a pull-request comment: decision and
-// score first, the ranked destructive changes, the findings, a mermaid
-// picture of the blast radius, the sign-off status and the details folded
-// away. It never writes more than MarkdownLimit bytes: long lists are cut,
-// riskiest kept, and the comment says how many were left out.
+// WriteMarkdown writes the report as a pull-request comment. It reads top
+// down: the decision, the score and why in one line; the findings grouped
+// and ranked, teardown and data loss first, each group summed up; the
+// riskiest destructive changes; a mermaid picture of the blast radius when
+// it has edges; the sign-off status and how to sign off; everything else
+// folded in <details>. It never writes more than MarkdownLimit bytes, less
+// a kilobyte for a CI footer: lists are cut, the most severe kept, every
+// critical finding whole, and the comment says what it left out.
 func WriteMarkdown(w io.Writer, r *Report) error {
-	_, err := io.WriteString(w, renderMarkdown(r))
+	return writeMarkdown(w, r, MarkdownOptions{})
+}
+
+func writeMarkdown(w io.Writer, r *Report, opts MarkdownOptions) error {
+	_, err := io.WriteString(w, renderMarkdown(r, opts))
 	return err
 }
 
-func renderMarkdown(r *Report) string {
-	header := mdHeader(r)
-	signoff := mdSignoff(r, (MarkdownLimit-len(header))/5)
-	// Room left for the lists, with a margin for the joins.
-	budget := MarkdownLimit - len(header) - len(signoff) - 512
+func renderMarkdown(r *Report, opts MarkdownOptions) string {
+	groups := mdGroupFindings(r)
+	header := mdHeader(r, groups)
+	signoff := mdSignoff(r, (mdBudget-len(header))/5)
+	// Room left for the sections, with a margin for the joins. Findings
+	// come first and may take most of it: they are the story.
+	budget := mdBudget - len(header) - len(signoff) - 256
+	findings := mdFindings(groups, r, budget*70/100)
+	budget -= len(findings)
 	changes := mdChanges(r, budget*45/100)
 	budget -= len(changes)
-	findings := mdFindings(r, budget*40/100)
-	budget -= len(findings)
-	picture := mdPicture(r, budget*35/100)
+	picture := mdPicture(r, min(budget*50/100, 16000))
 	budget -= len(picture)
-	details := mdDetails(r, budget)
+	details := mdDetails(r, opts, budget)
 
 	var b strings.Builder
-	for _, s := range []string{header, changes, findings, picture, signoff, details} {
+	for _, s := range []string{header, findings, changes, picture, signoff, details} {
 		if s == "" {
 			continue
 		}
@@ -72,19 +92,19 @@ func renderMarkdown(r *Report) string {
 	return b.String()
 }
 
-func mdHeader(r *Report) string {
+func mdHeader(r *Report, groups []mdGroup) string {
 	var b strings.Builder
-	b.WriteString(MarkdownMarker + "\n")
+	b.WriteString(MarkdownMarker(r.ID) + "\n")
+	icon, what := "", mdText(string(r.Decision))
 	switch r.Decision {
 	case scoring.DecisionSignoffRequired:
-		fmt.Fprintf(&b, "## 🛑 blast: sign-off required · score %d/100 (threshold %d)\n\n", r.Score, r.Threshold)
+		icon, what = "🛑 ", "sign-off required"
 	case scoring.DecisionApproved:
-		fmt.Fprintf(&b, "## ✅ blast: approved · score %d/100 (threshold %d)\n\n", r.Score, r.Threshold)
+		icon, what = "✅ ", "approved"
 	case scoring.DecisionPass:
-		fmt.Fprintf(&b, "## ✅ blast: pass · score %d/100 (threshold %d)\n\n", r.Score, r.Threshold)
-	default:
-		fmt.Fprintf(&b, "## blast: %s · score %d/100 (threshold %d)\n\n", mdText(string(r.Decision)), r.Score, r.Threshold)
+		icon, what = "✅ ", "pass"
 	}
+	fmt.Fprintf(&b, "## %sblast: %s · score %d/100 (threshold %d): %s\n\n", icon, what, r.Score, r.Threshold, mdReason(r, groups))
 	destructive := r.Summary.Destructive()
 	fmt.Fprintf(&b, "**%s** · %s · %s", mdCount(destructive, "destructive change", "destructive changes"),
 		summaryLine(r.Summary), mdCount(len(r.Findings), "finding", "findings"))
@@ -102,7 +122,397 @@ func mdHeader(r *Report) string {
 	return b.String()
 }
 
-// mdChanges is the ranked table of destructive changes.
+// mdReason is why the score is what it is, in a few words: the two
+// weightiest finding groups, else the riskiest destructive change.
+func mdReason(r *Report, groups []mdGroup) string {
+	var parts []string
+	for _, g := range groups {
+		if len(parts) == 2 || g.severity != scoring.SeverityCritical && g.severity != scoring.SeverityHigh {
+			break
+		}
+		parts = append(parts, g.short)
+	}
+	if len(groups) > len(parts) && len(parts) > 0 {
+		parts = append(parts, mdCount(len(r.Findings)-mdCountFindings(groups[:len(parts)]), "more finding", "more findings"))
+	}
+	if len(parts) > 0 {
+		return strings.Join(parts, "; ")
+	}
+	for _, c := range r.Changes {
+		if c.Kind.Destructive() {
+			return fmt.Sprintf("%s, the riskiest %s (%s, risk %s)", mdCount(r.Summary.Destructive(), "destructive change", "destructive changes"),
+				mdCode(c.Address, false), c.Kind, mdNum(c.Risk))
+		}
+	}
+	return "nothing is destroyed or replaced"
+}
+
+func mdCountFindings(groups []mdGroup) int {
+	n := 0
+	for _, g := range groups {
+		n += len(g.findings) + len(g.nested)
+	}
+	return n
+}
+
+// mdGroup is findings that tell one story: one rule and severity, one
+// module call (instance keys aside), one kind of destruction.
+type mdGroup struct {
+	rule     string
+	severity scoring.Severity
+	pattern  string // the module call, keys stripped: module.shard.module.env; "" for the root module
+	verb     string // what happens to the objects: removed, deleted, destroyed and recreated ...
+	findings []Finding
+	nested   []Finding // teardowns of modules inside the group's, told with it
+	types    map[string]int
+	headline string // the group summed up, markdown
+	short    string // the headline without the types, for the title line
+}
+
+// mdGroupFindings groups the findings and ranks the groups: most severe
+// first, then teardown, then data loss, then the other rules, bigger
+// groups first.
+func mdGroupFindings(r *Report) []mdGroup {
+	type changeKey struct {
+		plan int
+		addr string
+	}
+	changes := map[changeKey]*Change{}
+	// The destructive changes of each module instance and of those inside it.
+	inModule := map[changeKey][]*Change{}
+	for i := range r.Changes {
+		c := &r.Changes[i]
+		if !c.Kind.Destructive() {
+			continue
+		}
+		if _, ok := changes[changeKey{c.Plan, c.Address}]; !ok {
+			changes[changeKey{c.Plan, c.Address}] = c
+		}
+		for _, m := range graphModuleChain(c.Module) {
+			inModule[changeKey{c.Plan, m}] = append(inModule[changeKey{c.Plan, m}], c)
+		}
+	}
+	// A teardown inside another's module is told with it.
+	torn := map[changeKey]bool{}
+	for _, f := range r.Findings {
+		if f.Rule == "environment-teardown" && isModuleAddress(f.Address) {
+			torn[changeKey{f.Plan, f.Address}] = true
+		}
+	}
+	outer := func(f Finding) string {
+		chain := graphModuleChain(f.Address)
+		for _, m := range chain[:max(len(chain)-1, 0)] {
+			if torn[changeKey{f.Plan, m}] {
+				return m
+			}
+		}
+		return ""
+	}
+	type key struct {
+		rule     string
+		severity scoring.Severity
+		pattern  string
+		verb     string
+	}
+	index := map[key]int{}
+	var groups []mdGroup
+	var nested []Finding
+	for _, f := range r.Findings {
+		if f.Rule == "environment-teardown" && isModuleAddress(f.Address) && outer(f) != "" {
+			nested = append(nested, f)
+			continue
+		}
+		k := key{rule: f.Rule, severity: f.Severity}
+		var destroyed []*Change
+		switch {
+		case f.Rule == "environment-teardown" && isModuleAddress(f.Address):
+			k.pattern = mdModulePattern(f.Address)
+			destroyed = inModule[changeKey{f.Plan, f.Address}]
+			k.verb = mdVerb(destroyed, "removed", "destroyed and recreated", "torn down")
+		case f.Rule == "environment-teardown":
+			k.verb = "torn down"
+		default:
+			if c, ok := changes[changeKey{f.Plan, f.Address}]; ok {
+				k.pattern = mdModulePattern(c.Module)
+				destroyed = []*Change{c}
+				k.verb = mdVerb(destroyed, "deleted", "destroyed and recreated", "replaced")
+			} else if a, err := plan.ParseAddress(f.Address); err == nil {
+				k.pattern = mdModulePattern(a.ModulePath())
+			}
+		}
+		i, ok := index[k]
+		if !ok {
+			i = len(groups)
+			index[k] = i
+			groups = append(groups, mdGroup{rule: f.Rule, severity: f.Severity, pattern: k.pattern, verb: k.verb, types: map[string]int{}})
+		}
+		groups[i].findings = append(groups[i].findings, f)
+		for _, c := range destroyed {
+			groups[i].types[c.Type]++
+		}
+	}
+	// Nested teardowns join the group of their outer module's finding.
+	for _, f := range nested {
+		o := outer(f)
+		for i := range groups {
+			for _, g := range groups[i].findings {
+				if g.Plan == f.Plan && g.Address == o && g.Rule == f.Rule {
+					groups[i].nested = append(groups[i].nested, f)
+				}
+			}
+		}
+	}
+	for i := range groups {
+		groups[i].headline, groups[i].short = mdGroupHeadline(&groups[i])
+	}
+	sort.SliceStable(groups, func(i, j int) bool {
+		a, b := groups[i], groups[j]
+		if ra, rb := mdSeverityRank(a.severity), mdSeverityRank(b.severity); ra != rb {
+			return ra < rb
+		}
+		if ra, rb := mdRuleRank(a.rule), mdRuleRank(b.rule); ra != rb {
+			return ra < rb
+		}
+		if ra, rb := mdVerbRank(a.verb), mdVerbRank(b.verb); ra != rb {
+			return ra < rb
+		}
+		if len(a.findings) != len(b.findings) {
+			return len(a.findings) > len(b.findings)
+		}
+		if a.rule != b.rule {
+			return a.rule < b.rule
+		}
+		if a.pattern != b.pattern {
+			return a.pattern < b.pattern
+		}
+		return a.verb < b.verb
+	})
+	return groups
+}
+
+// mdVerb says what the changes do: all deletes, all replaces, or a mix.
+func mdVerb(cs []*Change, deleted, replaced, mixed string) string {
+	del, rep := 0, 0
+	for _, c := range cs {
+		if c.Kind == plan.KindDelete {
+			del++
+		} else {
+			rep++
+		}
+	}
+	switch {
+	case rep == 0:
+		return deleted
+	case del == 0:
+		return replaced
+	}
+	return mixed
+}
+
+// mdModulePattern is a module instance path without its instance keys:
+// module.shard[3].module.env -> module.shard.module.env.
+func mdModulePattern(module string) string {
+	if module == "" {
+		return ""
+	}
+	a, err := plan.ParseAddress(module + ".x.y")
+	if err != nil {
+		return module
+	}
+	var parts []string
+	for _, m := range a.Module {
+		parts = append(parts, "module."+m.Name)
+	}
+	return strings.Join(parts, ".")
+}
+
+func mdSeverityRank(s scoring.Severity) int {
+	for i, v := range []scoring.Severity{scoring.SeverityCritical, scoring.SeverityHigh, scoring.SeverityMedium, scoring.SeverityLow, scoring.SeverityInfo} {
+		if s == v {
+			return i
+		}
+	}
+	return 99
+}
+
+// mdRuleRank puts the findings that end environments and lose data first.
+func mdRuleRank(rule string) int {
+	switch rule {
+	case "environment-teardown":
+		return 0
+	case "data-loss":
+		return 1
+	}
+	return 2
+}
+
+// mdVerbRank puts what is gone for good before what comes back.
+func mdVerbRank(verb string) int {
+	switch verb {
+	case "removed", "deleted":
+		return 0
+	case "torn down":
+		return 1
+	}
+	return 2
+}
+
+// mdGroupHeadline sums a group up: "7 instances of module.shard removed:
+// 7 aws_db_instance, 7 aws_vpc, ...".
+func mdGroupHeadline(g *mdGroup) (headline, short string) {
+	n := len(g.findings)
+	where := "the root module"
+	if g.pattern != "" {
+		where = mdCode(g.pattern, false)
+	}
+	switch {
+	case g.rule == "environment-teardown" && g.pattern != "":
+		short = fmt.Sprintf("%s %s %s", mdCount(n, "instance of", "instances of"), mdCode(g.pattern, false), g.verb)
+	case g.rule == "environment-teardown":
+		short = "the whole configuration " + g.verb
+	case g.rule == "data-loss":
+		what := mdCount(n, "stateful resource", "stateful resources")
+		if g.severity == scoring.SeverityCritical {
+			what = mdCount(n, "unprotected stateful resource", "unprotected stateful resources")
+		}
+		short = fmt.Sprintf("%s %s in %s", what, g.verb, where)
+	default:
+		short = fmt.Sprintf("%s %s in %s", mdCount(n, "finding", "findings"), mdCode(g.rule, false), where)
+	}
+	headline = short
+	if len(g.types) > 0 {
+		headline += ": " + mdTypeCounts(g.types)
+	}
+	return headline, short
+}
+
+// mdTypeCounts names the commonest resource types of a group, most first.
+func mdTypeCounts(types map[string]int) string {
+	names := make([]string, 0, len(types))
+	total := 0
+	for t, n := range types {
+		names = append(names, t)
+		total += n
+	}
+	sort.Slice(names, func(i, j int) bool {
+		if types[names[i]] != types[names[j]] {
+			return types[names[i]] > types[names[j]]
+		}
+		return names[i] < names[j]
+	})
+	var parts []string
+	for i, t := range names {
+		if i == mdMaxGroupTypes {
+			parts = append(parts, mdCount(len(names)-i, "more type", "more types"))
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%d %s", types[t], mdCode(t, false)))
+	}
+	s := strings.Join(parts, ", ")
+	if len(names) > 1 {
+		s += fmt.Sprintf(" (%d destroyed)", total)
+	}
+	return s
+}
+
+// mdFindings writes the finding groups, ranked, each summed up in one line
+// and then each finding in it. Every group's summary is shown; the findings
+// fill the room left in rank order, so critical ones come first and are
+// never shortened, and a group cut short says how many it left out.
+func mdFindings(groups []mdGroup, r *Report, budget int) string {
+	if len(groups) == 0 {
+		return ""
+	}
+	const head = "### Findings\n\n"
+	multi := len(r.Plans) > 1
+	cut := func(n int) string {
+		return fmt.Sprintf("  - _… and %s of this group not shown here: `blast check --format json` lists them._\n",
+			mdCount(n, "more finding", "more findings"))
+	}
+	headers := make([]string, len(groups))
+	room := budget - len(head)
+	for i, g := range groups {
+		headers[i] = fmt.Sprintf("- %s **%s** %s · **%s**\n", mdSeverityIcon(g.severity), mdText(string(g.severity)), mdCode(g.rule, false), g.headline)
+		room -= len(headers[i]) + len(cut(len(g.findings)+len(g.nested)))
+	}
+	if room < 0 {
+		// Too many groups for even their summaries: the most severe go first.
+		out, _ := mdFitEach(budget, head, len(headers), func(i int) string { return headers[i] }, func(left int) string {
+			return fmt.Sprintf("- _… and %s, less severe, not shown here: `blast check --format json` lists every finding._\n",
+				mdCount(left, "more group of findings", "more groups of findings"))
+		})
+		return out
+	}
+	var b strings.Builder
+	b.WriteString(head)
+	for i, g := range groups {
+		b.WriteString(headers[i])
+		shown := 0
+		for _, f := range g.findings {
+			item := mdFindingItem(f, multi, "  ", f.Severity == scoring.SeverityCritical)
+			n := 1
+			for _, nf := range g.nested {
+				if nf.Plan == f.Plan && strings.HasPrefix(nf.Address, f.Address+".") {
+					item += mdFindingItem(nf, multi, "    ", nf.Severity == scoring.SeverityCritical)
+					n++
+				}
+			}
+			if len(item) > room {
+				room = 0
+				break
+			}
+			b.WriteString(item)
+			room -= len(item)
+			shown += n
+		}
+		if left := len(g.findings) + len(g.nested) - shown; left > 0 {
+			b.WriteString(cut(left))
+		}
+	}
+	return b.String()
+}
+
+// mdFindingItem is one finding as a list item at indent. The message names
+// the address first as a rule: show it as code.
+func mdFindingItem(f Finding, multi bool, indent string, whole bool) string {
+	limit := mdMaxMessage
+	if whole {
+		limit = 4 * mdMaxMessage
+	}
+	var s strings.Builder
+	s.WriteString(indent + "- ")
+	if multi {
+		fmt.Fprintf(&s, "(plan %d) ", f.Plan+1)
+	}
+	msg := f.Message
+	switch {
+	case f.Address != "" && strings.HasPrefix(msg, f.Address):
+		s.WriteString(mdCode(f.Address, false) + mdText(mdShorten(msg[len(f.Address):], limit)) + "\n")
+	case f.Address != "":
+		s.WriteString(mdCode(f.Address, false) + ": " + mdText(mdShorten(msg, limit)) + "\n")
+	default:
+		s.WriteString(mdText(mdShorten(msg, limit)) + "\n")
+	}
+	if f.Fix != "" {
+		s.WriteString(mdIndentedBlock(mdShorten(f.Fix, mdMaxFix), "hcl", indent+"  "))
+	}
+	return s.String()
+}
+
+func mdSeverityIcon(s scoring.Severity) string {
+	switch s {
+	case scoring.SeverityCritical:
+		return "🔴"
+	case scoring.SeverityHigh:
+		return "🟠"
+	case scoring.SeverityMedium:
+		return "🟡"
+	}
+	return "⚪"
+}
+
+// mdChanges is the table of the riskiest destructive changes; the rest are
+// listed by module in the details.
 func mdChanges(r *Report, budget int) string {
 	var destr []Change
 	hasRadius := false
@@ -130,7 +540,11 @@ func mdChanges(r *Report, budget int) string {
 		row.WriteString("\n")
 		return row.String()
 	}
-	head := "### Destructive changes, riskiest first\n\n| # | Risk | Kind | Address | Class | Reason | Forced by |"
+	title := "### Destructive changes, riskiest first"
+	if len(destr) > mdMaxTableRows {
+		title = fmt.Sprintf("### The %d riskiest of %s", mdMaxTableRows, mdCount(len(destr), "destructive change", "destructive changes"))
+	}
+	head := title + "\n\n| # | Risk | Kind | Address | Class | Reason | Forced by |"
 	sep := "|--:|--:|---|---|---|---|---|"
 	if hasRadius {
 		head += " Blast radius |"
@@ -141,262 +555,172 @@ func mdChanges(r *Report, budget int) string {
 		sep += "--:|"
 	}
 	head += "\n" + sep + "\n"
-	out, _ := mdFitEach(budget, head, len(destr), row, func(left int) string {
-		return fmt.Sprintf("\n_… and %s, ranked lower, not shown here. `blast check --format json` lists every change._\n",
+	more := func(left int) string {
+		return fmt.Sprintf("\n_… and %s, ranked lower: the details below list them by module._\n",
 			mdCount(left, "more destructive change", "more destructive changes"))
-	})
+	}
+	shown := min(len(destr), mdMaxTableRows)
+	out, left := mdFitEach(budget, head, shown, row, more)
+	if left == 0 && shown < len(destr) {
+		out += more(len(destr) - shown)
+	}
 	return out
 }
 
-func mdFindings(r *Report, budget int) string {
-	if len(r.Findings) == 0 {
-		return ""
-	}
-	item := func(i int) string {
-		f := r.Findings[i]
-		var s strings.Builder
-		fmt.Fprintf(&s, "- %s **%s** %s", mdSeverityIcon(f.Severity), mdText(string(f.Severity)), mdCode(f.Rule, false))
-		if len(r.Plans) > 1 {
-			fmt.Fprintf(&s, " (plan %d)", f.Plan+1)
-		}
-		// The message names the address first as a rule: show it as code.
-		msg := f.Message
-		switch {
-		case f.Address != "" && strings.HasPrefix(msg, f.Address):
-			s.WriteString(": " + mdCode(f.Address, false) + mdText(mdShorten(msg[len(f.Address):], mdMaxMessage)) + "\n")
-		case f.Address != "":
-			s.WriteString(" " + mdCode(f.Address, false) + ": " + mdText(mdShorten(msg, mdMaxMessage)) + "\n")
-		default:
-			s.WriteString(": " + mdText(mdShorten(msg, mdMaxMessage)) + "\n")
-		}
-		if f.Fix != "" {
-			s.WriteString(mdIndentedBlock(mdShorten(f.Fix, mdMaxFix), "hcl", "  "))
-		}
-		return s.String()
-	}
-	out, _ := mdFitEach(budget, "### Findings\n\n", len(r.Findings), item, func(left int) string {
-		return fmt.Sprintf("- _… and %s, less severe, not shown here._\n", mdCount(left, "more finding", "more findings"))
-	})
-	return out
-}
-
-func mdSeverityIcon(s scoring.Severity) string {
-	switch s {
-	case scoring.SeverityCritical:
-		return "🔴"
-	case scoring.SeverityHigh:
-		return "🟠"
-	case scoring.SeverityMedium:
-		return "🟡"
-	}
-	return "⚪"
-}
-
-// mdPicture draws the blast radius as a mermaid flowchart: the riskiest
-// destructive changes and what depends on them, grouped by module.
+// mdPicture draws the blast radius as a mermaid flowchart in blast graph's
+// convention: from the riskiest destroyed resources to what depends on
+// them, up to mdMaxDepth steps, within the caps. A picture without an edge
+// says nothing the table does not, so there is none then.
 func mdPicture(r *Report, budget int) string {
-	var destr []Change
-	for _, c := range r.Changes {
-		if c.Kind.Destructive() {
-			destr = append(destr, c)
+	for _, caps := range [][3]int{{mdMaxPictured, mdMaxDependents, mdMaxNodes}, {5, 3, 20}, {2, 2, 8}} {
+		pic, total := mdPictureModel(r, caps[0], caps[1], caps[2])
+		if pic == nil {
+			return ""
 		}
-	}
-	if len(destr) == 0 {
-		return ""
-	}
-	// Try the full caps first and halve them until the picture fits.
-	for pictured := mdMaxPictured; pictured >= 1; pictured /= 2 {
-		deps := mdMaxDependents
-		if pictured < mdMaxPictured {
-			deps = 3
+		var b strings.Builder
+		b.WriteString("### Blast radius\n\n")
+		b.WriteString("Arrows point the way the damage spreads: from a resource to what depends on it. " +
+			"Red: destroyed; orange: depends on it and changed by the plan; yellow: depends on it, no planned change.\n\n")
+		b.WriteString("```mermaid\n")
+		writeMermaidPicture(&b, pic)
+		b.WriteString("```\n")
+		if left := total - len(pic.nodes); left > 0 {
+			fmt.Fprintf(&b, "\nThe picture starts from the riskiest destroyed resources and follows their dependents %d steps; "+
+				"it leaves out %s of the blast radius: `blast graph --radius` draws it whole.\n",
+				mdMaxDepth, mdCount(left, "resource", "resources"))
 		}
-		s := mdPictureWith(r, destr, pictured, deps)
-		if len(s) <= budget {
-			return s
+		if b.Len() <= budget {
+			return b.String()
 		}
 	}
 	return ""
 }
 
-type mdNode struct {
-	id, module, label, class string
-}
-
-func mdPictureWith(r *Report, destr []Change, maxPictured, maxDeps int) string {
-	multi := len(r.Plans) > 1
-	key := func(pl int, addr string) string { return fmt.Sprintf("%d\x00%s", pl, addr) }
-	nodes := map[string]*mdNode{}
-	var order []string
-	add := func(pl int, addr, module, label, class string) *mdNode {
-		k := key(pl, addr)
-		if n, ok := nodes[k]; ok {
-			return n
+// mdPictureModel picks what the markdown picture draws: up to roots of the
+// riskiest destroyed resources, then up to perNode dependents of each node,
+// mdMaxDepth steps deep, at most maxNodes in all, and every dependency edge
+// between the nodes picked. It draws from the dependency graph scoring
+// measured; a report without one (made by hand) draws each radius as
+// listed. It returns nil when the picture would have no edge, and the size
+// of the whole radius drawn from.
+func mdPictureModel(r *Report, roots, perNode, maxNodes int) (*mermaidPicture, int) {
+	type key struct {
+		plan int
+		addr string
+	}
+	nodes := map[key]*graphNode{}
+	dependents := map[key][]key{}
+	var sources []string
+	if len(r.plans) > 0 && len(r.graphs) == len(r.plans) {
+		for pi, gp := range graphModel(r, GraphOptions{Radius: true}) {
+			sources = append(sources, gp.source)
+			for _, n := range gp.nodes {
+				nodes[key{pi, n.addr}] = n
+			}
+			for _, e := range gp.edges {
+				from, to := gp.nodes[e[1]], gp.nodes[e[0]]
+				dependents[key{pi, from.addr}] = append(dependents[key{pi, from.addr}], key{pi, to.addr})
+			}
 		}
-		if multi && module == "" {
-			module = fmt.Sprintf("plan %d", pl+1)
-		} else if multi {
-			module = fmt.Sprintf("plan %d: %s", pl+1, module)
+	} else {
+		for _, p := range r.Plans {
+			sources = append(sources, p.Source)
 		}
-		n := &mdNode{id: fmt.Sprintf("n%d", len(order)), module: module, label: label, class: class}
-		nodes[k] = n
+		node := func(pl int, addr, kind string, role int) {
+			if n, ok := nodes[key{pl, addr}]; ok && n.role <= role {
+				return
+			}
+			module, local := graphSplit(addr)
+			nodes[key{pl, addr}] = &graphNode{plan: pl, addr: addr, module: module, local: local, kind: kind, role: role}
+		}
+		for _, c := range r.Changes {
+			if c.Kind.Destructive() {
+				node(c.Plan, c.Address, string(c.Kind), graphRoleDestroy)
+			}
+		}
+		for _, c := range r.Changes {
+			if !c.Kind.Destructive() || c.BlastRadius == nil {
+				continue
+			}
+			for _, a := range c.BlastRadius.Changed {
+				node(c.Plan, a, "", graphRoleChanged)
+				dependents[key{c.Plan, c.Address}] = append(dependents[key{c.Plan, c.Address}], key{c.Plan, a})
+			}
+			for _, a := range c.BlastRadius.Unchanged {
+				node(c.Plan, a, "", graphRoleUnchanged)
+				dependents[key{c.Plan, c.Address}] = append(dependents[key{c.Plan, c.Address}], key{c.Plan, a})
+			}
+		}
+	}
+	picked := map[key]bool{}
+	var order []key
+	type step struct {
+		k     key
+		depth int
+	}
+	var queue []step
+	for _, c := range r.Changes {
+		k := key{c.Plan, c.Address}
+		if !c.Kind.Destructive() || picked[k] || nodes[k] == nil {
+			continue
+		}
+		if len(order) == roots {
+			break
+		}
+		picked[k] = true
 		order = append(order, k)
-		return n
+		queue = append(queue, step{k, 0})
 	}
-	shown := destr
-	if len(shown) > maxPictured {
-		shown = shown[:maxPictured]
-	}
-	// Destructive nodes first, so that a dependent that is itself destroyed
-	// keeps its kind's colour.
-	for _, c := range shown {
-		add(c.Plan, c.Address+c.Deposed, c.Module, mdResourcePart(c.Address, c.Module)+" ("+string(c.Kind)+")", mdKindClass(c.Kind))
-	}
-	radius := map[string]map[string]bool{} // destructive node id -> every dependent address
-	for _, c := range shown {
-		if c.BlastRadius == nil {
+	for len(queue) > 0 {
+		s := queue[0]
+		queue = queue[1:]
+		if s.depth >= mdMaxDepth {
 			continue
 		}
-		all := map[string]bool{}
-		for _, a := range c.BlastRadius.Changed {
-			all[a] = true
-		}
-		for _, a := range c.BlastRadius.Unchanged {
-			all[a] = true
-		}
-		radius[nodes[key(c.Plan, c.Address+c.Deposed)].id] = all
-	}
-	var edges []string
-	leftDeps := 0
-	for _, c := range shown {
-		from := nodes[key(c.Plan, c.Address+c.Deposed)]
-		if c.BlastRadius == nil {
-			continue
-		}
-		type dep struct {
-			addr    string
-			changed bool
-		}
-		var deps []dep
-		for _, a := range c.BlastRadius.Changed {
-			deps = append(deps, dep{a, true})
-		}
-		for _, a := range c.BlastRadius.Unchanged {
-			deps = append(deps, dep{a, false})
-		}
-		drawn := 0
-		skipped := 0
+		deps := append([]key(nil), dependents[s.k]...)
+		// Destroyed dependents first, then those the plan changes.
+		sort.SliceStable(deps, func(i, j int) bool {
+			ni, nj := nodes[deps[i]], nodes[deps[j]]
+			if ni.role != nj.role {
+				return ni.role < nj.role
+			}
+			return deps[i].addr < deps[j].addr
+		})
+		taken := 0
 		for _, d := range deps {
-			// Leave out what another pictured destructive change in this
-			// radius already reaches: the arrow through it says so.
-			through := false
-			for _, o := range shown {
-				if o.Plan != c.Plan || o.Address == c.Address || !radius[from.id][o.Address] {
-					continue
-				}
-				if on, ok := nodes[key(o.Plan, o.Address+o.Deposed)]; ok && radius[on.id][d.addr] {
-					through = true
-					break
-				}
+			if taken == perNode || len(order) >= maxNodes {
+				break
 			}
-			if through {
+			if picked[d] {
 				continue
 			}
-			if n, ok := nodes[key(c.Plan, d.addr)]; ok {
-				if n != from {
-					edges = append(edges, from.id+" --> "+n.id)
-				}
-				continue
-			}
-			if drawn >= maxDeps || len(order) >= mdMaxNodes {
-				skipped++
-				continue
-			}
-			class := "unchanged"
-			if d.changed {
-				class = "changed"
-			}
-			mod := ""
-			if a, err := plan.ParseAddress(d.addr); err == nil {
-				mod = a.ModulePath()
-			}
-			n := add(c.Plan, d.addr, mod, mdResourcePart(d.addr, mod), class)
-			edges = append(edges, from.id+" --> "+n.id)
-			drawn++
-		}
-		if skipped > 0 {
-			more := fmt.Sprintf("%s_more", from.id)
-			edges = append(edges, fmt.Sprintf("%s -.-> %s([\"+%d more\"]):::more", from.id, more, skipped))
-			leftDeps += skipped
+			picked[d] = true
+			order = append(order, d)
+			queue = append(queue, step{d, s.depth + 1})
+			taken++
 		}
 	}
-
-	var b strings.Builder
-	b.WriteString("### Blast radius\n\n")
-	b.WriteString("```mermaid\nflowchart LR\n")
-	b.WriteString("  classDef delete fill:#f8d7da,stroke:#b02a37,color:#000\n")
-	b.WriteString("  classDef replace fill:#ffe5d0,stroke:#ca6510,color:#000\n")
-	b.WriteString("  classDef replace_cbd fill:#fff3cd,stroke:#997404,color:#000\n")
-	b.WriteString("  classDef changed fill:#cfe2ff,stroke:#0a58ca,color:#000\n")
-	b.WriteString("  classDef unchanged fill:#e9ecef,stroke:#6c757d,color:#000\n")
-	b.WriteString("  classDef more fill:#fff,stroke:#adb5bd,color:#495057,stroke-dasharray:3 3\n")
-	// Group nodes by module, modules sorted, nodes in the order added.
-	byModule := map[string][]*mdNode{}
-	var modules []string
+	pic := &mermaidPicture{plans: sources}
 	for _, k := range order {
-		n := nodes[k]
-		if _, ok := byModule[n.module]; !ok {
-			modules = append(modules, n.module)
-		}
-		byModule[n.module] = append(byModule[n.module], n)
+		pic.nodes = append(pic.nodes, nodes[k])
 	}
-	sort.Strings(modules)
-	for i, m := range modules {
-		indent := "  "
-		if m != "" {
-			fmt.Fprintf(&b, "  subgraph g%d[\"%s\"]\n", i, mermaidText(m))
-			indent = "    "
-		}
-		for _, n := range byModule[m] {
-			fmt.Fprintf(&b, "%s%s[\"%s\"]:::%s\n", indent, n.id, mermaidText(n.label), n.class)
-		}
-		if m != "" {
-			b.WriteString("  end\n")
+	for _, k := range order {
+		for _, d := range dependents[k] {
+			if picked[d] {
+				pic.edges = append(pic.edges, [2]*graphNode{nodes[k], nodes[d]})
+			}
 		}
 	}
-	for _, e := range edges {
-		b.WriteString("  " + e + "\n")
+	if len(pic.edges) == 0 {
+		return nil, 0
 	}
-	b.WriteString("```\n\n")
-	b.WriteString("Arrows lead from a destroyed object to what depends on it. Red: deleted; orange: destroyed, then created; " +
-		"yellow: created, then the old one destroyed; blue: changed by this plan too; grey: depends on it with no planned change.")
-	var left []string
-	if len(destr) > len(shown) {
-		left = append(left, mdCount(len(destr)-len(shown), "destructive change", "destructive changes"))
-	}
-	if leftDeps > 0 {
-		left = append(left, mdCount(leftDeps, "dependent", "dependents"))
-	}
-	if len(left) > 0 {
-		fmt.Fprintf(&b, " Left out of the picture: %s; `blast graph --radius` draws them all.", strings.Join(left, " and "))
-	}
-	b.WriteString("\n")
-	return b.String()
-}
-
-func mdKindClass(kind plan.Kind) string {
-	if kind.Destructive() {
-		return string(kind)
-	}
-	return "changed"
-}
-
-// mdResourcePart is an address without its module prefix, since the picture
-// groups nodes by module.
-func mdResourcePart(addr, module string) string {
-	if module != "" && strings.HasPrefix(addr, module+".") {
-		return addr[len(module)+1:]
-	}
-	return addr
+	sort.SliceStable(pic.nodes, func(i, j int) bool {
+		if pic.nodes[i].plan != pic.nodes[j].plan {
+			return pic.nodes[i].plan < pic.nodes[j].plan
+		}
+		return pic.nodes[i].addr < pic.nodes[j].addr
+	})
+	return pic, len(nodes)
 }
 
 func mdSignoff(r *Report, budget int) string {
@@ -422,17 +746,7 @@ func mdSignoff(r *Report, budget int) string {
 
 	var howTo string
 	if r.Decision == scoring.DecisionSignoffRequired {
-		pl := "PLAN"
-		if len(r.Plans) == 1 {
-			if src := r.Plans[0].Source; src != "-" && utf8.RuneCountInString(src) <= mdMaxAddress &&
-				!strings.ContainsAny(src, "` \t\r\n'\"$\\;&|<>()*?[]{}!#~") {
-				pl = src
-			}
-		}
-		howTo = "\n**How to sign off**: a senior makes the same plan, reviews it and signs it:\n\n" +
-			"```sh\nblast approve " + pl + " --key ~/.ssh/id_ed25519 --out .blast/signoffs/\n```\n\n" +
-			"Commit the file it writes under `.blast/signoffs/` and re-run the check. " +
-			"A sign-off holds for this exact plan only: any change to what the plan does needs a new one.\n"
+		howTo = mdHowToSignOff(r)
 	}
 
 	if s != nil {
@@ -479,16 +793,56 @@ func mdSignoff(r *Report, budget int) string {
 	return b.String()
 }
 
-// mdDetails folds away the plans, the risk factors and the blast radius of
-// the riskiest changes.
-func mdDetails(r *Report, budget int) string {
-	open := "<details>\n<summary>Details: plans, risk factors, blast radius</summary>\n\n"
+// mdHowToSignOff tells a senior how to sign off on the plan this run
+// judged, without making it again (that needs cloud credentials and the
+// same state): download the run's plan artifact, approve it, commit the
+// signature to the pull request's branch.
+func mdHowToSignOff(r *Report) string {
+	dir := ".blast/signoffs"
+	if d := strings.TrimSuffix(path.Clean(r.SignoffDir), "/"); r.SignoffDir != "" && d != "." && !path.IsAbs(d) &&
+		!strings.HasPrefix(d, "../") && d != ".." && ValidReportID(d) == nil {
+		// The policy's folder, when it is a plain path in the checkout:
+		// it goes into a shell command.
+		dir = d
+	}
+	return "\n**How to sign off**: a senior downloads the plan this run judged, the run's `blast-plan` artifact " +
+		"(see the workflow run of this check), reviews it and signs exactly that plan:\n\n" +
+		"```sh\ngh run download RUN_ID -n blast-plan\nblast approve plan.out --key ~/.ssh/id_ed25519 --out " + dir + "\n```\n\n" +
+		"Then commit the `.sig` file it writes under `" + dir + "/` to this pull request's branch: the check runs again and counts it. " +
+		"A sign-off holds for this exact plan only: any change to what the plan does needs a new one.\n"
+}
+
+// mdDetails folds away what a reviewer reads second: the destructive
+// changes past the table, by module; with --all the creates and updates,
+// by module; the plans; the risk factors and the blast radius of the
+// riskiest changes.
+func mdDetails(r *Report, opts MarkdownOptions, budget int) string {
+	open := "<details>\n<summary>Details: changes by module, plans, risk factors, blast radius</summary>\n\n"
 	close := "\n</details>\n"
 	budget -= len(open) + len(close)
 	if budget < 256 {
 		return ""
 	}
 	var b strings.Builder
+	var destr, others []Change
+	for _, c := range r.Changes {
+		switch {
+		case c.Kind.Destructive():
+			destr = append(destr, c)
+		case c.Kind == plan.KindCreate || c.Kind == plan.KindUpdate:
+			others = append(others, c)
+		}
+	}
+	if len(destr) > mdMaxTableRows {
+		part := mdByModule(r, "**Every destructive change, by module**", destr, budget/3)
+		b.WriteString(part)
+		budget -= len(part)
+	}
+	if opts.All && len(others) > 0 {
+		part := mdByModule(r, "**Creates and updates, by module**", others, budget/3)
+		b.WriteString(part)
+		budget -= len(part)
+	}
 
 	// Plans: a short table, cut like every list.
 	var plans []string
@@ -516,7 +870,7 @@ func mdDetails(r *Report, budget int) string {
 		plans = append(plans, fmt.Sprintf("| %d | %s | %s | %s | %s | %s |\n", i+1, mdCode(mdShorten(p.Source, mdMaxAddress), true),
 			mdText(tool), mdText(p.FormatVersion), summaryLine(p.Summary), mdText(strings.Join(notes, "; "))))
 	}
-	planPart := mdFit(budget/4, "**Plans**\n\n| # | Plan | Tool | Format | Changes | Notes |\n|--:|---|---|---|---|---|\n", plans,
+	planPart := mdFit(budget/4, "\n**Plans**\n\n| # | Plan | Tool | Format | Changes | Notes |\n|--:|---|---|---|---|---|\n", plans,
 		func(left int) string {
 			return fmt.Sprintf("\n_… and %s not listed._\n", mdCount(left, "more plan", "more plans"))
 		})
@@ -524,10 +878,7 @@ func mdDetails(r *Report, budget int) string {
 	budget -= len(planPart)
 
 	var factors, radii []string
-	for _, c := range r.Changes {
-		if !c.Kind.Destructive() {
-			continue
-		}
+	for _, c := range destr {
 		if len(factors) < mdMaxFactorsShown {
 			var parts []string
 			for _, f := range c.Factors {
@@ -561,7 +912,74 @@ func mdDetails(r *Report, budget int) string {
 			b.WriteString(line)
 		}
 	}
+	if !opts.All && len(others) > 0 {
+		line := fmt.Sprintf("\n%s not listed: `blast check --all` lists them too.\n", mdCount(len(others), "create or update", "creates and updates"))
+		if len(line) <= budget {
+			b.WriteString(line)
+		}
+	}
 	return open + b.String() + close
+}
+
+// mdResourcePart is an address without its module prefix, where the
+// module is named already.
+func mdResourcePart(addr, module string) string {
+	if module != "" && strings.HasPrefix(addr, module+".") {
+		return addr[len(module)+1:]
+	}
+	return addr
+}
+
+// mdByModule lists changes by module instance, modules sorted, each with
+// its counts and its resources named, within budget.
+func mdByModule(r *Report, title string, changes []Change, budget int) string {
+	type mod struct {
+		plan int
+		name string
+	}
+	byMod := map[mod][]Change{}
+	var mods []mod
+	for _, c := range changes {
+		m := mod{c.Plan, c.Module}
+		if _, ok := byMod[m]; !ok {
+			mods = append(mods, m)
+		}
+		byMod[m] = append(byMod[m], c)
+	}
+	sort.Slice(mods, func(i, j int) bool {
+		if mods[i].plan != mods[j].plan {
+			return mods[i].plan < mods[j].plan
+		}
+		return mods[i].name < mods[j].name
+	})
+	item := func(i int) string {
+		m := mods[i]
+		cs := append([]Change(nil), byMod[m]...)
+		sort.SliceStable(cs, func(i, j int) bool { return cs[i].Address < cs[j].Address })
+		var sum Summary
+		var names []string
+		for j, c := range cs {
+			sum.add(&plan.Change{Kind: c.Kind})
+			if j < mdMaxModuleNames {
+				names = append(names, mdCode(mdResourcePart(c.Address, c.Module), false)+" ("+string(c.Kind)+")")
+			}
+		}
+		if len(cs) > mdMaxModuleNames {
+			names = append(names, fmt.Sprintf("… %d more", len(cs)-mdMaxModuleNames))
+		}
+		where := "root module"
+		if m.name != "" {
+			where = mdCode(m.name, false)
+		}
+		if len(r.Plans) > 1 {
+			where = fmt.Sprintf("plan %d, %s", m.plan+1, where)
+		}
+		return fmt.Sprintf("- %s · %s: %s\n", where, summaryLine(sum), strings.Join(names, ", "))
+	}
+	out, _ := mdFitEach(budget, "\n"+title+"\n\n", len(mods), item, func(left int) string {
+		return fmt.Sprintf("- _… and %s not listed. `blast check --format json` lists every change._\n", mdCount(left, "more module", "more modules"))
+	})
+	return out
 }
 
 // mdIndentedBlock writes text as a fenced code block indented into a list

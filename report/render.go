@@ -9,8 +9,9 @@ import (
 
 // Options tune renderers; each format reads what concerns it.
 type Options struct {
-	Table TableOptions
-	Graph GraphOptions
+	Table    TableOptions
+	Graph    GraphOptions
+	Markdown MarkdownOptions
 }
 
 // renderFunc writes one format.

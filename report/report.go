@@ -38,6 +38,12 @@ type Report struct {
 	// PolicySource says which policy judged the plan and where it was
 	// read from; nil when the caller did not say.
 	PolicySource *PolicySource `json:"policy_source,omitempty"`
+	// ID names the report for a CI integration: the markdown's first line
+	// is MarkdownMarker(ID). "" is DefaultReportID.
+	ID string `json:"-"`
+	// SignoffDir is the sign-off folder the policy or a flag named, for the
+	// markdown's how-to; "" for the default.
+	SignoffDir string `json:"-"`
 
 	// The plans, graphs[i] the dependency graph of plans[i] and radii[i] the
 	// blast radii of its destructive changes, as scoring measured them: the

@@ -16,10 +16,11 @@ import (
 )
 
 type checkOptions struct {
-	gate    gateOptions
-	format  string
-	all     bool
-	outputs []string
+	gate     gateOptions
+	format   string
+	all      bool
+	outputs  []string
+	reportID string
 }
 
 // gateOptions are the flags that decide how plans are judged. check, apply
@@ -36,6 +37,7 @@ type gateOptions struct {
 	author         string
 	aiAssisted     bool
 	commits        string
+	reportID       string
 }
 
 func newCheckCmd(a *app) *cobra.Command {
@@ -65,7 +67,8 @@ and one score.`,
 	f.StringVarP(&opts.format, "format", "f", "table", "output format: "+strings.Join(report.Formats(), ", "))
 	f.StringArrayVarP(&opts.outputs, "output", "o", nil, "also write the report to FILE in FORMAT (FILE:FORMAT, repeatable)")
 	bindGateFlags(cmd, &opts.gate)
-	f.BoolVar(&opts.all, "all", false, "list every change in the table, not only destructive ones")
+	f.BoolVar(&opts.all, "all", false, "list every change, not only destructive ones (in the table; in the markdown, creates and updates by module in its details)")
+	f.StringVar(&opts.reportID, "report-id", "", "name of this project's report, the markdown's first line <!-- blast-report:ID --> by which CI keeps one comment per project ([A-Za-z0-9._/-], default: the plan's path from the git root, or the working directory's when several plans)")
 	return cmd
 }
 
@@ -77,11 +80,16 @@ func runCheck(a *app, opts *checkOptions, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := check.Run(opts.gate.options(a, args))
+	id, err := reportID(opts.reportID, args)
 	if err != nil {
 		return err
 	}
-	if err := render(a, res.Report, opts.format, report.Options{Table: report.TableOptions{All: opts.all}}, outs); err != nil {
+	res, err := check.Run(opts.gate.options(a, args))
+	if err != nil {
+		return withErrorReports(err, outs, id)
+	}
+	res.Report.ID = id
+	if err := render(a, res.Report, opts.format, report.Options{Table: report.TableOptions{All: opts.all}, Markdown: report.MarkdownOptions{All: opts.all}}, outs); err != nil {
 		return err
 	}
 	if res.Decision == scoring.DecisionSignoffRequired {
@@ -172,6 +180,55 @@ func render(a *app, r *report.Report, format string, opts report.Options, outs [
 			return err
 		}
 	}
+	if err := writeOutputs(outs, files); err != nil {
+		return err
+	}
+	if format == "github" {
+		if err := appendStepSummary(os.Getenv("GITHUB_STEP_SUMMARY"), r); err != nil {
+			return err
+		}
+	}
+	_, err = a.stdout.Write(main)
+	return err
+}
+
+// reportID is --report-id when given, refused unless plain, else the ID
+// derived from the plan paths (check.DefaultReportID).
+func reportID(flag string, plans []string) (string, error) {
+	if flag == "" {
+		return check.DefaultReportID(plans), nil
+	}
+	if err := report.ValidReportID(flag); err != nil {
+		return "", check.WithHint(fmt.Errorf("--report-id %q: %w", flag, err),
+			fmt.Sprintf("use letters, digits and . _ / - only, at most %d of them, such as --report-id infra/prod", report.MaxReportIDLen))
+	}
+	return flag, nil
+}
+
+// withErrorReports writes the report of err to every --output, each in
+// its format, and returns err: a CI step that posts the markdown then
+// replaces an earlier "pass" with the error rather than leaving it up.
+// Standard output stays empty and the exit code 1, as for any error.
+func withErrorReports(err error, outs []output, id string) error {
+	if len(outs) == 0 {
+		return err
+	}
+	files := make([][]byte, len(outs))
+	for i, o := range outs {
+		b, rerr := report.RenderError(o.format, id, err.Error(), errorHint(err))
+		if rerr != nil {
+			return fmt.Errorf("%w (and no error report was written: %v)", err, rerr)
+		}
+		files[i] = b
+	}
+	if werr := writeOutputs(outs, files); werr != nil {
+		return fmt.Errorf("%w (and no error report was written: %v)", err, werr)
+	}
+	return err
+}
+
+// writeOutputs writes files[i] to outs[i].file, all or none.
+func writeOutputs(outs []output, files [][]byte) error {
 	// Every target is checked before any is written, and each is written
 	// to a fresh temporary file in its folder (os.CreateTemp: O_EXCL, so
 	// no planted link is followed), then renamed: a link or folder at an
@@ -203,11 +260,5 @@ func render(a *app, r *report.Report, format string, opts report.Options, outs [
 		}
 	}
 	temps = nil
-	if format == "github" {
-		if err := appendStepSummary(os.Getenv("GITHUB_STEP_SUMMARY"), r); err != nil {
-			return err
-		}
-	}
-	_, err = a.stdout.Write(main)
-	return err
+	return nil
 }

@@ -230,7 +230,7 @@ func TestGitLabTemplate(t *testing.T) {
 			t.Errorf("the script lacks %q", want)
 		}
 	}
-	if report.MarkdownMarker != "<!-- blast-report -->" {
+	if report.MarkdownMarker("infra") != "<!-- blast-report:infra -->" {
 		t.Errorf("the marker changed: update the GitLab template, action.yml and the docs")
 	}
 	for _, v := range []string{"BLAST_VERSION", "BLAST_PLAN", "BLAST_ARGS", "BLAST_NOTE"} {

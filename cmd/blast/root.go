@@ -89,14 +89,22 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 func printError(w io.Writer, err error) {
 	msg := strings.ReplaceAll(err.Error(), "\n", " ")
 	fmt.Fprintf(w, "blast: error: %s\n", msg)
+	if hint := errorHint(err); hint != "" {
+		fmt.Fprintf(w, "blast: hint: %s\n", hint)
+	}
+}
+
+// errorHint is the hint an error carries, "" when none.
+func errorHint(err error) string {
 	var ie *planjson.InputError
 	var h *check.HintError
 	switch {
 	case errors.As(err, &h) && h.Hint != "":
-		fmt.Fprintf(w, "blast: hint: %s\n", h.Hint)
+		return h.Hint
 	case errors.As(err, &ie) && ie.Hint != "":
-		fmt.Fprintf(w, "blast: hint: %s\n", ie.Hint)
+		return ie.Hint
 	}
+	return ""
 }
 
 func newRootCmd(a *app) *cobra.Command {
