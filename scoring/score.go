@@ -61,7 +61,7 @@ type ChangeRisk struct {
 	// OtherStacks is what the change reaches in other stacks' state
 	// (Options.Context); nil when it reaches nothing there.
 	OtherStacks *OtherStacks
-	Ignored  string        // why the policy ignores it, "" when it counts
+	Ignored     string // why the policy ignores it, "" when it counts
 }
 
 // Severity grades a finding. Its JSON form is the plain string.
