@@ -58,10 +58,11 @@ type ChangeRisk struct {
 	Points   float64
 	Factors  []Factor
 	Radius   *graph.Radius // destructive changes only
+	Ignored  string        // why the policy ignores it, "" when it counts
+
 	// OtherStacks is what the change reaches in other stacks' state
 	// (Options.Context); nil when it reaches nothing there.
 	OtherStacks *OtherStacks
-	Ignored     string // why the policy ignores it, "" when it counts
 }
 
 // Severity grades a finding. Its JSON form is the plain string.
