@@ -37,6 +37,10 @@ type Options struct {
 	AIAssisted     bool   // the change was made with a coding assistant
 	Commits        string // one more git revision range of the change, for authors and AI markers
 
+	// Context are other stacks' state, PATH or NAME=PATH each (see
+	// stacks.Load), besides the policy's context entries.
+	Context []string
+
 	// Getenv reads the CI's variables (GITHUB_BASE_REF ...); nil is
 	// os.Getenv.
 	Getenv func(string) string
@@ -94,6 +98,9 @@ func Run(opts Options) (*Result, error) {
 	}
 	plans, err := LoadPlans(opts.Plans, opts.Stdin, opts.TerraformBin)
 	if err != nil {
+		return nil, err
+	}
+	if ai.Context, err = LoadContext(opts.Context, in); err != nil {
 		return nil, err
 	}
 	// One graph per plan for the whole run: scoring measures the radii on

@@ -182,16 +182,27 @@ func crossStackFindings(in *ruleInput) []Finding {
 		}
 		var named []string
 		for _, o := range pc.res[i:min(j, i+maxCrossStackNamed)] {
-			var paths []string
+			// input.vpc_id, output.vpc_id -> terraform_data.vpc: the paths
+			// that hold each target's identity.
+			var parts []string
+			byTarget := map[string][]string{}
+			var targets []string
 			for _, r := range o.Refs {
-				paths = append(paths, r.Path+" -> "+r.To)
+				if _, ok := byTarget[r.To]; !ok {
+					targets = append(targets, r.To)
+				}
+				byTarget[r.To] = append(byTarget[r.To], r.Path)
 			}
-			named = append(named, fmt.Sprintf("%s (%s)", o.Address, strings.Join(slices.Compact(paths), ", ")))
+			slices.Sort(targets)
+			for _, t := range targets {
+				parts = append(parts, strings.Join(byTarget[t], ", ")+" -> "+t)
+			}
+			named = append(named, fmt.Sprintf("%s (%s)", o.Address, strings.Join(parts, "; ")))
 		}
 		msg := fmt.Sprintf("stack %s: %s what this plan destroys or its blast radius: %s",
-			st, plural(j-i, "resource refers to", "resources refer to"), strings.Join(named, "; "))
+			st, plural(j-i, "resource refers to", "resources refer to"), strings.Join(named, ", "))
 		if j-i > maxCrossStackNamed {
-			msg += fmt.Sprintf("; and %d more", j-i-maxCrossStackNamed)
+			msg += fmt.Sprintf(", and %d more", j-i-maxCrossStackNamed)
 		}
 		out = append(out, Finding{Message: msg})
 		i = j

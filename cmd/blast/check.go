@@ -30,6 +30,7 @@ type checkOptions struct {
 	author         string
 	aiAssisted     bool
 	commits        string
+	context        []string
 }
 
 func newCheckCmd(a *app) *cobra.Command {
@@ -71,6 +72,7 @@ and one score.`,
 	f.BoolVar(&opts.aiAssisted, "ai-assisted", false, "the change was made with a coding assistant: apply the policy's ai_assisted threshold")
 	f.StringVar(&opts.commits, "commits", "", "one more git revision range of the change, whose authors may not approve it and whose commits are checked for AI markers (default with a trusted ref: merge-base(ref, HEAD)..HEAD)")
 	f.BoolVar(&opts.all, "all", false, "list every change in the table, not only destructive ones")
+	f.StringArrayVar(&opts.context, "context", nil, "another stack's state, to follow the radius into it: a state file (terraform state pull), terraform show -json of a state, or a folder of them; PATH or NAME=PATH, repeatable")
 	return cmd
 }
 
@@ -86,7 +88,7 @@ func runCheck(a *app, opts *checkOptions, args []string) error {
 		Plans: args, Stdin: a.stdin, TerraformBin: opts.terraformBin,
 		PolicyFile: opts.policy, TrustedRef: opts.trustedRef, Environment: opts.env, Threshold: opts.threshold, ThresholdSet: opts.thresholdSet,
 		SignoffDir: opts.signoffs, AllowedSigners: opts.allowedSigners,
-		Author: opts.author, AIAssisted: opts.aiAssisted, Commits: opts.commits,
+		Author: opts.author, AIAssisted: opts.aiAssisted, Commits: opts.commits, Context: opts.context,
 	})
 	if err != nil {
 		return err
