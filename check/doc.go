@@ -63,6 +63,9 @@
 //     when there is no range; in a request pipeline it cannot.
 //   - --ai-assisted: can only switch the stricter threshold on.
 //   - --signoffs: any folder; only signatures by trusted keys count.
+//   - --context: adds other stacks' state to the policy's context entries
+//     (never removes one); context only adds dependents, so it can only
+//     raise the score, and a missing or bad file is exit 1.
 //
 // Outputs: --output, approve --out and policy init write through a fresh
 // temporary file in the target's folder, then rename; a link or a folder
