@@ -42,6 +42,10 @@ type Options struct {
 	// the policy's environments see the path as given.
 	Copies map[string]string
 
+	// Context are other stacks' state, PATH or NAME=PATH each (see
+	// stacks.Load), besides the policy's context entries.
+	Context []string
+
 	// Getenv reads the CI's variables (GITHUB_BASE_REF ...) and an
 	// agent's (AgentVariables); nil is os.Getenv.
 	Getenv func(string) string
@@ -109,6 +113,9 @@ func Run(opts Options) (*Result, error) {
 		return nil, copyErr(err, opts.Copies)
 	}
 	nameCopies(plans, opts.Copies)
+	if ai.Context, err = LoadContext(opts.Context, in); err != nil {
+		return nil, err
+	}
 	// One graph per plan for the whole run: scoring measures the radii on
 	// it and the report draws from what scoring kept.
 	graphs := make([]*graph.Graph, len(plans))

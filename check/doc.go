@@ -65,6 +65,9 @@
 //     an agent's variable in the environment (CLAUDECODE=1, see
 //     AgentFromEnv): a command an agent runs is AI-assisted.
 //   - --signoffs: any folder; only signatures by trusted keys count.
+//   - --context: adds other stacks' state to the policy's context entries
+//     (never removes one); context only adds dependents, so it can only
+//     raise the score, and a missing or bad file is exit 1.
 //
 // Outputs: --output, approve --out and policy init write through a fresh
 // temporary file in the target's folder, then rename; a link or a folder

@@ -62,6 +62,12 @@ type Change struct {
 	BeforeHash string
 	AfterHash  string
 
+	// Identity holds the digests (stacks.ValueDigest) of the before
+	// object's identity attributes (id, arn, self_link, unique_id), so that
+	// --context can find what other stacks hold of it without keeping a
+	// value. Managed resources only; nil when the before object has none.
+	Identity [][16]byte
+
 	// Attrs maps the attribute paths of the known leaf values of the object
 	// that is destroyed (delete) or created (create), such as input.region,
 	// to a digest of the value, so that a delete and a create can be compared

@@ -179,6 +179,9 @@ func junitChangeBody(c Change) string {
 		for _, a := range c.BlastRadius.Unchanged {
 			b.WriteString("  dependent, unchanged: " + a + "\n")
 		}
+		for _, a := range c.BlastRadius.otherLabels() {
+			b.WriteString("  dependent, other stack: " + a + "\n")
+		}
 	}
 	return b.String()
 }

@@ -887,10 +887,11 @@ func mdDetails(r *Report, opts MarkdownOptions, budget int) string {
 			factors = append(factors, fmt.Sprintf("- %s **%s**: %s\n", mdChangeAddress(c, false), mdNum(c.Risk), strings.Join(parts, "; ")))
 		}
 		if c.BlastRadius != nil && len(radii) < mdMaxRadiusShown {
-			n := c.BlastRadius.Size()
+			n := c.BlastRadius.Size() + c.BlastRadius.otherCount()
 			if n > 0 {
 				radii = append(radii, fmt.Sprintf("- %s: %s\n", mdChangeAddress(c, false),
-					mdJoin("; ", mdRadiusList("changed", c.BlastRadius.Changed), mdRadiusList("unchanged", c.BlastRadius.Unchanged))))
+					mdJoin("; ", mdRadiusList("changed", c.BlastRadius.Changed), mdRadiusList("unchanged", c.BlastRadius.Unchanged),
+						mdRadiusList("in other stacks", c.BlastRadius.otherLabels()))))
 			}
 		}
 	}

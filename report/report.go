@@ -222,7 +222,40 @@ type Radius struct {
 	Unchanged      []string `json:"unchanged"`
 	ChangedCount   int      `json:"changed_count"`
 	UnchangedCount int      `json:"unchanged_count"`
+
+	// OtherStacks is the radius past this stack: resources of other
+	// stacks' state (--context) that hold an identity of the object or of
+	// its radius. Absent without context, or when none does.
+	OtherStacks *OtherStacks `json:"other_stacks,omitempty"`
 }
+
+// OtherStacks counts and lists the resources of other stacks in a radius.
+// The list holds at most graph.MaxRadiusListed, by stack, then address; the
+// count counts them all.
+type OtherStacks struct {
+	Count     int             `json:"count"`
+	Resources []OtherResource `json:"resources"`
+}
+
+// OtherResource is a resource of another stack in a radius, and the
+// attribute paths in it that hold an identity of a resource of the plan.
+// Values are compared as digests and never reach a report.
+type OtherResource struct {
+	Stack   string     `json:"stack"`
+	Address string     `json:"address"`
+	Type    string     `json:"type"`
+	Refs    []OtherRef `json:"refs"`
+}
+
+// OtherRef is one attribute path of an OtherResource and the address in the
+// plan whose identity it holds.
+type OtherRef struct {
+	Path string `json:"path"`
+	To   string `json:"to"`
+}
+
+// Label names the resource as reports show it: STACK: ADDRESS.
+func (o OtherResource) Label() string { return o.Stack + ": " + o.Address }
 
 // Size is the number of dependents, listed or not.
 func (r *Radius) Size() int { return r.ChangedCount + r.UnchangedCount }
@@ -317,6 +350,7 @@ func New(a *scoring.Assessment, decision scoring.Decision) *Report {
 		if cr.Radius != nil {
 			rc.BlastRadius = &Radius{Changed: nonNil(cr.Radius.Changed), Unchanged: nonNil(cr.Radius.Unchanged),
 				ChangedCount: cr.Radius.NumChanged, UnchangedCount: cr.Radius.NumUnchanged}
+			rc.BlastRadius.OtherStacks = otherStacks(cr.OtherStacks)
 		}
 		r.Changes = append(r.Changes, rc)
 	}

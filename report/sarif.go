@@ -275,7 +275,11 @@ func WriteSARIF(w io.Writer, r *Report) error {
 			props["deposed"] = c.Deposed
 		}
 		if c.BlastRadius != nil {
-			props["blastRadius"] = map[string]int{"changed": c.BlastRadius.ChangedCount, "unchanged": c.BlastRadius.UnchangedCount}
+			radius := map[string]int{"changed": c.BlastRadius.ChangedCount, "unchanged": c.BlastRadius.UnchangedCount}
+			if o := c.BlastRadius.otherCount(); o > 0 {
+				radius["otherStacks"] = o
+			}
+			props["blastRadius"] = radius
 		}
 		if len(r.Plans) > 1 {
 			props["plan"] = r.Plans[c.Plan].Source

@@ -144,10 +144,14 @@ func dependents(c Change) string {
 		return ""
 	}
 	n := c.BlastRadius.Size()
-	if n == 0 {
+	if n == 0 && c.BlastRadius.otherCount() == 0 {
 		return "0"
 	}
-	return fmt.Sprintf("%d (%d unchanged)", n, c.BlastRadius.UnchangedCount)
+	s := fmt.Sprintf("%d (%d unchanged)", n, c.BlastRadius.UnchangedCount)
+	if o := c.BlastRadius.otherCount(); o > 0 {
+		s += fmt.Sprintf(" + %d in other stacks", o)
+	}
+	return s
 }
 
 func why(c Change) string {

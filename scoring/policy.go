@@ -56,6 +56,11 @@ type Policy struct {
 	// EnvNotes say how the environment was chosen, or that none matched.
 	EnvNotes []string
 
+	// Context lists other stacks' state (context: in the policy), as
+	// --context takes them: PATH or NAME=PATH, a relative PATH relative to
+	// the policy file's folder in the working tree.
+	Context []string
+
 	// NonProduction: every environment applied says production: false, so
 	// a capacity gap of a lone instance weighs less.
 	NonProduction bool
@@ -297,8 +302,10 @@ func ParsePolicy(file string, data []byte) (Policy, error) {
 			p.AllowOverrides = v.Value == "true"
 		case "people":
 			p.People = d.people(v)
+		case "context":
+			p.Context = d.strings(v, "context")
 		default:
-			d.unknown(v, key, "the policy", "version, threshold, weights, classes, critical, ignore, signoff, ai_assisted, environments, unmatched, allow_overrides, people")
+			d.unknown(v, key, "the policy", "version, threshold, weights, classes, critical, ignore, signoff, ai_assisted, environments, unmatched, allow_overrides, people, context")
 		}
 	})
 	if d.err != nil {

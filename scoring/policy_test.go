@@ -126,7 +126,7 @@ var policyErrors = []struct {
 	{"ignore rule with rule and kind", "ignore:\n  - address: a.b\n    kind: delete\n    rule: data-loss\n    reason: x\n",
 		`p.yml:2: an ignore rule names a rule (for findings) or a kind (for changes), not both`},
 	{"ignore rule with nothing to match", "ignore:\n  - reason: x\n", `p.yml:2: an ignore rule needs an address, a rule or a kind`},
-	{"unknown rule", "ignore:\n  - rule: data_loss\n    reason: x\n", `p.yml:2: unknown rule "data_loss" (known: capacity-gap, data-loss,`},
+	{"unknown rule", "ignore:\n  - rule: data_loss\n    reason: x\n", `p.yml:2: unknown rule "data_loss" (known: capacity-gap, `},
 	{"unknown kind", "ignore:\n  - kind: destroy\n    reason: x\n", `p.yml:2: unknown kind "destroy" (known: create,`},
 	{"bad date", "ignore:\n  - kind: delete\n    reason: x\n    expires: 2027-13-01\n",
 		`p.yml:4: expires must be a date like 2027-01-31, got "2027-13-01"`},

@@ -45,6 +45,9 @@ type ruleInput struct {
 	// inRadius holds every managed instance that depends on a destroyed
 	// current object.
 	inRadius map[string]bool
+	// other is what other stacks' state holds of the plan's destroyed
+	// resources and their radii; nil without --context.
+	other *planContext
 }
 
 // rules is the registry, in the order Assess runs them. Their findings are
@@ -88,6 +91,13 @@ var rules = []Rule{
 		Help: "A node pool or group, scale set, instance group, VM, load balancer, backend or cluster is deleted or replaced destroy-first, " +
 			"and nothing of its kind in its module or behind the same load balancer stays to serve during the apply.",
 		find: func(in *ruleInput) []Finding { return in.s.capacityGaps(in.p, in.graph, in.risks, in.inRadius) },
+	},
+	{
+		ID: RuleCrossStack, Severity: SeverityHigh,
+		Title: "Resources in other stacks refer to what the plan destroys",
+		Help: "A resource in another stack's state (--context) holds an identity (id, arn, self_link ...) of a resource the plan destroys, " +
+			"or of one in its blast radius, read through terraform_remote_state or copied: that stack breaks or drifts when this plan is applied.",
+		find: crossStackFindings,
 	},
 	{
 		ID: RuleIncompleteGraph, Severity: SeverityCritical,

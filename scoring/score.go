@@ -9,6 +9,7 @@ import (
 
 	"github.com/blast-dev/blast/graph"
 	"github.com/blast-dev/blast/plan"
+	"github.com/blast-dev/blast/stacks"
 )
 
 // DefaultThreshold is the score at which a plan needs sign-off.
@@ -58,6 +59,10 @@ type ChangeRisk struct {
 	Factors  []Factor
 	Radius   *graph.Radius // destructive changes only
 	Ignored  string        // why the policy ignores it, "" when it counts
+
+	// OtherStacks is what the change reaches in other stacks' state
+	// (Options.Context); nil when it reaches nothing there.
+	OtherStacks *OtherStacks
 }
 
 // Severity grades a finding. Its JSON form is the plain string.
@@ -146,6 +151,10 @@ type Options struct {
 	// AIReason says why the change counts as AI-assisted.
 	AIAssisted bool
 	AIReason   string
+	// Context are other stacks' state (stacks.Load): a destructive
+	// change's radius reaches the resources there that hold an identity of
+	// it or of its radius (see linkContext).
+	Context []*stacks.Stack
 }
 
 // Assess scores plans under a policy. graphs[i] is the dependency graph of
@@ -175,6 +184,14 @@ func Assess(plans []*plan.Plan, graphs []*graph.Graph, pol Policy, o Options) *A
 	// Points are sums of tenths: add them as whole tenths, so that the total,
 	// and so its rounding, cannot depend on the order of the changes.
 	var destructive, nonDestructive, findingPoints int64
+	var contexts []*planContext
+	if len(o.Context) > 0 {
+		graphs = builtGraphs(plans, graphs)
+		var warnings []string
+		contexts, warnings = linkContext(plans, graphs, o.Context)
+		a.Warnings = append(a.Warnings, warnings...)
+		a.Notes = append(a.Notes, contextNote(o.Context, contexts))
+	}
 	for pi, p := range plans {
 		var g *graph.Graph
 		if pi < len(graphs) {
@@ -222,11 +239,19 @@ func Assess(plans []*plan.Plan, graphs []*graph.Graph, pol Policy, o Options) *A
 		}
 		tally.Groups = len(groups)
 		radius := graph.Radii(p, g, tally)
+		var pc *planContext
+		var beyond map[string]graph.Beyond
+		var beyondWeights []float64
+		if pi < len(contexts) && contexts[pi] != nil {
+			pc = contexts[pi]
+			beyond, beyondWeights = s.beyondRadii(p, g, pc)
+		}
 		accs := map[*plan.Change]*radiusTally{}
 		for i := range p.Changes {
 			c := &p.Changes[i]
 			r, ok := radius[c.Key()]
-			if !ok || r.Size() == 0 {
+			b, reached := beyond[c.Key()]
+			if (!ok || r.Size() == 0) && !reached {
 				continue
 			}
 			t := &radiusTally{}
@@ -243,6 +268,12 @@ func Assess(plans []*plan.Plan, graphs []*graph.Graph, pol Policy, o Options) *A
 					t.changed += n
 					t.pts += float64(n) * changedDepPoints * k.w
 				}
+			}
+			// Resources of other stacks count as dependents the plan
+			// leaves unchanged: nothing in this plan shows them.
+			for gi, n := range b.Groups {
+				t.other += n
+				t.pts += float64(n) * unchangedDepPoints * beyondWeights[gi]
 			}
 			accs[c] = t
 		}
@@ -265,6 +296,9 @@ func Assess(plans []*plan.Plan, graphs []*graph.Graph, pol Policy, o Options) *A
 				}
 			}
 			r := s.judgeChange(pi, c, rad, accs[c])
+			if b, ok := beyond[c.Key()]; ok && c.Kind.Destructive() {
+				r.OtherStacks = pc.otherStacks(b)
+			}
 			if rule, ok := s.ignored(c.Address, "", string(c.Kind)); ok {
 				r.Ignored = rule.Reason
 				r.Points = 0
@@ -278,7 +312,7 @@ func Assess(plans []*plan.Plan, graphs []*graph.Graph, pol Policy, o Options) *A
 			}
 			risks = append(risks, r)
 		}
-		for _, f := range findAll(pi, &ruleInput{s: s, p: p, graph: g, risks: risks, inRadius: inRadius}) {
+		for _, f := range findAll(pi, &ruleInput{s: s, p: p, graph: g, risks: risks, inRadius: inRadius, other: pc}) {
 			if rule, ok := s.ignored(f.Address, f.Rule, ""); ok {
 				a.Ignored = append(a.Ignored, Ignored{Plan: pi, Address: f.Address, What: f.Rule, Reason: rule.Reason, Line: rule.Line})
 				continue
@@ -424,6 +458,7 @@ var accidentalReasons = map[string]string{
 // treats them, and sums their points before the cap.
 type radiusTally struct {
 	unchanged, destroyed, changed int
+	other                         int // in other stacks' state
 	pts                           float64
 }
 
@@ -483,7 +518,8 @@ func (s *scorer) judgeChange(pl int, c *plan.Change, rad *graph.Radius, t *radiu
 	if why, ok := accidentalReasons[c.Reason]; ok {
 		add("reason", accidentPoints, c.Reason+": "+why)
 	}
-	if t != nil && rad != nil && rad.Size() > 0 {
+	size := t.size(rad)
+	if size > 0 {
 		// A dependent the plan updates or creates is in plain sight and
 		// counts half; one it leaves alone may break unseen, and one it
 		// destroys too is lost either way: they count in full. So destroying
@@ -495,16 +531,17 @@ func (s *scorer) judgeChange(pl int, c *plan.Change, rad *graph.Radius, t *radiu
 			n    int
 			what string
 			pts  float64
-		}{{t.unchanged, "unchanged", unchangedDepPoints}, {destroyed, "destroyed too", unchangedDepPoints}, {changed, "updated or created", changedDepPoints}} {
+		}{{t.unchanged, "unchanged", unchangedDepPoints}, {destroyed, "destroyed too", unchangedDepPoints}, {changed, "updated or created", changedDepPoints},
+			{t.other, "in other stacks", unchangedDepPoints}} {
 			if p.n > 0 {
 				parts = append(parts, fmt.Sprintf("%d %s x %.1f", p.n, p.what, p.pts))
 			}
 		}
 		noun := "dependents"
-		if rad.Size() == 1 {
+		if size == 1 {
 			noun = "dependent"
 		}
-		detail := fmt.Sprintf("%d %s (%s, each times its weight)", rad.Size(), noun, strings.Join(parts, ", "))
+		detail := fmt.Sprintf("%d %s (%s, each times its weight)", size, noun, strings.Join(parts, ", "))
 		if pts > radiusCap {
 			detail += fmt.Sprintf(", %.1f capped at %.0f", round1(pts), radiusCap)
 			pts = radiusCap
@@ -533,6 +570,19 @@ func (s *scorer) depWeight(g *graph.Graph, i int32) float64 {
 		return 1
 	}
 	return ci.weight
+}
+
+// size is the number of dependents t counts: the radius's and those in
+// other stacks; 0 without a tally.
+func (t *radiusTally) size(rad *graph.Radius) int {
+	if t == nil {
+		return 0
+	}
+	n := t.other
+	if rad != nil {
+		n += rad.Size()
+	}
+	return n
 }
 
 func round1(f float64) float64 { return math.Round(f*10) / 10 }

@@ -37,7 +37,7 @@ type gateOptions struct {
 	author         string
 	aiAssisted     bool
 	commits        string
-	reportID       string
+	context        []string
 }
 
 func newCheckCmd(a *app) *cobra.Command {
@@ -113,6 +113,7 @@ func bindGateFlags(cmd *cobra.Command, o *gateOptions) {
 	f.StringVar(&o.allowedSigners, "allowed-signers", "", "seniors' keys in git's allowed_signers format (default signoff.allowed_signers of the policy; read from --trusted-ref's tree when there is one)")
 	f.StringVar(&o.author, "author", "", "one more author of the change, who may not approve it (the authors and committers of its commits always are)")
 	f.BoolVar(&o.aiAssisted, "ai-assisted", false, "the change was made with a coding assistant: apply the policy's ai_assisted threshold (so does CLAUDECODE=1 in the environment)")
+	f.StringArrayVar(&o.context, "context", nil, "another stack's state, to follow the radius into it: a state file (terraform state pull), terraform show -json of a state, or a folder of them; PATH or NAME=PATH, repeatable")
 	f.StringVar(&o.commits, "commits", "", "one more git revision range of the change, whose authors may not approve it and whose commits are checked for AI markers (default with a trusted ref: merge-base(ref, HEAD)..HEAD)")
 }
 
@@ -122,7 +123,7 @@ func (o *gateOptions) options(a *app, plans []string) check.Options {
 		Plans: plans, Stdin: a.stdin, TerraformBin: o.terraformBin,
 		PolicyFile: o.policy, TrustedRef: o.trustedRef, Environment: o.env, Threshold: o.threshold, ThresholdSet: o.thresholdSet,
 		SignoffDir: o.signoffs, AllowedSigners: o.allowedSigners,
-		Author: o.author, AIAssisted: o.aiAssisted, Commits: o.commits,
+		Author: o.author, AIAssisted: o.aiAssisted, Commits: o.commits, Context: o.context,
 	}
 }
 

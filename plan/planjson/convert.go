@@ -164,6 +164,7 @@ func convertChange(rc *rawChange, d *digester) (c plan.Change, rebuilt bool, err
 		c.DiesWith = diesWithCanon(before)
 	}
 	if mode == "managed" {
+		c.Identity = identityCanon(c.Type, before)
 		switch kind {
 		case plan.KindDelete:
 			c.Attrs = attrDigestsCanon(before, nil)
