@@ -9,8 +9,12 @@ import (
 
 // Options tune renderers; each format reads what concerns it.
 type Options struct {
-	Table TableOptions
-	Graph GraphOptions
+	// ToolVersion is the version of blast writing the report, for the
+	// formats that name their tool (SARIF's tool.driver.version, which code
+	// scanning shows); "" leaves it out.
+	ToolVersion string
+	Table       TableOptions
+	Graph       GraphOptions
 }
 
 // renderFunc writes one format.

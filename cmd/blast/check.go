@@ -144,6 +144,7 @@ func loadPlans(a *app, args []string, terraformBin string) ([]*plan.Plan, error)
 // stdout, so a failure leaves neither half a report nor a report on stdout
 // with exit 1.
 func render(a *app, r *report.Report, format string, opts report.Options, outs []output) error {
+	opts.ToolVersion = blastVersion()
 	main, err := report.Render(r, format, opts)
 	if err != nil {
 		return err
