@@ -145,7 +145,7 @@ func loadPlans(a *app, args []string, terraformBin string) ([]*plan.Plan, error)
 // with exit 1.
 func render(a *app, r *report.Report, format string, opts report.Options, outs []output) error {
 	opts.ToolVersion = blastVersion()
-	main, err := report.Render(r, format, opts)
+	main, err := report.Render(r, format, a.stdoutOptions(opts))
 	if err != nil {
 		return err
 	}
