@@ -43,7 +43,8 @@ newline-delimited JSON with one plan per line. Several plans give one report
 and one score.`,
 		Example: `  terraform show -json plan.out > plan.json && blast check plan.json
   blast check plan.out
-  terragrunt run --all show -json | blast check --format json -`,
+  terragrunt run --all -- plan -out plan.out
+  terragrunt run --all --log-disable -- show -json plan.out | blast check -`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return check.WithHint(fmt.Errorf("no plan given"), "blast check plan.json (or - for standard input)")
