@@ -9,9 +9,13 @@ import (
 
 // Options tune renderers; each format reads what concerns it.
 type Options struct {
-	Table    TableOptions
-	Graph    GraphOptions
-	Markdown MarkdownOptions
+	// ToolVersion is the version of blast writing the report, for the
+	// formats that name their tool (SARIF's tool.driver.version, which code
+	// scanning shows); "" leaves it out.
+	ToolVersion string
+	Table       TableOptions
+	Graph       GraphOptions
+	Markdown    MarkdownOptions
 }
 
 // renderFunc writes one format.

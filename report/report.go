@@ -210,6 +210,10 @@ type Change struct {
 	// BlastRadius is set on destructive changes: what transitively depends on
 	// the object, split by whether the plan changes it too.
 	BlastRadius *Radius `json:"blast_radius,omitempty"`
+
+	// criticalByPolicy: the policy's critical patterns, not the class,
+	// make the change critical; the table shows it in place of the class.
+	criticalByPolicy bool
 }
 
 // Radius is the blast radius of a destructive change: instance addresses,
@@ -343,6 +347,7 @@ func New(a *scoring.Assessment, decision scoring.Decision) *Report {
 			Plan: cr.Plan, Address: c.Address, Type: c.Type, Module: c.Module, Kind: c.Kind,
 			Actions: nonNil(c.Actions), Reason: c.Reason, ForcedBy: nonNil(c.ForcedBy), MovedFrom: c.MovedFrom,
 			Imported: c.Imported, Deposed: c.Deposed, Class: cr.Class, Risk: cr.Points, Factors: []Factor{},
+			criticalByPolicy: cr.CriticalByPolicy(),
 		}
 		for _, f := range cr.Factors {
 			rc.Factors = append(rc.Factors, Factor(f))

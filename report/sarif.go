@@ -18,7 +18,7 @@ import (
 )
 
 func init() {
-	register("sarif", false, func(w io.Writer, r *Report, _ Options) error { return WriteSARIF(w, r) })
+	register("sarif", false, func(w io.Writer, r *Report, opts Options) error { return WriteSARIF(w, r, opts.ToolVersion) })
 }
 
 // SARIF 2.1.0, the subset blast writes. Field order is output order.
@@ -56,6 +56,7 @@ type sarifTool struct {
 
 type sarifDriver struct {
 	Name           string      `json:"name"`
+	Version        string      `json:"version,omitempty"`
 	InformationURI string      `json:"informationUri"`
 	Rules          []sarifRule `json:"rules"`
 }
@@ -141,9 +142,10 @@ var sarifKindRules = []struct {
 // per destructive kind, a result per finding and per destructive change,
 // located in the plan file and, logically, at the resource address. The
 // output is deterministic: no timestamps, no paths but the plan's own.
-func WriteSARIF(w io.Writer, r *Report) error {
+// toolVersion is blast's version, tool.driver.version; "" leaves it out.
+func WriteSARIF(w io.Writer, r *Report, toolVersion string) error {
 	run := sarifRun{
-		Tool: sarifTool{Driver: sarifDriver{Name: "blast", InformationURI: "https://github.com/blast-dev/blast"}},
+		Tool: sarifTool{Driver: sarifDriver{Name: "blast", Version: toolVersion, InformationURI: "https://github.com/blast-dev/blast"}},
 		Properties: map[string]any{
 			"score": r.Score, "threshold": r.Threshold, "decision": r.Decision,
 		},

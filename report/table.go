@@ -3,11 +3,8 @@ package report
 import (
 	"fmt"
 	"io"
+	"sort"
 	"strings"
-
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/renderer"
-	"github.com/olekukonko/tablewriter/tw"
 
 	"github.com/blast-dev/blast/scoring"
 )
@@ -18,43 +15,89 @@ type TableOptions struct {
 	All bool
 	// MaxRows caps the change table; 0 means 50.
 	MaxRows int
+	// Width is the widest line to write, in terminal columns; 0 means no
+	// limit (a file or a pipe: every address whole, for grep). The table
+	// fits it by wrapping the WHY column and shortening addresses in the
+	// middle, down to a floor (minTableWidth) under which lines run over.
+	Width int
+	// Color writes ANSI colours, for a terminal; never for a file.
+	Color bool
 }
+
+// minTableWidth is the narrowest width the report fits; narrower terminals
+// wrap its lines themselves.
+const minTableWidth = 72
+
+// Findings of one rule and severity beyond this many are summed up in a
+// line of addresses rather than shown one by one.
+const findingsShown = 3
 
 func init() {
 	register("table", false, func(w io.Writer, r *Report, opts Options) error { return WriteTable(w, r, opts.Table) })
 }
 
+// tw writes the report's lines within the width, coloured or not.
+type tw struct {
+	errWriter
+	width int // 0: no limit
+	p     painter
+}
+
+// para writes lead, label and text, wrapped to the width, the lines after
+// the first indented by hang spaces. The label alone is coloured with sgr.
+func (t *tw) para(lead, label, sgr, text string, hang int) {
+	rest := 0
+	if t.width > 0 {
+		rest = max(t.width-hang, minTableWidth/3)
+	}
+	head := lead + label
+	for i, line := range wrapText(head+text, t.width, rest) {
+		switch {
+		case i > 0:
+			line = strings.Repeat(" ", hang) + line
+		case label != "" && strings.HasPrefix(line, head):
+			line = lead + t.p.paint(sgr, label) + line[len(head):]
+		}
+		t.printf("%s\n", line)
+	}
+}
+
 // WriteTable writes the terminal report: the decision first, then the
-// destructive changes ranked by risk, then the findings. A plan with nothing
-// destructive gets a few lines, not a wall of text.
+// destructive changes ranked by risk, then the findings grouped by rule.
+// A plan with nothing destructive gets a few lines, not a wall of text.
+// Every string from a plan goes through termSafe: no escape sequence of
+// its own reaches the terminal.
 func WriteTable(w io.Writer, r *Report, opts TableOptions) error {
-	ew := &errWriter{w: w}
-	ew.printf("blast: %s  score %d/100 (threshold %d)\n", decisionLabel(r.Decision), r.Score, r.Threshold)
+	t := &tw{errWriter: errWriter{w: w}, p: painter(opts.Color)}
+	if opts.Width > 0 {
+		t.width = max(opts.Width, minTableWidth)
+	}
+	t.para("blast: ", decisionLabel(r.Decision), decisionStyle(r.Decision), fmt.Sprintf("  score %d/100 (threshold %d)", r.Score, r.Threshold), 2)
 	for i, p := range r.Plans {
-		ew.printf("plan %s: %s\n", planLabel(r, i), describePlan(p))
+		t.para("", "", "", fmt.Sprintf("plan %s: %s", termSafe(planLabel(r, i)), describePlan(p)), 2)
 		for _, warn := range p.Warnings {
-			ew.printf("  note: %s\n", warn)
+			t.para("  note: ", "", "", termSafe(warn), 4)
 		}
 		if !p.HasConfiguration {
 			// The graph's other notes (locals ...) are in the JSON; the
 			// table speaks up only when dependents may be missing.
 			for _, n := range p.GraphNotes {
-				ew.printf("  note: %s\n", n)
+				t.para("  note: ", "", "", termSafe(n), 4)
 			}
 		}
 		if len(p.Drift) > 0 {
-			ew.printf("  drift: %d resources changed outside Terraform since the last apply\n", len(p.Drift))
+			t.para("  drift: ", "", "", fmt.Sprintf("%d resources changed outside Terraform since the last apply", len(p.Drift)), 4)
 		}
 		if len(p.Deferred) > 0 {
-			ew.printf("  deferred: %d changes Terraform could not plan yet\n", len(p.Deferred))
+			t.para("  deferred: ", "", "", fmt.Sprintf("%d changes Terraform could not plan yet", len(p.Deferred)), 4)
 		}
 	}
-	ew.printf("changes: %s\n", summaryLine(r.Summary))
+	t.para("changes: ", "", "", summaryLine(r.Summary), 2)
 	if r.PolicySource != nil {
-		ew.printf("policy: %s\n", oneLine(r.PolicySource.Text()))
+		t.para("policy: ", "", "", termSafe(r.PolicySource.Text()), 2)
 	}
 	if len(r.Ignored) > 0 {
-		ew.printf("ignored by the policy: %d (listed below)\n", len(r.Ignored))
+		t.para("", "", "", fmt.Sprintf("ignored by the policy: %d (listed below)", len(r.Ignored)), 2)
 	}
 
 	var rows []Change
@@ -63,78 +106,218 @@ func WriteTable(w io.Writer, r *Report, opts TableOptions) error {
 			rows = append(rows, c)
 		}
 	}
-	max := opts.MaxRows
-	if max <= 0 {
-		max = 50
+	maxRows := opts.MaxRows
+	if maxRows <= 0 {
+		maxRows = 50
 	}
 	if len(rows) > 0 {
-		ew.printf("\n")
+		t.printf("\n")
 		shown := rows
-		if len(shown) > max {
-			shown = shown[:max]
+		if len(shown) > maxRows {
+			shown = shown[:maxRows]
 		}
-		ew.err = writeChangeTable(ew, r, shown)
+		writeChangeTable(t, r, shown)
 		if len(rows) > len(shown) {
-			ew.printf("... and %d more (--format json lists all)\n", len(rows)-len(shown))
+			t.para("", "", "", fmt.Sprintf("... and %d more (--format json lists all)", len(rows)-len(shown)), 2)
 		}
 	}
-	if len(r.Findings) > 0 {
-		ew.printf("\nfindings:\n")
-		for _, f := range r.Findings {
-			ew.printf("  %-8s %s: %s\n", strings.ToUpper(string(f.Severity)), f.Rule, oneLine(f.Message))
-			if f.Fix != "" {
-				for _, line := range strings.Split(f.Fix, "\n") {
-					ew.printf("           %s\n", oneLine(line))
-				}
-			}
-		}
-	}
+	writeFindings(t, r)
 	if len(r.Ignored) > 0 {
-		ew.printf("\nignored by %s:\n", r.Policy)
+		t.printf("\n")
+		t.para("", "", "", fmt.Sprintf("ignored by %s:", termSafe(r.Policy)), 2)
 		for _, ig := range r.Ignored {
-			ew.printf("  %s %s (line %d): %s\n", ig.What, oneLine(ig.Address), ig.Line, oneLine(ig.Reason))
+			t.para("  ", "", "", fmt.Sprintf("%s %s (line %d): %s", termSafe(ig.What), termSafe(ig.Address), ig.Line, termSafe(ig.Reason)), 4)
 		}
 	}
 	for _, n := range r.Notes {
-		ew.printf("note: %s\n", n)
+		t.para("note: ", "", "", termSafe(n), 2)
 	}
 	for _, w := range r.Warnings {
-		ew.printf("warning: %s\n", w)
+		t.para("", "warning:", sgrYellow, " "+termSafe(w), 2)
 	}
-	writeSignoff(ew, r)
-	return ew.err
+	writeSignoff(t, r)
+	return t.err
 }
 
-func writeChangeTable(w io.Writer, r *Report, rows []Change) error {
-	t := tablewriter.NewTable(w,
-		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
-			Symbols: tw.NewSymbols(tw.StyleASCII),
-		})),
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithRowAutoWrap(tw.WrapNone),
-		tablewriter.WithHeaderAlignment(tw.AlignLeft),
-		tablewriter.WithRowAlignment(tw.AlignLeft),
-	)
-	multi := len(r.Plans) > 1
-	header := []string{"RISK", "KIND", "ADDRESS", "CLASS", "DEPENDENTS", "WHY"}
-	if multi {
-		header = append([]string{"PLAN"}, header...)
+// column is one column of the change table.
+type column struct {
+	header string
+	cells  []string
+	styles []string // an SGR code per cell, "" for none
+	// fit says how the column gives way to the width: fixed, shortened in
+	// the middle (an address or a path) or wrapped onto more lines.
+	fit     fit
+	min     int // the narrowest it goes before the floor pass
+	natural int
+	width   int
+}
+
+type fit int
+
+const (
+	fitFixed fit = iota
+	fitShorten
+	fitWrap
+)
+
+// tableGap separates columns.
+const tableGap = "  "
+
+func writeChangeTable(t *tw, r *Report, rows []Change) {
+	cols := []*column{
+		{header: "RISK"}, {header: "KIND"},
+		{header: "ADDRESS", fit: fitShorten, min: 30},
+		{header: "CLASS"}, {header: "DEPENDENTS"},
+		{header: "WHY", fit: fitWrap, min: 24},
 	}
-	t.Header(header)
+	if len(r.Plans) > 1 {
+		cols = append([]*column{{header: "PLAN"}}, cols...)
+	}
 	for _, c := range rows {
-		addr := oneLine(c.Address)
+		addr := termSafe(c.Address)
 		if c.Deposed != "" {
-			addr += " (deposed " + c.Deposed + ")"
+			addr += " (deposed " + termSafe(c.Deposed) + ")"
 		}
-		row := []string{fmt.Sprintf("%.1f", c.Risk), string(c.Kind), addr, c.Class, dependents(c), oneLine(why(c))}
-		if multi {
-			row = append([]string{planLabel(r, c.Plan)}, row...)
+		class, classStyle := termSafe(c.Class), ""
+		if c.criticalByPolicy {
+			class, classStyle = "critical (policy)", sgrBold
 		}
-		if err := t.Append(row); err != nil {
-			return err
+		cells := []string{fmt.Sprintf("%.1f", c.Risk), string(c.Kind), addr, class, dependents(c), termSafe(why(c))}
+		styles := []string{riskStyle(c, r.Threshold), "", "", classStyle, "", ""}
+		if len(r.Plans) > 1 {
+			// The plan by its number: the lines above the table name it.
+			cells = append([]string{fmt.Sprintf("#%d", c.Plan+1)}, cells...)
+			styles = append([]string{""}, styles...)
+		}
+		for i, col := range cols {
+			col.cells = append(col.cells, cells[i])
+			col.styles = append(col.styles, styles[i])
 		}
 	}
-	return t.Render()
+	below := fitColumns(cols, t.width)
+	grid, under := cols, (*column)(nil)
+	indent := 0 // where the line under a row starts: under KIND
+	if below {
+		grid, under = cols[:len(cols)-1], cols[len(cols)-1]
+		for _, col := range grid[:len(grid)-4] { // the columns before KIND
+			indent += col.width + len(tableGap)
+		}
+		under.width = max(t.width-indent, minTableWidth/3)
+	}
+
+	header := make([]string, len(grid))
+	for i, col := range grid {
+		header[i] = col.header
+	}
+	writeTableLine(t, grid, header, nil, sgrBold)
+	if under != nil {
+		t.printf("%s%s\n", strings.Repeat(" ", indent), t.p.paint(sgrBold, under.header))
+	}
+	for i := range rows {
+		// Every cell is one line but the wrapped one's, which may take
+		// several: the other columns stay blank beside the lines after
+		// its first.
+		lines := make([][]string, len(grid))
+		height := 1
+		for j, col := range grid {
+			cell := col.cells[i]
+			switch col.fit {
+			case fitShorten:
+				lines[j] = []string{shortenAddress(cell, col.width)}
+			case fitWrap:
+				lines[j] = wrapText(cell, col.width, col.width)
+			default:
+				lines[j] = []string{cell}
+			}
+			height = max(height, len(lines[j]))
+		}
+		for k := 0; k < height; k++ {
+			line, styles := make([]string, len(grid)), make([]string, len(grid))
+			for j, col := range grid {
+				if k < len(lines[j]) {
+					line[j], styles[j] = lines[j][k], col.styles[i]
+				}
+			}
+			writeTableLine(t, grid, line, styles, "")
+		}
+		if under != nil && under.cells[i] != "" {
+			for _, l := range wrapText(under.cells[i], under.width, under.width) {
+				t.printf("%s%s\n", strings.Repeat(" ", indent), l)
+			}
+		}
+	}
+}
+
+// writeTableLine pads each cell to its column, then colours it, so that
+// colour never counts as width; the last cell is not padded.
+func writeTableLine(t *tw, cols []*column, cells, styles []string, all string) {
+	var b strings.Builder
+	for j, cell := range cells {
+		if j > 0 {
+			b.WriteString(tableGap)
+		}
+		style := all
+		if styles != nil && styles[j] != "" {
+			style = styles[j]
+		}
+		padded := cell
+		if j < len(cells)-1 {
+			padded = pad(cell, cols[j].width)
+		}
+		b.WriteString(t.p.paint(style, cell) + padded[len(cell):])
+	}
+	t.printf("%s\n", strings.TrimRight(b.String(), " "))
+}
+
+// fitColumns sets each column's width: its widest cell, then, while the
+// table is wider than width, less. The wrapped column (WHY, the last)
+// wraps down to its minimum; when the table is still too wide, it leaves
+// the row for a line of its own under it, which keeps addresses whole at
+// a width where a column of reasons would be a few letters wide. Then the
+// shortened columns give way, to their minimum, then to a floor. width 0 is
+// no limit. It reports whether the wrapped column goes under the row.
+func fitColumns(cols []*column, width int) (below bool) {
+	total := len(tableGap) * (len(cols) - 1)
+	var wrapped *column
+	for _, col := range cols {
+		col.natural = textWidth(col.header)
+		for _, c := range col.cells {
+			col.natural = max(col.natural, textWidth(c))
+		}
+		col.width = col.natural
+		total += col.width
+		if col.fit == fitWrap {
+			wrapped = col
+		}
+	}
+	if width <= 0 || total <= width {
+		return false
+	}
+	if wrapped != nil {
+		least := min(wrapped.natural, max(wrapped.min, textWidth(wrapped.header)))
+		if total-(wrapped.natural-least) <= width {
+			wrapped.width -= total - width
+			return false
+		}
+		total -= wrapped.natural + len(tableGap)
+		below = true
+	}
+	excess := total - width
+	give := func(floor func(*column) int) {
+		for _, col := range cols {
+			if col.fit != fitShorten || excess <= 0 {
+				continue
+			}
+			least := min(col.natural, max(floor(col), textWidth(col.header)))
+			if cut := min(excess, col.width-least); cut > 0 {
+				col.width -= cut
+				excess -= cut
+			}
+		}
+	}
+	give(func(c *column) int { return c.min })
+	give(func(*column) int { return 12 })
+	return below
 }
 
 // dependents counts a destructive change's blast radius: all, and how many
@@ -143,11 +326,11 @@ func dependents(c Change) string {
 	if c.BlastRadius == nil {
 		return ""
 	}
-	n := c.BlastRadius.Size()
-	if n == 0 && c.BlastRadius.otherCount() == 0 {
-		return "0"
+	n, u := c.BlastRadius.Size(), c.BlastRadius.UnchangedCount
+	s := fmt.Sprint(n)
+	if u > 0 {
+		s = fmt.Sprintf("%d (%d unchanged)", n, u)
 	}
-	s := fmt.Sprintf("%d (%d unchanged)", n, c.BlastRadius.UnchangedCount)
 	if o := c.BlastRadius.otherCount(); o > 0 {
 		s += fmt.Sprintf(" + %d in other stacks", o)
 	}
@@ -248,7 +431,121 @@ func (e *errWriter) printf(format string, args ...any) {
 	fmt.Fprintf(e, format, args...)
 }
 
-func writeSignoff(ew *errWriter, r *Report) {
+// writeFindings groups the findings by severity and rule, highest severity
+// first: a plan that loses a hundred databases gets one data-loss entry
+// with a count, a few messages and the other addresses, not a hundred lines.
+func writeFindings(t *tw, r *Report) {
+	if len(r.Findings) == 0 {
+		return
+	}
+	type group struct {
+		rule     string
+		severity scoring.Severity
+		findings []Finding
+	}
+	var groups []*group
+	index := map[string]*group{}
+	for _, f := range r.Findings {
+		key := string(f.Severity) + "\x00" + f.Rule
+		g := index[key]
+		if g == nil {
+			g = &group{rule: f.Rule, severity: f.Severity}
+			index[key] = g
+			groups = append(groups, g)
+		}
+		g.findings = append(g.findings, f)
+	}
+	// The findings come ranked by severity already; the sort keeps that
+	// order for reports built some other way, and first-seen order within.
+	sort.SliceStable(groups, func(i, j int) bool { return groups[i].severity.Rank() < groups[j].severity.Rank() })
+
+	multi := len(r.Plans) > 1
+	message := func(f Finding) string {
+		m := termSafe(f.Message)
+		if multi && f.Plan < len(r.Plans) {
+			m = fmt.Sprintf("#%d %s", f.Plan+1, m)
+		}
+		return m
+	}
+	const hang = 11 // under the rule, past "  CRITICAL "
+	t.printf("\nfindings:\n")
+	for _, g := range groups {
+		label := fmt.Sprintf("%-8s", strings.ToUpper(string(g.severity)))
+		sgr := severityStyle(g.severity)
+		if len(g.findings) == 1 {
+			t.para("  ", label, sgr, " "+termSafe(g.rule)+": "+message(g.findings[0]), hang)
+			writeFix(t, g.findings[0], hang)
+			continue
+		}
+		t.para("  ", label, sgr, fmt.Sprintf(" %s (%d):", termSafe(g.rule), len(g.findings)), hang)
+		shown := g.findings[:min(len(g.findings), findingsShown)]
+		for _, f := range shown {
+			t.para(strings.Repeat(" ", hang), "", "", message(f), hang+2)
+			writeFix(t, f, hang+2)
+		}
+		if rest := g.findings[len(shown):]; len(rest) > 0 {
+			t.para(strings.Repeat(" ", hang), "", "", moreFindings(rest, t.width-hang, multi), hang+2)
+		}
+	}
+}
+
+// writeFix writes a finding's suggested fix, such as a moved block, line
+// for line: it is code to copy, so it is not wrapped.
+func writeFix(t *tw, f Finding, indent int) {
+	if f.Fix == "" {
+		return
+	}
+	for _, line := range strings.Split(f.Fix, "\n") {
+		t.printf("%s%s\n", strings.Repeat(" ", indent), termSafe(line))
+	}
+}
+
+// moreFindings names the findings left out by their addresses, as many as
+// fit on a line of width columns (a few when there is no limit).
+func moreFindings(rest []Finding, width int, multi bool) string {
+	lead := fmt.Sprintf("and %d more: ", len(rest))
+	var names []string
+	for _, f := range rest {
+		a := termSafe(f.Address)
+		if a == "" {
+			a = "(the whole plan)"
+		}
+		if multi {
+			a = fmt.Sprintf("#%d %s", f.Plan+1, a)
+		}
+		names = append(names, a)
+	}
+	if width <= 0 {
+		width = 160
+	}
+	room := width - textWidth(lead)
+	var b strings.Builder
+	for i, n := range names {
+		sep := ""
+		if i > 0 {
+			sep = ", "
+		}
+		more := ""
+		if i < len(names)-1 {
+			more = ", …"
+		}
+		if textWidth(b.String())+textWidth(sep+n+more) > room {
+			if i == 0 {
+				// Not even one fits whole: the first, shortened.
+				b.WriteString(shortenAddress(n, max(room-textWidth(more), 12)))
+				i++
+			}
+			if i < len(names) {
+				b.WriteString(", …")
+			}
+			break
+		}
+		b.WriteString(sep + n)
+	}
+	return lead + b.String()
+}
+
+func writeSignoff(t *tw, r *Report) {
 	so := r.Signoff
 	switch r.Decision {
 	case scoring.DecisionSignoffRequired:
@@ -256,40 +553,94 @@ func writeSignoff(ew *errWriter, r *Report) {
 		if so != nil && so.Required > 0 {
 			need = so.Required
 		}
-		ew.printf("\nsign-off required: the score reaches the threshold; %d senior sign-off(s) needed", need)
+		text := fmt.Sprintf(": the score reaches the threshold; %s needed", plural(need, "senior sign-off", "senior sign-offs"))
 		if so != nil {
-			ew.printf(", %d valid", so.Valid)
+			text += fmt.Sprintf(", %d valid", so.Valid)
 		}
-		ew.printf("\n")
-		ew.printf("  a senior signs this exact plan: blast approve %s --key ~/.ssh/id_ed25519 --out .blast/signoffs\n", planArgs(r))
+		t.printf("\n")
+		t.para("", "sign-off required", sgrRed+";"+sgrBold, text, 2)
+		// The command is to copy: on a line of its own when the sentence
+		// and it do not fit one.
+		lead, cmd := "  a senior signs this exact plan: ", "blast approve "+planArgs(r)+" --key ~/.ssh/id_ed25519 --out .blast/signoffs"
+		if t.width > 0 && textWidth(lead+cmd) > t.width {
+			// Past the width, the shell's line continuation keeps
+			// the command one to paste.
+			if i := strings.LastIndex(cmd, " --key "); textWidth(cmd)+4 > t.width && i > 0 {
+				cmd = cmd[:i] + " \\\n      " + cmd[i+1:]
+			}
+			t.printf("%s\n    %s\n", strings.TrimRight(lead, " "), cmd)
+		} else {
+			t.printf("%s%s\n", lead, cmd)
+		}
 	case scoring.DecisionApproved:
-		ew.printf("\napproved: %d valid senior sign-off(s) for this exact plan\n", so.Valid)
+		t.printf("\n")
+		t.para("", "approved", sgrGreen+";"+sgrBold, fmt.Sprintf(": %s for this exact plan", plural(so.Valid, "valid senior sign-off", "valid senior sign-offs")), 2)
 	}
 	if so == nil {
 		return
 	}
 	if r.Decision != scoring.DecisionPass {
-		ew.printf("  plan digest %s\n", so.Digest)
+		t.para("  ", "", "", "plan digest "+so.Digest, 4)
 	}
 	for _, rec := range so.Listed() {
 		who := rec.Principal
 		if who == "" {
 			who = "unknown key " + rec.Fingerprint
 		}
-		mark := "rejected"
+		mark, sgr := "rejected", sgrRed
 		if rec.Valid {
-			mark = "valid"
+			mark, sgr = "valid", sgrGreen
 		}
-		ew.printf("  %s: %s, %s (%s): %s\n", oneLine(rec.File), mark, oneLine(who), rec.Reason, oneLine(rec.Detail))
+		t.para("  "+termSafe(rec.File)+": ", mark, sgr, fmt.Sprintf(", %s (%s): %s", termSafe(who), termSafe(string(rec.Reason)), termSafe(rec.Detail)), 4)
 	}
 	for _, n := range so.Notes {
-		ew.printf("  note: %s\n", n)
+		t.para("  note: ", "", "", termSafe(n), 4)
 	}
 }
 
-// oneLine keeps text from a plan on its line and out of the terminal's
-// control: hand-made plan JSON can hold escape sequences in an address.
-func oneLine(s string) string { return mdOneLine(s) }
+// plural is "1 thing" or "n things".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+func decisionStyle(d scoring.Decision) string {
+	if d == scoring.DecisionSignoffRequired {
+		return sgrRed + ";" + sgrBold
+	}
+	return sgrGreen + ";" + sgrBold
+}
+
+// riskStyle colours a change's risk by the severity SARIF and the
+// annotations give it: red from half the threshold, yellow from a tenth.
+func riskStyle(c Change, threshold int) string {
+	if !c.Kind.Destructive() {
+		return ""
+	}
+	switch destructiveSeverity(c, threshold) {
+	case scoring.SeverityHigh:
+		return sgrRed
+	case scoring.SeverityMedium:
+		return sgrYellow
+	}
+	return ""
+}
+
+func severityStyle(s scoring.Severity) string {
+	switch s {
+	case scoring.SeverityCritical:
+		return sgrRed + ";" + sgrBold
+	case scoring.SeverityHigh:
+		return sgrRed
+	case scoring.SeverityMedium:
+		return sgrYellow
+	case scoring.SeverityLow:
+		return sgrBlue
+	}
+	return sgrDim
+}
 
 // planArgs are the plans as a command line names them, for a hint.
 func planArgs(r *Report) string {
@@ -305,7 +656,7 @@ func planArgs(r *Report) string {
 		}
 		if !seen[src] {
 			seen[src] = true
-			args = append(args, oneLine(src))
+			args = append(args, termSafe(src))
 		}
 	}
 	if len(args) == 0 {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"regexp"
 	"regexp/syntax"
 	"slices"
@@ -85,11 +86,14 @@ type IgnoreRule struct {
 
 // SignoffPolicy says who must sign off and how many.
 type SignoffPolicy struct {
-	Required       int      // valid sign-offs needed at or above the threshold
-	TwoAbove       int      // at or above this score two are needed; 0 means never
-	AllowedSigners string   // git-format allowed_signers file
-	Dir            string   // folder of .sig files
-	Seniors        []string // principals who may approve; empty means every allowed signer
+	Required       int    // valid sign-offs needed at or above the threshold
+	TwoAbove       int    // at or above this score two are needed; 0 means never
+	AllowedSigners string // git-format allowed_signers file
+	// AllowedSignersLine is where the policy names AllowedSigners, for
+	// messages; 0 when it does not.
+	AllowedSignersLine int
+	Dir                string   // folder of .sig files
+	Seniors            []string // principals who may approve; empty means every allowed signer
 }
 
 // AIPolicy is the stricter gate for AI-assisted changes.
@@ -125,6 +129,17 @@ func DefaultPolicy() Policy {
 		p.AIAssisted.Trailers = append(p.AIAssisted.Trailers, regexp.MustCompile(t))
 	}
 	return p
+}
+
+// AllowedSignersFile is the allowed_signers file the policy names, as a
+// path from the working folder (the policy names it relative to its own
+// folder), and the line that names it; "" when the policy names none.
+func (p Policy) AllowedSignersFile() (string, int) {
+	name := p.Signoff.AllowedSigners
+	if name == "" || filepath.IsAbs(name) || p.Source == "" {
+		return name, p.Signoff.AllowedSignersLine
+	}
+	return filepath.Join(filepath.Dir(p.Source), name), p.Signoff.AllowedSignersLine
 }
 
 // PolicyError is a problem in a policy file, with the line it is on.
@@ -237,7 +252,7 @@ func ParsePolicy(file string, data []byte) (Policy, error) {
 				case "two_above":
 					p.Signoff.TwoAbove = d.integer(v, 1, 100)
 				case "allowed_signers":
-					p.Signoff.AllowedSigners = d.str(v)
+					p.Signoff.AllowedSigners, p.Signoff.AllowedSignersLine = d.str(v), v.Line
 				case "signoffs":
 					p.Signoff.Dir = d.str(v)
 				case "seniors":

@@ -65,6 +65,11 @@ type ChangeRisk struct {
 	OtherStacks *OtherStacks
 }
 
+// CriticalByPolicy reports whether the change counts as critical only
+// because the policy's critical patterns name its address, its class
+// weighing less: a report then says so rather than show the class alone.
+func (r ChangeRisk) CriticalByPolicy() bool { return r.Critical && r.Weight < criticalWeight }
+
 // Severity grades a finding. Its JSON form is the plain string.
 type Severity string
 

@@ -51,7 +51,8 @@ newline-delimited JSON with one plan per line. Several plans give one report
 and one score.`,
 		Example: `  terraform show -json plan.out > plan.json && blast check plan.json
   blast check plan.out
-  terragrunt run --all show -json | blast check --format json -`,
+  terragrunt run --all -- plan -out plan.out
+  terragrunt run --all --log-disable -- show -json plan.out | blast check -`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return check.WithHint(fmt.Errorf("no plan given"), "blast check plan.json (or - for standard input)")
@@ -171,7 +172,8 @@ func loadPlans(a *app, args []string, terraformBin string) ([]*plan.Plan, error)
 // stdout, so a failure leaves neither half a report nor a report on stdout
 // with exit 1.
 func render(a *app, r *report.Report, format string, opts report.Options, outs []output) error {
-	main, err := report.Render(r, format, opts)
+	opts.ToolVersion = blastVersion()
+	main, err := report.Render(r, format, a.stdoutOptions(opts))
 	if err != nil {
 		return err
 	}

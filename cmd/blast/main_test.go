@@ -22,6 +22,11 @@ func TestMain(m *testing.M) {
 		for _, v := range append(check.PipelineVariables, check.AgentVariables...) {
 			os.Unsetenv(v)
 		}
+		// Nor a width or colour of the terminal the tests run in: the
+		// table's width is COLUMNS, its colour FORCE_COLOR and NO_COLOR.
+		for _, v := range []string{"COLUMNS", "FORCE_COLOR", "NO_COLOR"} {
+			os.Unsetenv(v)
+		}
 	}
 	testscript.Main(m, map[string]func(){
 		"blast": func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },

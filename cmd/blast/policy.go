@@ -11,6 +11,7 @@ import (
 	"github.com/blast-dev/blast/check"
 	"github.com/blast-dev/blast/internal/safefile"
 	"github.com/blast-dev/blast/scoring"
+	"github.com/blast-dev/blast/signoff"
 )
 
 //go:embed starter.blast.yml
@@ -59,6 +60,13 @@ func newPolicyCmd(a *app) *cobra.Command {
 			pol, err := scoring.LoadPolicy(path)
 			if err != nil {
 				return err
+			}
+			// A policy whose seniors' keys cannot be read fails every
+			// sign-off: say so now, not when a plan needs one.
+			if file, line := pol.AllowedSignersFile(); file != "" {
+				if _, err := signoff.ReadAllowedSigners(file); err != nil {
+					return &scoring.PolicyError{File: path, Line: line, Msg: "signoff.allowed_signers: " + err.Error()}
+				}
 			}
 			fmt.Fprintf(a.stdout, "%s: valid (threshold %d, %d critical patterns, %d ignore rules, %d environments)\n",
 				path, pol.Threshold, len(pol.Critical), len(pol.Ignore), len(pol.Environments))

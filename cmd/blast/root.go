@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -81,13 +83,43 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		}
 		return exitSignoff
 	default:
-		printError(stderr, err)
+		printError(stderr, unknownCommand(root, err))
 		return exitError
 	}
 }
 
+// cobraUnknown is how cobra says a command does not exist, followed, on
+// lines of their own, by its suggestions.
+var cobraUnknown = regexp.MustCompile(`^unknown command ("(?:[^"\\]|\\.)*") for ("(?:[^"\\]|\\.)*")`)
+
+// unknownCommand makes cobra's unknown-command error, several lines with a
+// tab, one line and a hint: the commands it may have meant, or where the
+// list is.
+func unknownCommand(root *cobra.Command, err error) error {
+	m := cobraUnknown.FindStringSubmatch(err.Error())
+	if m == nil {
+		return err
+	}
+	name, err1 := strconv.Unquote(m[1])
+	path, err2 := strconv.Unquote(m[2])
+	if err1 != nil || err2 != nil {
+		return err
+	}
+	parent := root
+	if c, _, ferr := root.Find(strings.Fields(path)[1:]); ferr == nil {
+		parent = c
+	}
+	hint := "see " + path + " --help for the commands"
+	if s := parent.SuggestionsFor(name); len(s) > 0 {
+		hint = "did you mean " + path + " " + strings.Join(s, ", or "+path+" ") + "?"
+	}
+	return check.WithHint(fmt.Errorf("unknown command %q for %s", name, path), hint)
+}
+
+// printError writes the error on one line, whatever line breaks or tabs
+// its text holds, and its hint, if it has one, on a second.
 func printError(w io.Writer, err error) {
-	msg := strings.ReplaceAll(err.Error(), "\n", " ")
+	msg := strings.Join(strings.Fields(err.Error()), " ")
 	fmt.Fprintf(w, "blast: error: %s\n", msg)
 	if hint := errorHint(err); hint != "" {
 		fmt.Fprintf(w, "blast: hint: %s\n", hint)
