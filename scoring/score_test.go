@@ -362,11 +362,16 @@ func TestOneDestructiveChangeOfCriticalResourceReachesThreshold(t *testing.T) {
 		t.Fatalf("only %d critical or stateful types in the catalog", len(types))
 	}
 	for _, typ := range types {
-		if cl, _, _ := Classify(typ); !cl.Stateful && cl.Weight < criticalWeight {
+		base, sub, _ := strings.Cut(typ, "/")
+		if cl, _, _ := ClassifySubtype(base, sub); !cl.Stateful && cl.Weight < criticalWeight {
 			continue // a longer prefix or exact entry puts it elsewhere
 		}
 		for _, k := range []plan.Kind{plan.KindDelete, plan.KindReplace} {
-			a := assess(t, DefaultPolicy(), mkPlan([]plan.Change{mk(`module.x["a"].`+typ+".r[0]", k)}))
+			// A "type/subtype" entry is a generic type by what it manages.
+			base, sub, _ := strings.Cut(typ, "/")
+			c := mk(`module.x["a"].`+base+".r[0]", k)
+			c.Subtype = sub
+			a := assess(t, DefaultPolicy(), mkPlan([]plan.Change{c}))
 			if a.Score < DefaultThreshold {
 				t.Errorf("one %s of %s: score %d", k, typ, a.Score)
 			}
