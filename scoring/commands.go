@@ -56,9 +56,13 @@ func runsCommands(in *ruleInput) []Finding {
 		default:
 			when = "when it is destroyed"
 		}
+		them := "them"
+		if len(provs) == 1 {
+			them = "it"
+		}
 		out = append(out, Finding{Address: c.Address, Points: runsCommandsPoints,
-			Message: fmt.Sprintf("%s (%s) has %s: apply runs them %s, and what they run is not in the plan "+
-				"(the plan does not say which are destroy-time)", c.Address, c.Type, provisionerList(provs), when)})
+			Message: fmt.Sprintf("%s (%s) has %s: apply runs %s %s, and what runs is not in the plan "+
+				"(nor which provisioners are destroy-time)", c.Address, c.Type, provisionerList(provs), them, when)})
 	}
 	return out
 }

@@ -68,7 +68,7 @@ func protectionRemoved(in *ruleInput) []Finding {
 			ci := in.s.classWeight("stateful_data")
 			w, of = max(w, ci), "the data store it configures"
 		}
-		if r.Critical {
+		if r.Critical && w < 1 {
 			w, of = 1, "critical"
 		}
 		out = append(out, Finding{Address: c.Address, Points: round1(protectionRemovedPoints * w),
