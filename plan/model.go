@@ -56,6 +56,19 @@ type Change struct {
 	// before value (dieswith.go in planjson), never the values themselves.
 	DiesWith []string
 
+	// Weakened names the protections an in-place update removes or the
+	// retention it shortens, such as deletion_protection_disabled: compared
+	// from the before and after values (weakened.go in planjson), never
+	// the values themselves. Updates only.
+	Weakened []string
+
+	// Subtype is what a generic resource type manages, for the catalog
+	// lookup only: the Azure resource type of an azapi_resource
+	// (microsoft.sql/servers/databases) and the kind of a
+	// kubernetes_manifest (Namespace). It is read from a value, so no
+	// report ever prints it.
+	Subtype string
+
 	// BeforeHash and AfterHash are SHA-256 digests of the canonical JSON of the
 	// before and after values (after also covers after_unknown). They bind a
 	// sign-off to the values without ever holding them.
@@ -160,6 +173,18 @@ type ConfigResource struct {
 	// ProviderKey is the plan's provider_config_key: the key of the
 	// provider configuration in Config.Providers, "" when the plan gives none.
 	ProviderKey string
+	// Provisioners are the resource's provisioner blocks, in order: only
+	// their type, never their expressions, which hold commands and may
+	// hold secrets.
+	Provisioners []Provisioner
+}
+
+// Provisioner is one provisioner block of a resource. The plan records its
+// type and expressions but not when it runs: `when = destroy` is not in
+// the plan JSON of Terraform (up to 1.11 at least) nor of OpenTofu, so a
+// provisioner may run at create or at destroy.
+type Provisioner struct {
+	Type string // local-exec, remote-exec, file, or a plugin's name
 }
 
 // ConfigModuleCall is one module block.

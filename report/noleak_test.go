@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -290,8 +291,16 @@ func checkNoLeak(t *testing.T, plans []*plan.Plan) {
 	}
 }
 
+var foldedMarker = regexp.MustCompile(`leak-[0-9]+-marker`)
+
 func noMarker(t *testing.T, what, out string) {
 	t.Helper()
+	// A marker folded to lower case counts too: the subtype of an
+	// azapi_resource is kept that way, and must not be printed either.
+	if loc := foldedMarker.FindStringIndex(out); loc != nil {
+		t.Errorf("%s holds a planted value, folded: ...%s...", what, out[max(0, loc[0]-80):min(len(out), loc[1]+80)])
+		return
+	}
 	for _, m := range []string{"MARKER", "LEAK-"} {
 		if i := strings.Index(out, m); i >= 0 {
 			lo, hi := max(0, i-80), min(len(out), i+80)
@@ -391,6 +400,15 @@ const secretPlan = `{
     {"address": "module.net.aws_subnet.a", "module_address": "module.net", "mode": "managed", "type": "aws_subnet", "name": "a", "provider_name": "registry.terraform.io/hashicorp/aws",
      "change": {"actions": ["update"], "before": {"id": "subnet-1", "cidr_block": "10.0.0.0/24", "vpc_id": "vpc-1"},
        "after": {"id": "subnet-1", "cidr_block": "10.0.1.0/24", "vpc_id": "vpc-1"}, "after_unknown": {}, "before_sensitive": {}, "after_sensitive": {}}},
+    {"address": "azapi_resource.db", "mode": "managed", "type": "azapi_resource", "name": "db", "provider_name": "registry.terraform.io/azure/azapi",
+     "change": {"actions": ["delete"], "before": {"type": "Microsoft.Sql/servers/databases@2021-11-01", "name": "orders"}, "after": null,
+       "after_unknown": {}, "before_sensitive": {}, "after_sensitive": false}},
+    {"address": "kubernetes_manifest.ns", "mode": "managed", "type": "kubernetes_manifest", "name": "ns", "provider_name": "registry.terraform.io/hashicorp/kubernetes",
+     "change": {"actions": ["delete"], "before": {"manifest": {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "prod"}}}, "after": null,
+       "after_unknown": {}, "before_sensitive": {}, "after_sensitive": false}},
+    {"address": "aws_db_instance.replica", "mode": "managed", "type": "aws_db_instance", "name": "replica", "provider_name": "registry.terraform.io/hashicorp/aws",
+     "change": {"actions": ["update"], "before": {"identifier": "replica-db", "deletion_protection": true, "backup_retention_period": 7},
+       "after": {"identifier": "replica-db", "deletion_protection": false, "backup_retention_period": 0}, "after_unknown": {}, "before_sensitive": {}, "after_sensitive": {}}},
     {"address": "aws_iam_user.ci", "mode": "managed", "type": "aws_iam_user", "name": "ci", "provider_name": "registry.terraform.io/hashicorp/aws",
      "change": {"actions": ["no-op"], "before": {"name": "ci", "id": "ci"}, "after": {"name": "ci", "id": "ci"}, "after_unknown": {},
        "before_sensitive": {}, "after_sensitive": {}, "importing": {"id": "ci"}}}

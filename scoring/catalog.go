@@ -229,6 +229,23 @@ func Classify(resourceType string) (class Class, how string, rule string) {
 	return theCatalog().classify(resourceType)
 }
 
+// ClassifySubtype is Classify for a generic type by what the object
+// manages (plan.Change.Subtype): catalog.tsv lists those as "type/subtype"
+// entries and prefixes (azapi_resource/microsoft.sql/*,
+// kubernetes_manifest/Namespace). A subtype the catalog does not list
+// falls back to the type's own class, never to a broader prefix.
+func ClassifySubtype(resourceType, subtype string) (class Class, how string, rule string) {
+	c := theCatalog()
+	if subtype != "" {
+		key := resourceType + "/" + subtype
+		class, how, rule := c.classify(key)
+		if how == matchExact || (how == matchPrefix && strings.HasPrefix(rule, resourceType+"/")) {
+			return class, how, rule
+		}
+	}
+	return c.classify(resourceType)
+}
+
 // CatalogSize returns the number of exact type entries (for tests and docs).
 func CatalogSize() int {
 	return len(theCatalog().exact)

@@ -56,7 +56,7 @@ func (s *scorer) diskLoss(p *plan.Plan, g *graph.Graph, risks []ChangeRisk) []Fi
 	for _, r := range risks {
 		c := r.Change
 		conds := diskConditions[c.Type]
-		if conds == nil || !c.Kind.Destructive() || c.Deposed != "" || c.Mode != "managed" || s.classOf(c.Type).class.Stateful {
+		if conds == nil || !c.Kind.Destructive() || c.Deposed != "" || c.Mode != "managed" || s.classOfChange(c).class.Stateful {
 			continue
 		}
 		var dies []string

@@ -17,7 +17,7 @@ func (s *scorer) dataLossFindings(risks []ChangeRisk) []Finding {
 		if !c.Kind.Destructive() || c.Deposed != "" {
 			continue
 		}
-		if !s.classOf(c.Type).class.Stateful {
+		if !s.classOfChange(c).class.Stateful {
 			continue
 		}
 		f := Finding{Address: c.Address}
@@ -59,7 +59,7 @@ func (s *scorer) dataLossFindings(risks []ChangeRisk) []Finding {
 // inRadius holds every instance that depends on a destroyed current object.
 func (s *scorer) teardownFindings(p *plan.Plan, g *graph.Graph, risks []ChangeRisk, inRadius map[string]bool) []Finding {
 	counts := func(addr, typ string) bool {
-		ci := s.classOf(typ)
+		ci := s.classOfSub(typ, s.subtypes[addr])
 		return ci.weight >= teardownMinWeight || s.isCritical(addr, ci)
 	}
 	type tally struct{ total, destroyed, dependents int }

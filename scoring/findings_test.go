@@ -216,6 +216,8 @@ func TestFindingsOnFixtures(t *testing.T) {
 	want := map[string][]string{
 		"demo-teardown": {RuleEnvironmentTeardown, RuleEnvironmentTeardown},
 		"for-each-key":  {RuleMovedCandidate},
+		"import":        {RuleLeavesManagement},
+		"provisioners":  {RuleRunsCommands, RuleRunsCommands, RuleRunsCommands, RuleRunsCommands},
 	}
 	for _, name := range fixtureNames(t) {
 		a := assess(t, fixturePolicy(t, name), loadFixture(t, name))

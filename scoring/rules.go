@@ -20,6 +20,9 @@ const (
 	RuleDriftRevert         = "drift-revert"
 	RuleIncompleteGraph     = "incomplete-graph"
 	RuleCapacityGap         = "capacity-gap"
+	RuleRunsCommands        = "runs-commands"
+	RuleLeavesManagement    = "leaves-management"
+	RuleProtectionRemoved   = "protection-removed"
 )
 
 // Rule is a finding rule: what it is called and says, and the function that
@@ -98,6 +101,27 @@ var rules = []Rule{
 		Help: "A resource in another stack's state (--context) holds an identity (id, arn, self_link ...) of a resource the plan destroys, " +
 			"or of one in its blast radius, read through terraform_remote_state or copied: that stack breaks or drifts when this plan is applied.",
 		find: crossStackFindings,
+	},
+	{
+		ID: RuleRunsCommands, Severity: SeverityHigh,
+		Title: "Apply runs commands",
+		Help: fmt.Sprintf("A resource with local-exec, remote-exec or file provisioners is created, replaced or destroyed, so apply runs them: "+
+			"what they run is not in the plan. The finding adds %.0f points, enough for sign-off; it names the provisioners' types, never their commands.", runsCommandsPoints),
+		find: runsCommands,
+	},
+	{
+		ID: RuleLeavesManagement, Severity: SeverityHigh,
+		Title: "A critical or stateful resource leaves Terraform's management",
+		Help: fmt.Sprintf("A removed block with destroy = false forgets a critical or stateful object: it keeps existing, outside every later plan, "+
+			"and can be imported under a type that weighs less. The finding adds %.0f points, enough for sign-off. An import of a stateful type is noted.", leavesManagementPoints),
+		find: leavesManagement,
+	},
+	{
+		ID: RuleProtectionRemoved, Severity: SeverityHigh,
+		Title: "An update removes a protection or shortens a retention",
+		Help: "An in-place update turns deletion protection off, skips the final snapshot, turns force_destroy on, cuts backup retention, " +
+			"suspends versioning, shortens an expiry or disables a key: data loss prepared by an update. It weighs like a delete of what it protects.",
+		find: protectionRemoved,
 	},
 	{
 		ID: RuleIncompleteGraph, Severity: SeverityCritical,

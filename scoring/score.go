@@ -206,6 +206,7 @@ func Assess(plans []*plan.Plan, graphs []*graph.Graph, pol Policy, o Options) *A
 			g = graph.Build(p)
 		}
 		s.destroyed = map[string]bool{}
+		s.plan(p)
 		for _, c := range p.Changes {
 			if c.Kind.Destructive() {
 				s.destroyed[c.Address] = true
@@ -380,6 +381,10 @@ type scorer struct {
 	now       time.Time
 	weights   map[string]classInfo
 	destroyed map[string]bool // addresses the current plan deletes or replaces
+	// movedFrom and subtypes hold the current plan's previous addresses and
+	// subtypes by address (see addresses.go).
+	movedFrom map[string]string
+	subtypes  map[string]string
 }
 
 type classInfo struct {
@@ -390,11 +395,20 @@ type classInfo struct {
 
 // classOf resolves a type's class and weight: the policy's per-type class and
 // weight overrides first, then its per-class weights, then the catalog.
-func (s *scorer) classOf(typ string) classInfo {
-	if ci, ok := s.weights[typ]; ok {
+func (s *scorer) classOf(typ string) classInfo { return s.classOfSub(typ, "") }
+
+// classOfSub is classOf for a generic type that manages many kinds of
+// object, by what this one manages (plan.Change.Subtype): the policy's
+// overrides of the type still win.
+func (s *scorer) classOfSub(typ, sub string) classInfo {
+	key := typ
+	if sub != "" {
+		key = typ + "/" + sub
+	}
+	if ci, ok := s.weights[key]; ok {
 		return ci
 	}
-	class, _, _ := Classify(typ)
+	class, _, _ := ClassifySubtype(typ, sub)
 	source := "catalog"
 	if name, ok := s.pol.TypeClasses[typ]; ok {
 		if c, ok := ClassByName(name); ok {
@@ -409,16 +423,20 @@ func (s *scorer) classOf(typ string) classInfo {
 		weight, source = w, "policy type weight"
 	}
 	ci := classInfo{class: class, weight: weight, source: source}
-	s.weights[typ] = ci
+	s.weights[key] = ci
 	return ci
 }
 
+// isCritical: a heavy class, or a critical glob that matches the address
+// or the address it moved from, so that a moved block cannot take an
+// object out of its glob in the plan that destroys it.
 func (s *scorer) isCritical(addr string, ci classInfo) bool {
 	if ci.weight >= criticalWeight {
 		return true
 	}
+	from := s.movedFrom[addr]
 	for _, g := range s.pol.Critical {
-		if g.Match(addr) {
+		if g.Match(addr) || (from != "" && g.Match(from)) {
 			return true
 		}
 	}
@@ -433,7 +451,9 @@ func (s *scorer) ignored(addr, rule, kind string) (IgnoreRule, bool) {
 		if !r.Expires.IsZero() && s.now.After(r.Expires.Add(24*time.Hour)) {
 			continue
 		}
-		if r.Address != nil && !r.Address.Match(addr) {
+		// A moved object is ignored only when both its addresses are: a
+		// moved block must not carry an object into an ignore glob.
+		if r.Address != nil && (!r.Address.Match(addr) || (s.movedFrom[addr] != "" && !r.Address.Match(s.movedFrom[addr]))) {
 			continue
 		}
 		switch {
@@ -468,7 +488,7 @@ type radiusTally struct {
 }
 
 func (s *scorer) judgeChange(pl int, c *plan.Change, rad *graph.Radius, t *radiusTally) ChangeRisk {
-	ci := s.classOf(c.Type)
+	ci := s.classOfChange(c)
 	r := ChangeRisk{Plan: pl, Change: c, Class: ci.class.Name, Weight: ci.weight, Critical: s.isCritical(c.Address, ci), Radius: rad}
 	add := func(name string, points float64, detail string) {
 		points = round1(points)
@@ -570,7 +590,7 @@ func (s *scorer) depWeight(g *graph.Graph, i int32) float64 {
 		// the radius on its own account.
 		return 0
 	}
-	ci := s.classOf(a.Type)
+	ci := s.classOfSub(a.Type, s.subtypes[addr])
 	if s.isCritical(addr, ci) {
 		return 1
 	}

@@ -282,7 +282,11 @@ func TestCreatesAndUpdatesStayBelowThreshold(t *testing.T) {
 		for _, kinds := range [][]plan.Kind{
 			{plan.KindCreate},
 			{plan.KindUpdate},
-			{plan.KindCreate, plan.KindUpdate, plan.KindNoOp, plan.KindForget, plan.KindRead},
+			// No forget: one of a critical or stateful object reaches the
+			// threshold (leaves-management), and no update here removes a
+			// protection (protection-removed) nor has provisioners
+			// (runs-commands).
+			{plan.KindCreate, plan.KindUpdate, plan.KindNoOp, plan.KindRead},
 		} {
 			var cs []plan.Change
 			for i := 0; i < n; i++ {
@@ -358,11 +362,16 @@ func TestOneDestructiveChangeOfCriticalResourceReachesThreshold(t *testing.T) {
 		t.Fatalf("only %d critical or stateful types in the catalog", len(types))
 	}
 	for _, typ := range types {
-		if cl, _, _ := Classify(typ); !cl.Stateful && cl.Weight < criticalWeight {
+		base, sub, _ := strings.Cut(typ, "/")
+		if cl, _, _ := ClassifySubtype(base, sub); !cl.Stateful && cl.Weight < criticalWeight {
 			continue // a longer prefix or exact entry puts it elsewhere
 		}
 		for _, k := range []plan.Kind{plan.KindDelete, plan.KindReplace} {
-			a := assess(t, DefaultPolicy(), mkPlan([]plan.Change{mk(`module.x["a"].`+typ+".r[0]", k)}))
+			// A "type/subtype" entry is a generic type by what it manages.
+			base, sub, _ := strings.Cut(typ, "/")
+			c := mk(`module.x["a"].`+base+".r[0]", k)
+			c.Subtype = sub
+			a := assess(t, DefaultPolicy(), mkPlan([]plan.Change{c}))
 			if a.Score < DefaultThreshold {
 				t.Errorf("one %s of %s: score %d", k, typ, a.Score)
 			}
@@ -566,7 +575,11 @@ func (g *planGen) grow(p *plan.Plan) (*plan.Plan, string) {
 		}
 		return q, "new destructive change " + addr + " (" + string(c.Kind) + ")"
 	case op == 1:
-		// An object the plan keeps, updates or forgets is destroyed instead.
+		// An object the plan keeps or updates is destroyed instead. Not
+		// one it forgets: a forget of a critical or stateful object weighs
+		// what its delete does (leaves-management), more than a
+		// create-before-destroy replace, which at least keeps the object
+		// under management, so forget -> replace is no added destruction.
 		var cands []string
 		changed := map[string]int{}
 		for i, c := range q.Changes {
@@ -574,7 +587,7 @@ func (g *planGen) grow(p *plan.Plan) (*plan.Plan, string) {
 		}
 		for _, a := range q.Instances {
 			i, ok := changed[a]
-			if !ok || (!q.Changes[i].Kind.Destructive() && q.Changes[i].Kind != plan.KindCreate && q.Changes[i].Mode == "managed") {
+			if !ok || (!q.Changes[i].Kind.Destructive() && q.Changes[i].Kind != plan.KindCreate && q.Changes[i].Kind != plan.KindForget && q.Changes[i].Mode == "managed") {
 				cands = append(cands, a)
 			}
 		}
@@ -738,9 +751,12 @@ func TestCreateBeforeDestroyScoresBelowDestroyBeforeCreate(t *testing.T) {
 	}
 }
 
+// TestForgetMoveAndNoOpAddNothing: a forget of an object neither critical
+// nor stateful, a move and a no-op add nothing. (A forget of a critical or
+// stateful object reaches the threshold: TestLeavesManagement.)
 func TestForgetMoveAndNoOpAddNothing(t *testing.T) {
 	neutral := func(i int) []plan.Change {
-		forget := mk(fmt.Sprintf("aws_db_instance.forgotten%d", i), plan.KindForget)
+		forget := mk(fmt.Sprintf("aws_instance.forgotten%d", i), plan.KindForget)
 		moved := mk(fmt.Sprintf("module.new.aws_kms_key.moved%d", i), plan.KindNoOp)
 		moved.MovedFrom = fmt.Sprintf("aws_kms_key.moved%d", i)
 		noop := mk(fmt.Sprintf("aws_s3_bucket.same%d", i), plan.KindNoOp)

@@ -98,6 +98,10 @@ func writeExplanation(buf *bytes.Buffer, as *scoring.Assessment, cr scoring.Chan
 	if len(c.ForcedBy) > 0 {
 		fmt.Fprintf(buf, ", forced by %s", strings.Join(c.ForcedBy, ", "))
 	}
+	if c.MovedFrom != "" {
+		// The policy's critical and ignore globs read this address too.
+		fmt.Fprintf(buf, ", moved from %s", c.MovedFrom)
+	}
 	fmt.Fprintf(buf, "\n  risk %.1f\n", cr.Points)
 	for _, f := range cr.Factors {
 		fmt.Fprintf(buf, "    %+6.1f  %-13s %s\n", f.Points, f.Name, f.Detail)

@@ -184,7 +184,7 @@ func convertModule(m *tfjson.ConfigModule, depth int) *plan.ConfigModule {
 		sortGroups(groups)
 		out.Resources = append(out.Resources, plan.ConfigResource{
 			Address: r.Address, Mode: string(r.Mode), Type: r.Type, References: uniqueSorted(refs), ReferenceGroups: groups,
-			ProviderKey: r.ProviderConfigKey,
+			ProviderKey: r.ProviderConfigKey, Provisioners: provisionersOf(r.Provisioners),
 		})
 	}
 	for name, o := range m.Outputs {

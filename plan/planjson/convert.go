@@ -163,6 +163,10 @@ func convertChange(rc *rawChange, d *digester) (c plan.Change, rebuilt bool, err
 		c.Unprotected = unprotectedCanon(before)
 		c.DiesWith = diesWithCanon(before)
 	}
+	if kind == plan.KindUpdate {
+		c.Weakened = weakenedCanon(c.Type, before, after)
+	}
+	c.Subtype = subtypeOf(c.Type, before, after)
 	if mode == "managed" {
 		c.Identity = identityCanon(c.Type, before)
 		switch kind {

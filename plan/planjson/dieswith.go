@@ -61,7 +61,6 @@ func anyTrue(block any, attr string) bool {
 	return false
 }
 
-
 func diesWithOf(obj map[string]any) []string {
 	var out []string
 	for _, c := range diesWithChecks {
