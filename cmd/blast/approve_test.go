@@ -51,7 +51,7 @@ func TestApproveAsks(t *testing.T) {
 		}
 		for _, want := range []string{
 			"blast: SIGN-OFF REQUIRED  score 100/100 (threshold 50)", // the decision, as check says it
-			"replace  module.env.terraform_data.database",         // a destructive change and its kind
+			"replace  module.env.terraform_data.database",            // a destructive change and its kind
 			"CRITICAL environment-teardown",                          // a finding
 			"signing: plan digest sha256:",                           // the digest
 			"Sign off on this plan? [y/N] ",
