@@ -319,7 +319,7 @@ func TestVerifySharedKeyLines(t *testing.T) {
 
 func TestReasonText(t *testing.T) {
 	for _, r := range []Reason{ReasonOK, ReasonWrongPlan, ReasonUnknownKey, ReasonNotASenior, ReasonWrongNamespace,
-		ReasonSelfApproval, ReasonExpiredKey, ReasonMalformed, ReasonDuplicateSigner} {
+		ReasonSelfApproval, ReasonExpiredKey, ReasonMalformed, ReasonDuplicateSigner, ReasonOldFormat} {
 		if r.Text() == "" || r.Text() == string(r) {
 			t.Errorf("%s: no text", r)
 		}
