@@ -125,9 +125,15 @@ func (w *worker) entryHash(at int) string {
 	return w.dig.digest(w.entry)
 }
 
+// topKey is a top-level key of a plan and the offset of its value.
+type topKey struct {
+	key string
+	at  int
+}
+
 // bindSections sets the fast decoder's digests of fp's bound top-level
 // sections to work, the large ones first.
-func (r *fastRun) bindSections(fp *fastPlan, top []member) {
+func (r *fastRun) bindSections(fp *fastPlan, top []topKey) {
 	fp.sections = make(map[string]string, len(top))
 	for _, m := range top {
 		if !bound(m.key) {
@@ -137,7 +143,11 @@ func (r *fastRun) bindSections(fp *fastPlan, top []member) {
 		r.spawn(large, func(w *worker) {
 			s := scan{data: w.s.data, i: m.at, depth: 1}
 			var c []byte
-			if !large {
+			if large {
+				// Sized once: growing by doubling would cost twice the
+				// section. The canonical form is never much longer.
+				c = make([]byte, 0, skim(s.data, m.at)-m.at+64)
+			} else {
 				c = w.entry[:0]
 			}
 			c = s.canon(c)

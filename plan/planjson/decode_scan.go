@@ -30,6 +30,9 @@ type scan struct {
 	i     int
 	depth int
 	tmp   []byte // scratch for unquoted strings
+
+	members    []member // the members of the objects canon is writing, innermost last
+	reorderBuf []byte   // scratch for canonObject's reordering
 }
 
 func (s *scan) ws() {

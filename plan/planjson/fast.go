@@ -295,7 +295,7 @@ func (r *fastRun) plan(s *scan) *fastPlan {
 	keys := reflect.ValueOf(&fp.keys).Elem()
 	var mask uint64
 	var others []span
-	var top []member // every top-level key, for bindSections
+	var top []topKey // every top-level key, for bindSections
 	s.push()
 	s.i++
 	if s.peek() == '}' {
@@ -306,7 +306,7 @@ func (r *fastRun) plan(s *scan) *fastPlan {
 			f := planKeysSchema.field(key)
 			c := s.peek()
 			start := s.i
-			top = append(top, member{string(key), start})
+			top = append(top, topKey{string(key), start})
 			switch {
 			case string(key) == "resource_changes" && c == '[':
 				fp.changes = r.changeChunks(s, true)
