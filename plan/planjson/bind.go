@@ -117,10 +117,17 @@ func entryHashesReference(raw json.RawMessage) ([]string, error) {
 	return out, nil
 }
 
+// strictDepth is the depth to which rejectDuplicateKeys refuses a repeated
+// key below the plan object: the elements of its top-level lists (3) and
+// the objects directly in those (4). The canonical forms written for the
+// digests give up there too, so that the fast decoder refuses what the
+// reference refuses.
+const strictDepth = 4
+
 // entryHash is the fast decoder's digest of the resource change entry at
 // offset at, nested two levels deep, read again from the plan's bytes.
 func (w *worker) entryHash(at int) string {
-	s := scan{data: w.s.data, i: at, depth: 2}
+	s := scan{data: w.s.data, i: at, depth: 2, strict: strictDepth}
 	w.entry = s.canon(w.entry[:0])
 	return w.dig.digest(w.entry)
 }
@@ -135,13 +142,18 @@ type topKey struct {
 // sections to work, the large ones first.
 func (r *fastRun) bindSections(fp *fastPlan, top []topKey) {
 	fp.sections = make(map[string]string, len(top))
+	seen := make(map[string]bool, len(top))
 	for _, m := range top {
+		if seen[m.key] {
+			fail("a repeated key")
+		}
+		seen[m.key] = true
 		if !bound(m.key) {
 			continue
 		}
 		large := m.key == "prior_state" || m.key == "configuration"
 		r.spawn(large, func(w *worker) {
-			s := scan{data: w.s.data, i: m.at, depth: 1}
+			s := scan{data: w.s.data, i: m.at, depth: 1, strict: strictDepth}
 			var c []byte
 			if large {
 				// Sized once: growing by doubling would cost twice the

@@ -179,10 +179,10 @@ func (s *scan) canonObject(out []byte) []byte {
 			break
 		}
 	}
-	s.depth--
 	if !sorted {
-		out = s.reorder(out, objStart, s.members[base:])
+		out = s.reorder(out, objStart, s.members[base:], s.depth <= s.strict)
 	}
+	s.depth--
 	s.members = s.members[:base]
 	return append(out, '}')
 }
@@ -217,8 +217,8 @@ func (s *scan) appendKey(out []byte, start, end int, unquoted string, esc bool) 
 }
 
 // reorder rewrites the members written from out[objStart:] sorted by key,
-// a repeated key keeping its last value.
-func (s *scan) reorder(out []byte, objStart int, ms []member) []byte {
+// a repeated key keeping its last value, or giving up when strict.
+func (s *scan) reorder(out []byte, objStart int, ms []member, strict bool) []byte {
 	if len(ms) == 2 && bytes.Compare(s.memberKey(&ms[0]), s.memberKey(&ms[1])) > 0 {
 		// Two members (a state module's resources before its
 		// child_modules, which can be most of a plan): swap them in place,
@@ -236,6 +236,9 @@ func (s *scan) reorder(out []byte, objStart int, ms []member) []byte {
 	n := 0
 	for j := range ms {
 		if j+1 < len(ms) && bytes.Equal(s.memberKey(&ms[j+1]), s.memberKey(&ms[j])) {
+			if strict {
+				fail("a repeated key")
+			}
 			continue // a repeated key keeps its last value
 		}
 		if n > 0 {
