@@ -183,7 +183,7 @@ func (in *Inputs) signoffDir(flag string) string {
 // each, valid or not, in status.
 func verifySignoffs(opts Options, plans []*plan.Plan, dir string, allowed *signoff.AllowedSigners, pol scoring.Policy, change *Change, status *report.Signoff) error {
 	res, err := signoff.Verify(signoff.VerifyOptions{
-		Payload: signoff.Payload(plans), Dir: dir, AllowedSigners: allowed, Seniors: pol.Signoff.Seniors,
+		Payload: signoff.Payload(plans), OldPayloads: signoff.OldPayloads(plans), Dir: dir, AllowedSigners: allowed, Seniors: pol.Signoff.Seniors,
 		Author: opts.Author, Authors: change.Authors, AuthorsUnknown: change.Unknown != "", Person: pol.Person,
 	})
 	switch {

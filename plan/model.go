@@ -81,6 +81,11 @@ type Change struct {
 	// value. Managed resources only; nil when the before object has none.
 	Identity [][16]byte
 
+	// EntryHash is the SHA-256 digest, lower-case hex, of the canonical JSON
+	// of the whole resource_changes entry, every field of it: what the
+	// sign-off digest binds (signoff/doc.go). "" outside resource_changes.
+	EntryHash string
+
 	// Attrs maps the attribute paths of the known leaf values of the object
 	// that is destroyed (delete) or created (create), such as input.region,
 	// to a digest of the value, so that a delete and a create can be compared
@@ -128,6 +133,12 @@ type Plan struct {
 	// PriorDependsOn maps each instance address in prior_state to the
 	// dependencies Terraform recorded for it (resource addresses, no keys).
 	PriorDependsOn map[string][]string
+
+	// Sections maps each top-level key of the plan JSON that the sign-off
+	// digest binds (configuration, variables, output_changes, prior_state
+	// ...) to the SHA-256 digest, lower-case hex, of the canonical JSON of
+	// its value. planjson/bind.go says which keys are left out and why.
+	Sections map[string]string
 
 	// Instances lists every resource instance address the plan knows of, in
 	// prior_state, planned_values and resource_changes, sorted.

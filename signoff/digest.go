@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 
@@ -12,11 +13,17 @@ import (
 )
 
 // PayloadHeader is the first line of every payload: the name and version of
-// the format. A future incompatible format changes the version.
-const PayloadHeader = "blast-signoff v1"
+// the format. An incompatible format changes the version; v1 bound only the
+// resource changes, v2 binds everything apply does (see the package
+// documentation).
+const PayloadHeader = "blast-signoff v2"
 
-// canonicalHeader opens the canonical form that Digest hashes.
-const canonicalHeader = "blast-digest v1\n"
+// The headers of the canonical forms that Digest hashes, by version.
+const (
+	canonicalHeader   = "blast-digest v2\n"
+	canonicalHeaderV1 = "blast-digest v1\n"
+	payloadHeaderV1   = "blast-signoff v1"
+)
 
 // Sum is a plan digest: SHA-256 over the canonical form of what the plans
 // will do (see the package documentation).
@@ -27,11 +34,11 @@ func (s Sum) String() string {
 	return "sha256:" + hex.EncodeToString(s[:])
 }
 
-// Digest returns the digest of what the plans will do. The order of the
-// plans and of their changes does not matter; nor do the plans' timestamps,
-// tool versions, file names or formatting. Any change to an address, an
-// action, a reason, a forced-by path, a move, an import or a before or after
-// value gives a different digest.
+// Digest returns the digest of what the plans will do: every field of every
+// resource change, and the sections of the plans that apply uses
+// (configuration, variables, outputs, prior state, Terraform version ...).
+// The order of the plans and of their changes does not matter; nor do the
+// plans' timestamps, file names or formatting.
 func Digest(plans []*plan.Plan) Sum {
 	sum, _ := canonical(plans)
 	return sum
@@ -39,7 +46,7 @@ func Digest(plans []*plan.Plan) Sum {
 
 // Payload returns the exact bytes a sign-off signs:
 //
-//	blast-signoff v1
+//	blast-signoff v2
 //	digest sha256:<64 hex digits>
 //	changes <number of changes that count>
 //
@@ -50,15 +57,57 @@ func Payload(plans []*plan.Plan) []byte {
 	return fmt.Appendf(nil, "%s\ndigest %s\nchanges %d\n", PayloadHeader, sum, n)
 }
 
+// OldPayloads returns the payloads of the plans in the digest formats before
+// the current one, oldest first: a sign-off over one of them was made with
+// an older blast, for a digest that bound less, and Verify reports it as
+// ReasonOldFormat rather than as a sign-off for another plan.
+func OldPayloads(plans []*plan.Plan) [][]byte {
+	sum, n := canonicalV1(plans)
+	return [][]byte{fmt.Appendf(nil, "%s\ndigest %s\nchanges %d\n", payloadHeaderV1, sum, n)}
+}
+
 // counts reports whether a change belongs in the digest: every change but a
 // plain no-op. A no-op that moves or imports an object changes the state.
 func counts(c *plan.Change) bool {
 	return c.Kind != plan.KindNoOp || c.MovedFrom != "" || c.Imported
 }
 
-// canonical builds the canonical form, hashes it, and returns the digest and
-// the number of changes in it.
+// canonical builds the canonical form, version 2, hashes it, and returns
+// the digest and the number of changes that count.
 func canonical(plans []*plan.Plan) (Sum, int) {
+	var records [][]byte
+	n := 0
+	for _, p := range plans {
+		if p == nil {
+			continue
+		}
+		keys := slices.Sorted(maps.Keys(p.Sections))
+		var sections []byte
+		for _, k := range keys {
+			sections = netstring(sections, []byte(k))
+			sections = netstring(sections, []byte(p.Sections[k]))
+		}
+		entries := make([]string, 0, len(p.Changes))
+		for i := range p.Changes {
+			c := &p.Changes[i]
+			entries = append(entries, c.EntryHash)
+			if counts(c) {
+				n++
+			}
+		}
+		slices.Sort(entries)
+		var rec []byte
+		rec = netstring(rec, sections)
+		rec = netstring(rec, list(entries))
+		records = append(records, netstring(nil, rec))
+	}
+	return hashRecords(canonicalHeader, records), n
+}
+
+// canonicalV1 builds the canonical form of version 1, which bound the
+// resource changes alone, and returns its digest and the number of changes
+// in it. It is kept to recognise sign-offs made in that format.
+func canonicalV1(plans []*plan.Plan) (Sum, int) {
 	var records [][]byte
 	n := 0
 	for _, p := range plans {
@@ -79,18 +128,24 @@ func canonical(plans []*plan.Plan) (Sum, int) {
 		slices.SortFunc(lines, bytes.Compare)
 		records = append(records, netstring(nil, bytes.Join(lines, nil)))
 	}
+	return hashRecords(canonicalHeaderV1, records), n
+}
+
+// hashRecords hashes the header and the records, sorted by byte value.
+func hashRecords(header string, records [][]byte) Sum {
 	slices.SortFunc(records, bytes.Compare)
 	h := sha256.New()
-	h.Write([]byte(canonicalHeader))
+	h.Write([]byte(header))
 	for _, r := range records {
 		h.Write(r)
 	}
 	var sum Sum
 	h.Sum(sum[:0])
-	return sum, n
+	return sum
 }
 
-// changeLine encodes one change as a netstring of nine netstrings.
+// changeLine encodes one change as a netstring of nine netstrings, for
+// version 1.
 func changeLine(c *plan.Change) []byte {
 	forced := slices.Clone(c.ForcedBy)
 	slices.Sort(forced)

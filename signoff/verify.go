@@ -29,6 +29,7 @@ const (
 	ReasonWrongNamespace  Reason = "wrong-namespace"  // made for another purpose, or key not allowed for sign-offs
 	ReasonUnknownKey      Reason = "unknown-key"      // key not in allowed_signers
 	ReasonWrongPlan       Reason = "wrong-plan"       // does not verify for this plan's payload
+	ReasonOldFormat       Reason = "old-format"       // made for this plan, in an older digest format
 	ReasonExpiredKey      Reason = "expired-key"      // outside valid-after/valid-before
 	ReasonSelfApproval    Reason = "self-approval"    // signed by the author of the change
 	ReasonNotASenior      Reason = "not-a-senior"     // principal is not a senior
@@ -40,6 +41,7 @@ const (
 var reasonText = map[Reason]string{
 	ReasonOK:              "valid sign-off",
 	ReasonWrongPlan:       "signed for a different plan",
+	ReasonOldFormat:       "signed for an older digest format",
 	ReasonUnknownKey:      "key not in allowed signers",
 	ReasonNotASenior:      "signer is not a senior",
 	ReasonWrongNamespace:  "wrong namespace",
@@ -82,6 +84,10 @@ type VerifyOptions struct {
 	// Payload is what a valid sign-off signs: Payload(plans) of the plans
 	// being checked.
 	Payload []byte
+	// OldPayloads are the payloads of the same plans in older digest
+	// formats, OldPayloads(plans): a signature over one of them is
+	// ReasonOldFormat, not ReasonWrongPlan. nil: no such check.
+	OldPayloads [][]byte
 	// Dir holds the sign-offs: every file whose name ends in .sig.
 	Dir string
 	// AllowedSigners maps keys to principals.
@@ -257,6 +263,12 @@ func (v *verifier) check(data []byte) SignOff {
 		return fail(ReasonUnknownKey, "no line of allowed signers has key %s", so.KeyFingerprint)
 	}
 	if err := s.verify(v.opts.Payload); err != nil {
+		for _, old := range v.opts.OldPayloads {
+			if s.verify(old) == nil {
+				version, _, _ := strings.Cut(strings.TrimPrefix(string(old), "blast-signoff "), "\n")
+				return fail(ReasonOldFormat, "signed for this plan in digest format %s, which does not bind everything apply does: sign it again", version)
+			}
+		}
 		return fail(ReasonWrongPlan, "the signature does not match this plan: it was made for another plan, or altered")
 	}
 	cands = filter(cands, func(c candidate) bool { return c.e.allows(Namespace) })

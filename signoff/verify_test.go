@@ -232,7 +232,6 @@ func TestVerifyRerunKeepsSignOff(t *testing.T) {
 
 	m := rawPlan(t, "tainted")
 	m["timestamp"] = "2030-06-01T00:00:00Z"
-	m["terraform_version"] = "1.12.0"
 	slices.Reverse(m["resource_changes"].([]any))
 	rerun := Payload(parseRaw(t, "/tmp/elsewhere/plan.json", m))
 	res := mustVerify(t, VerifyOptions{Payload: rerun, Dir: dir, AllowedSigners: tm.signers, Seniors: tm.seniors})
@@ -245,6 +244,28 @@ func TestVerifyRerunKeepsSignOff(t *testing.T) {
 	if res.SignOffs[0].Principal != "alice@example.com" {
 		t.Errorf("wrong plan: principal %q, want the known signer", res.SignOffs[0].Principal)
 	}
+}
+
+// A sign-off made by an older blast, over the version 1 payload of this very
+// plan, does not count, and says why: the old digest bound less than apply
+// does. One over another plan's old payload is for another plan.
+func TestVerifyOldFormat(t *testing.T) {
+	tm := newTeam(t)
+	plans := loadPlan(t, "tainted")
+	dir := t.TempDir()
+	writeFile(t, dir, "alice.sig", tm.sign(t, "alice", Namespace, OldPayloads(plans)[0]))
+	writeFile(t, dir, "bob.sig", tm.sign(t, "bob", Namespace, OldPayloads(loadPlan(t, "replace"))[0]))
+	res := mustVerify(t, VerifyOptions{Payload: Payload(plans), OldPayloads: OldPayloads(plans), Dir: dir, AllowedSigners: tm.signers, Seniors: tm.seniors})
+	wantReasons(t, res, ReasonOldFormat, ReasonWrongPlan)
+	if d := res.SignOffs[0].Detail; !strings.Contains(d, "digest format v1") {
+		t.Errorf("detail %q does not name the old format", d)
+	}
+	if res.Count() != 0 {
+		t.Error("an old-format sign-off counted")
+	}
+	// Without the old payloads, it is a sign-off for another plan.
+	res = mustVerify(t, VerifyOptions{Payload: Payload(plans), Dir: dir, AllowedSigners: tm.signers, Seniors: tm.seniors})
+	wantReasons(t, res, ReasonWrongPlan, ReasonWrongPlan)
 }
 
 func TestVerifyDirectoryErrors(t *testing.T) {
@@ -298,7 +319,7 @@ func TestVerifySharedKeyLines(t *testing.T) {
 
 func TestReasonText(t *testing.T) {
 	for _, r := range []Reason{ReasonOK, ReasonWrongPlan, ReasonUnknownKey, ReasonNotASenior, ReasonWrongNamespace,
-		ReasonSelfApproval, ReasonExpiredKey, ReasonMalformed, ReasonDuplicateSigner} {
+		ReasonSelfApproval, ReasonExpiredKey, ReasonMalformed, ReasonDuplicateSigner, ReasonOldFormat} {
 		if r.Text() == "" || r.Text() == string(r) {
 			t.Errorf("%s: no text", r)
 		}

@@ -14,9 +14,10 @@ import (
 
 // analyze is the reference decoder's part of the conversion: it reads
 // terraform-json's types into the parts that assemble, shared with the fast
-// decoder, makes the plan of.
+// decoder, makes the plan of. entryHashes are the digests of the entries of
+// changes (bind.go).
 func analyze(p *plan.Plan, changes, drift []*tfjson.ResourceChange, deferred []*tfjson.DeferredResourceChange,
-	prior, planned *tfjson.StateValues, config *planConfig) error {
+	prior, planned *tfjson.StateValues, config *planConfig, entryHashes []string) error {
 	parts := &planParts{deferred: deferred, digests: newDigester()}
 	parts.changes = make([]plan.Change, 0, len(changes))
 	for i, rc := range changes {
@@ -26,6 +27,7 @@ func analyze(p *plan.Plan, changes, drift []*tfjson.ResourceChange, deferred []*
 		}
 		parts.changes = append(parts.changes, c)
 	}
+	setEntryHashes(parts.changes, entryHashes)
 	for i, rc := range drift {
 		c, keep, err := parts.convertEntry(listDrift, i, rc)
 		if err != nil {

@@ -111,6 +111,9 @@ func convertChange(rc *rawChange, d *digester) (c plan.Change, rebuilt bool, err
 	if perr != nil {
 		addr = plan.Address{}
 	}
+	if err := checkConsistent(rc, address, addr); err != nil {
+		return plan.Change{}, false, err
+	}
 	mode := rc.mode
 	if mode == "" {
 		// Old plans have no "mode": module.data.aws_db_instance.x is a

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"slices"
 	"strconv"
-	"strings"
 	"unicode/utf8"
 )
 
@@ -140,10 +139,11 @@ func (s *scan) canon(out []byte) []byte {
 	}
 }
 
-// canonObject writes an object in one pass while its keys come sorted and
-// unescaped, as Terraform writes them; otherwise it starts over and sorts.
+// canonObject writes an object in one pass, each member's value once, and
+// then, when the keys did not come sorted and unique (Terraform writes the
+// keys of its own records in struct order: address before mode), reorders
+// the members it wrote: what a decoded map[string]any gives json.Marshal.
 func (s *scan) canonObject(out []byte) []byte {
-	objStart, outStart := s.i, len(out)
 	s.push()
 	s.i++
 	out = append(out, '{')
@@ -152,93 +152,102 @@ func (s *scan) canonObject(out []byte) []byte {
 		s.depth--
 		return append(out, '}')
 	}
-	var prev []byte
+	objStart := len(out)
+	base := len(s.members)
+	sorted := true
 	for n := 0; ; n++ {
 		s.ws()
 		start, end, esc := s.str()
-		key := s.data[start:end]
-		if esc || (n > 0 && bytes.Compare(prev, key) >= 0) {
-			s.i = objStart
-			s.depth--
-			return s.canonObjectSorted(out[:outStart])
+		m := member{keyAt: start, keyEnd: end}
+		if esc {
+			m.key = string(appendUnquoted(nil, s.data[start:end]))
 		}
 		if n > 0 {
 			out = append(out, ',')
-		}
-		clean := true
-		for _, c := range key {
-			if needsCare[c] {
-				clean = false
-				break
+			if sorted && bytes.Compare(s.memberKey(&s.members[len(s.members)-1]), s.memberKey(&m)) >= 0 {
+				sorted = false
 			}
 		}
-		if clean {
-			out = append(out, s.data[start-1:end+1]...)
-		} else {
-			out = appendEncoded(out, key)
-		}
+		m.at = len(out)
+		out = s.appendKey(out, start, end, m.key, esc)
 		s.expect(':')
 		out = append(out, ':')
 		out = s.canon(out)
-		prev = key
+		m.end = len(out)
+		s.members = append(s.members, m)
 		if !s.more('}') {
 			break
 		}
 	}
+	if !sorted {
+		out = s.reorder(out, objStart, s.members[base:], s.depth <= s.strict)
+	}
 	s.depth--
+	s.members = s.members[:base]
 	return append(out, '}')
 }
 
+// member is a member of an object being written: its key in the input
+// (key when it holds escapes, else data[keyAt:keyEnd]) and its bytes in the
+// output, out[at:end], key included.
 type member struct {
-	key string
-	at  int // offset of the value
+	key           string
+	keyAt, keyEnd int
+	at, end       int
 }
 
-// canonObjectSorted is canonObject for keys out of order, repeated or
-// escaped: what a decoded map[string]any gives json.Marshal.
-func (s *scan) canonObjectSorted(out []byte) []byte {
-	s.push()
-	s.i++
-	var ms []member
-	if s.peek() == '}' {
-		s.i++
-	} else {
-		for {
-			s.ws()
-			start, end, esc := s.str()
-			key := string(s.data[start:end])
-			if esc {
-				key = string(appendUnquoted(nil, s.data[start:end]))
-			}
-			s.expect(':')
-			s.ws()
-			ms = append(ms, member{key, s.i})
-			s.skip()
-			if !s.more('}') {
-				break
-			}
+func (s *scan) memberKey(m *member) []byte {
+	if m.key != "" || m.keyAt == m.keyEnd {
+		return []byte(m.key)
+	}
+	return s.data[m.keyAt:m.keyEnd]
+}
+
+// appendKey writes the key at data[start:end] as json.Marshal does.
+func (s *scan) appendKey(out []byte, start, end int, unquoted string, esc bool) []byte {
+	if esc {
+		return appendEncoded(out, []byte(unquoted))
+	}
+	for _, c := range s.data[start:end] {
+		if needsCare[c] {
+			return appendEncoded(out, s.data[start:end])
 		}
 	}
-	end := s.i
-	slices.SortStableFunc(ms, func(a, b member) int { return strings.Compare(a.key, b.key) })
-	out = append(out, '{')
+	return append(out, s.data[start-1:end+1]...)
+}
+
+// reorder rewrites the members written from out[objStart:] sorted by key,
+// a repeated key keeping its last value, or giving up when strict.
+func (s *scan) reorder(out []byte, objStart int, ms []member, strict bool) []byte {
+	if len(ms) == 2 && bytes.Compare(s.memberKey(&ms[0]), s.memberKey(&ms[1])) > 0 {
+		// Two members (a state module's resources before its
+		// child_modules, which can be most of a plan): swap them in place,
+		// A,B to B,A, by three reversals, rather than copy them.
+		r := out[objStart:]
+		slices.Reverse(r)
+		nb := ms[1].end - ms[1].at
+		slices.Reverse(r[:nb])
+		slices.Reverse(r[nb+1:])
+		return out
+	}
+	slices.SortStableFunc(ms, func(a, b member) int { return bytes.Compare(s.memberKey(&a), s.memberKey(&b)) })
+	s.reorderBuf = append(slices.Grow(s.reorderBuf[:0], len(out)-objStart), out[objStart:]...)
+	written := out[:objStart]
 	n := 0
-	for j, m := range ms {
-		if j+1 < len(ms) && ms[j+1].key == m.key {
+	for j := range ms {
+		if j+1 < len(ms) && bytes.Equal(s.memberKey(&ms[j+1]), s.memberKey(&ms[j])) {
+			if strict {
+				fail("a repeated key")
+			}
 			continue // a repeated key keeps its last value
 		}
 		if n > 0 {
-			out = append(out, ',')
+			written = append(written, ',')
 		}
 		n++
-		out = appendEncoded(out, []byte(m.key))
-		out = append(out, ':')
-		s.i = m.at
-		out = s.canon(out)
+		written = append(written, s.reorderBuf[ms[j].at-objStart:ms[j].end-objStart]...)
 	}
-	s.i = end
-	s.depth--
-	return append(out, '}')
+	return written
 }
 
 // Reading canonical JSON back: compact, valid, keys sorted and unique.

@@ -30,6 +30,10 @@ type scan struct {
 	i     int
 	depth int
 	tmp   []byte // scratch for unquoted strings
+
+	members    []member // the members of the objects canon is writing, innermost last
+	reorderBuf []byte   // scratch for canonObject's reordering
+	strict     int      // canonObject gives up on a repeated key at this depth or less
 }
 
 func (s *scan) ws() {

@@ -245,9 +245,10 @@ func (r *fastRun) stop() {
 
 // worker holds what one goroutine reuses from task to task.
 type worker struct {
-	s   scan
-	buf []byte // canonical values of the change being read
-	dig *digester
+	s     scan
+	buf   []byte // canonical values of the change being read
+	entry []byte // canonical JSON of a whole entry or section (bind.go)
+	dig   *digester
 }
 
 func newWorker(data []byte) *worker {
@@ -276,7 +277,8 @@ type fastPlan struct {
 	priorHas bool // prior_state has values with a root module
 
 	deferred []*tfjson.DeferredResourceChange
-	config   *planConfig // nil when configuration has no root module
+	config   *planConfig       // nil when configuration has no root module
+	sections map[string]string // digests of the bound sections (bind.go)
 }
 
 func (fp *fastPlan) add(list *[]*stateOut) *stateOut {
@@ -293,6 +295,7 @@ func (r *fastRun) plan(s *scan) *fastPlan {
 	keys := reflect.ValueOf(&fp.keys).Elem()
 	var mask uint64
 	var others []span
+	var top []topKey // every top-level key, for bindSections
 	s.push()
 	s.i++
 	if s.peek() == '}' {
@@ -303,11 +306,12 @@ func (r *fastRun) plan(s *scan) *fastPlan {
 			f := planKeysSchema.field(key)
 			c := s.peek()
 			start := s.i
+			top = append(top, topKey{string(key), start})
 			switch {
 			case string(key) == "resource_changes" && c == '[':
-				fp.changes = r.changeChunks(s)
+				fp.changes = r.changeChunks(s, true)
 			case string(key) == "resource_drift" && c == '[':
-				fp.drift = r.changeChunks(s)
+				fp.drift = r.changeChunks(s, false)
 			default:
 				s.i = skim(s.data, start)
 				switch string(key) {
@@ -330,6 +334,7 @@ func (r *fastRun) plan(s *scan) *fastPlan {
 		}
 	}
 	s.depth--
+	r.bindSections(fp, top)
 	k := &fp.keys
 	for _, raw := range []json.RawMessage{k.ResourceChanges, k.ResourceDrift} {
 		if present(raw) && raw[0] != '[' {
@@ -386,8 +391,9 @@ type changeChunk struct {
 }
 
 // changeChunks reads the array of resource changes at s, finding where each
-// element ends, and sets chunks of them to be read.
-func (r *fastRun) changeChunks(s *scan) []*changeChunk {
+// element ends, and sets chunks of them to be read; bind digests each entry
+// whole (resource_changes, not drift).
+func (r *fastRun) changeChunks(s *scan, bind bool) []*changeChunk {
 	var chunks []*changeChunk
 	var elems []span
 	dispatch := func() {
@@ -403,6 +409,9 @@ func (r *fastRun) changeChunks(s *scan) []*changeChunk {
 			for _, e := range todo {
 				s := w.at(e.start, 2)
 				c, rebuilt := w.resourceChange(s)
+				if bind {
+					c.EntryHash = w.entryHash(e.start)
+				}
 				cs = append(cs, c)
 				if rebuilt {
 					out.rebuilt++
@@ -789,5 +798,6 @@ func (fp *fastPlan) finish(source string) (*plan.Plan, error) {
 	if err := assemble(p, parts); err != nil {
 		return nil, err
 	}
+	p.Sections = fp.sections
 	return p, nil
 }

@@ -331,7 +331,14 @@ func decodePlan(source string, raw json.RawMessage) (*plan.Plan, error) {
 	}
 	p.HasConfiguration = present(keys.Configuration) && config.RootModule != nil
 
-	if err := analyze(p, changes, drift, deferred, prior.Values, planned.Values, &config); err != nil {
+	hashes, err := entryHashesReference(keys.ResourceChanges)
+	if err == nil {
+		p.Sections, err = bindReference(raw)
+	}
+	if err == nil {
+		err = analyze(p, changes, drift, deferred, prior.Values, planned.Values, &config, hashes)
+	}
+	if err != nil {
 		// No hint: the file is plan JSON, and making it again with terraform
 		// show -json gives the same file.
 		return nil, &InputError{Source: source, Err: err}
