@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/blast-dev/blast/graph"
+	"github.com/blast-dev/blast/internal/mdtext"
 	"github.com/blast-dev/blast/plan"
 )
 
@@ -578,5 +579,5 @@ func graphIDLess(a, b string) bool {
 // reach: a %%{...}%% anywhere in the text is read as a directive, so no
 // brace gets through.
 func graphMermaidComment(s string) string {
-	return strings.NewReplacer("{", "(", "}", ")").Replace(mdOneLine(s))
+	return strings.NewReplacer("{", "(", "}", ")").Replace(mdtext.OneLine(s))
 }
