@@ -9,6 +9,7 @@ import (
 
 	"github.com/blast-dev/blast/internal/mdtext"
 	"github.com/blast-dev/blast/plan"
+	"github.com/blast-dev/blast/report/picture"
 	"github.com/blast-dev/blast/scoring"
 )
 
@@ -582,9 +583,9 @@ func mdPicture(r *Report, budget int) string {
 		b.WriteString("Arrows point the way the damage spreads: from a resource to what depends on it. " +
 			"Red: destroyed; orange: depends on it and changed by the plan; yellow: depends on it, no planned change.\n\n")
 		b.WriteString("```mermaid\n")
-		writeMermaidPicture(&b, pic)
+		picture.WriteMermaid(&b, pic)
 		b.WriteString("```\n")
-		if left := total - len(pic.nodes); left > 0 {
+		if left := total - len(pic.Nodes); left > 0 {
 			fmt.Fprintf(&b, "\nThe picture starts from the riskiest destroyed resources and follows their dependents %d steps; "+
 				"it leaves out %s of the blast radius: `blast graph --radius` draws it whole.\n",
 				mdMaxDepth, mdCount(left, "resource", "resources"))
@@ -603,39 +604,38 @@ func mdPicture(r *Report, budget int) string {
 // measured; a report without one (made by hand) draws each radius as
 // listed. It returns nil when the picture would have no edge, and the size
 // of the whole radius drawn from.
-func mdPictureModel(r *Report, roots, perNode, maxNodes int) (*mermaidPicture, int) {
+func mdPictureModel(r *Report, roots, perNode, maxNodes int) (*picture.Picture, int) {
 	type key struct {
 		plan int
 		addr string
 	}
-	nodes := map[key]*graphNode{}
+	nodes := map[key]*picture.Node{}
 	dependents := map[key][]key{}
 	var sources []string
 	if len(r.plans) > 0 && len(r.graphs) == len(r.plans) {
 		for pi, gp := range graphModel(r, GraphOptions{Radius: true}) {
 			sources = append(sources, gp.source)
 			for _, n := range gp.nodes {
-				nodes[key{pi, n.addr}] = n
+				nodes[key{pi, n.Address}] = n
 			}
 			for _, e := range gp.edges {
 				from, to := gp.nodes[e[1]], gp.nodes[e[0]]
-				dependents[key{pi, from.addr}] = append(dependents[key{pi, from.addr}], key{pi, to.addr})
+				dependents[key{pi, from.Address}] = append(dependents[key{pi, from.Address}], key{pi, to.Address})
 			}
 		}
 	} else {
 		for _, p := range r.Plans {
 			sources = append(sources, p.Source)
 		}
-		node := func(pl int, addr, kind string, role int) {
-			if n, ok := nodes[key{pl, addr}]; ok && n.role <= role {
+		node := func(pl int, addr, kind string, role picture.Role) {
+			if n, ok := nodes[key{pl, addr}]; ok && n.Role <= role {
 				return
 			}
-			module, local := graphSplit(addr)
-			nodes[key{pl, addr}] = &graphNode{plan: pl, addr: addr, module: module, local: local, kind: kind, role: role}
+			nodes[key{pl, addr}] = graphNode(pl, addr, kind, role)
 		}
 		for _, c := range r.Changes {
 			if c.Kind.Destructive() {
-				node(c.Plan, c.Address, string(c.Kind), graphRoleDestroy)
+				node(c.Plan, c.Address, string(c.Kind), picture.Destroyed)
 			}
 		}
 		for _, c := range r.Changes {
@@ -643,11 +643,11 @@ func mdPictureModel(r *Report, roots, perNode, maxNodes int) (*mermaidPicture, i
 				continue
 			}
 			for _, a := range c.BlastRadius.Changed {
-				node(c.Plan, a, "", graphRoleChanged)
+				node(c.Plan, a, "", picture.Changed)
 				dependents[key{c.Plan, c.Address}] = append(dependents[key{c.Plan, c.Address}], key{c.Plan, a})
 			}
 			for _, a := range c.BlastRadius.Unchanged {
-				node(c.Plan, a, "", graphRoleUnchanged)
+				node(c.Plan, a, "", picture.Unchanged)
 				dependents[key{c.Plan, c.Address}] = append(dependents[key{c.Plan, c.Address}], key{c.Plan, a})
 			}
 		}
@@ -681,8 +681,8 @@ func mdPictureModel(r *Report, roots, perNode, maxNodes int) (*mermaidPicture, i
 		// Destroyed dependents first, then those the plan changes.
 		sort.SliceStable(deps, func(i, j int) bool {
 			ni, nj := nodes[deps[i]], nodes[deps[j]]
-			if ni.role != nj.role {
-				return ni.role < nj.role
+			if ni.Role != nj.Role {
+				return ni.Role < nj.Role
 			}
 			return deps[i].addr < deps[j].addr
 		})
@@ -700,25 +700,25 @@ func mdPictureModel(r *Report, roots, perNode, maxNodes int) (*mermaidPicture, i
 			taken++
 		}
 	}
-	pic := &mermaidPicture{plans: sources}
+	pic := &picture.Picture{Plans: sources}
 	for _, k := range order {
-		pic.nodes = append(pic.nodes, nodes[k])
+		pic.Nodes = append(pic.Nodes, nodes[k])
 	}
 	for _, k := range order {
 		for _, d := range dependents[k] {
 			if picked[d] {
-				pic.edges = append(pic.edges, [2]*graphNode{nodes[k], nodes[d]})
+				pic.Edges = append(pic.Edges, [2]*picture.Node{nodes[k], nodes[d]})
 			}
 		}
 	}
-	if len(pic.edges) == 0 {
+	if len(pic.Edges) == 0 {
 		return nil, 0
 	}
-	sort.SliceStable(pic.nodes, func(i, j int) bool {
-		if pic.nodes[i].plan != pic.nodes[j].plan {
-			return pic.nodes[i].plan < pic.nodes[j].plan
+	sort.SliceStable(pic.Nodes, func(i, j int) bool {
+		if pic.Nodes[i].Plan != pic.Nodes[j].Plan {
+			return pic.Nodes[i].Plan < pic.Nodes[j].Plan
 		}
-		return pic.nodes[i].addr < pic.nodes[j].addr
+		return pic.Nodes[i].Address < pic.Nodes[j].Address
 	})
 	return pic, len(nodes)
 }
@@ -1056,30 +1056,6 @@ func mdCodeList(list []string, inTable bool) string {
 		parts = append(parts, mdCode(s, inTable))
 	}
 	return strings.Join(parts, ", ")
-}
-
-// mermaidText escapes a label for a quoted mermaid string with mermaid's own
-// entity codes, so that no quote ends it early, no HTML or markdown string
-// is read into it and no %%{directive}%% reaches mermaid's configuration.
-func mermaidText(s string) string {
-	return mermaidEscape(mdtext.ShortenMiddle(s, mdMaxAddress))
-}
-
-// mermaidEscape is mermaidText without the shortening: one line, and every
-// character mermaid could read as syntax, markup or a directive written as
-// its entity code. blast graph's mermaid uses it too.
-func mermaidEscape(s string) string {
-	s = mdtext.OneLine(s)
-	var b strings.Builder
-	for _, r := range s {
-		switch r {
-		case '"', '#', '&', ';', '<', '>', '`', '%':
-			fmt.Fprintf(&b, "#%d;", r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }
 
 func mdNum(f float64) string { return fmt.Sprintf("%.1f", f) }
