@@ -6,6 +6,8 @@ import (
 	"encoding/xml"
 	"fmt"
 	"strings"
+
+	"github.com/blast-dev/blast/internal/mdtext"
 )
 
 // DecisionError is the decision of a report written when blast could not
@@ -31,7 +33,7 @@ type ErrorReport struct {
 // addresses, never an attribute value; this writes them as they are, escaped
 // for the format.
 func RenderError(format, id, msg, hint string) ([]byte, error) {
-	msg, hint = mdOneLine(msg), mdOneLine(hint)
+	msg, hint = mdtext.OneLine(msg), mdtext.OneLine(hint)
 	var b bytes.Buffer
 	switch format {
 	case "json":
@@ -128,9 +130,9 @@ func markdownError(id, msg, hint string) string {
 	var b strings.Builder
 	b.WriteString(MarkdownMarker(id) + "\n")
 	b.WriteString("## ❌ blast: error · the plan was not judged\n\n")
-	b.WriteString("blast failed: " + mdText(mdShorten(msg, 2000)) + "\n")
+	b.WriteString("blast failed: " + mdtext.Text(mdtext.Shorten(msg, 2000)) + "\n")
 	if hint != "" {
-		b.WriteString("\nHint: " + mdText(mdShorten(hint, 1000)) + "\n")
+		b.WriteString("\nHint: " + mdtext.Text(mdtext.Shorten(hint, 1000)) + "\n")
 	}
 	b.WriteString("\nNothing was judged, so nothing passed: the check fails (exit 1) until blast can read its inputs. " +
 		"An earlier report on this pull request no longer holds.\n")

@@ -6,9 +6,10 @@ import (
 	"path"
 	"sort"
 	"strings"
-	"unicode/utf8"
 
+	"github.com/blast-dev/blast/internal/mdtext"
 	"github.com/blast-dev/blast/plan"
+	"github.com/blast-dev/blast/report/picture"
 	"github.com/blast-dev/blast/scoring"
 )
 
@@ -95,7 +96,7 @@ func renderMarkdown(r *Report, opts MarkdownOptions) string {
 func mdHeader(r *Report, groups []mdGroup) string {
 	var b strings.Builder
 	b.WriteString(MarkdownMarker(r.ID) + "\n")
-	icon, what := "", mdText(string(r.Decision))
+	icon, what := "", mdtext.Text(string(r.Decision))
 	switch r.Decision {
 	case scoring.DecisionSignoffRequired:
 		icon, what = "🛑 ", "sign-off required"
@@ -117,7 +118,7 @@ func mdHeader(r *Report, groups []mdGroup) string {
 	}
 	b.WriteString("\n")
 	if r.PolicySource != nil {
-		fmt.Fprintf(&b, "\nPolicy: %s\n", mdText(r.PolicySource.Text()))
+		fmt.Fprintf(&b, "\nPolicy: %s\n", mdtext.Text(r.PolicySource.Text()))
 	}
 	return b.String()
 }
@@ -432,12 +433,12 @@ func mdFindings(groups []mdGroup, r *Report, budget int) string {
 	headers := make([]string, len(groups))
 	room := budget - len(head)
 	for i, g := range groups {
-		headers[i] = fmt.Sprintf("- %s **%s** %s · **%s**\n", mdSeverityIcon(g.severity), mdText(string(g.severity)), mdCode(g.rule, false), g.headline)
+		headers[i] = fmt.Sprintf("- %s **%s** %s · **%s**\n", mdSeverityIcon(g.severity), mdtext.Text(string(g.severity)), mdCode(g.rule, false), g.headline)
 		room -= len(headers[i]) + len(cut(len(g.findings)+len(g.nested)))
 	}
 	if room < 0 {
 		// Too many groups for even their summaries: the most severe go first.
-		out, _ := mdFitEach(budget, head, len(headers), func(i int) string { return headers[i] }, func(left int) string {
+		out, _ := mdtext.FitEach(budget, head, len(headers), func(i int) string { return headers[i] }, func(left int) string {
 			return fmt.Sprintf("- _… and %s, less severe, not shown here: `blast check --format json` lists every finding._\n",
 				mdCount(left, "more group of findings", "more groups of findings"))
 		})
@@ -487,14 +488,14 @@ func mdFindingItem(f Finding, multi bool, indent string, whole bool) string {
 	msg := f.Message
 	switch {
 	case f.Address != "" && strings.HasPrefix(msg, f.Address):
-		s.WriteString(mdCode(f.Address, false) + mdText(mdShorten(msg[len(f.Address):], limit)) + "\n")
+		s.WriteString(mdCode(f.Address, false) + mdtext.Text(mdtext.Shorten(msg[len(f.Address):], limit)) + "\n")
 	case f.Address != "":
-		s.WriteString(mdCode(f.Address, false) + ": " + mdText(mdShorten(msg, limit)) + "\n")
+		s.WriteString(mdCode(f.Address, false) + ": " + mdtext.Text(mdtext.Shorten(msg, limit)) + "\n")
 	default:
-		s.WriteString(mdText(mdShorten(msg, limit)) + "\n")
+		s.WriteString(mdtext.Text(mdtext.Shorten(msg, limit)) + "\n")
 	}
 	if f.Fix != "" {
-		s.WriteString(mdIndentedBlock(mdShorten(f.Fix, mdMaxFix), "hcl", indent+"  "))
+		s.WriteString(mdtext.IndentedBlock(mdtext.Shorten(f.Fix, mdMaxFix), "hcl", indent+"  "))
 	}
 	return s.String()
 }
@@ -530,7 +531,7 @@ func mdChanges(r *Report, budget int) string {
 		c := destr[i]
 		var row strings.Builder
 		fmt.Fprintf(&row, "| %d | %s | %s | %s | %s | %s | %s |", i+1, mdNum(c.Risk), c.Kind,
-			mdChangeAddress(c, true), mdText(c.Class), mdCodeOr(c.Reason, true), mdCodeList(c.ForcedBy, true))
+			mdChangeAddress(c, true), mdtext.Text(c.Class), mdCodeOr(c.Reason, true), mdCodeList(c.ForcedBy, true))
 		if hasRadius {
 			fmt.Fprintf(&row, " %s |", mdRadiusCount(c.BlastRadius))
 		}
@@ -560,7 +561,7 @@ func mdChanges(r *Report, budget int) string {
 			mdCount(left, "more destructive change", "more destructive changes"))
 	}
 	shown := min(len(destr), mdMaxTableRows)
-	out, left := mdFitEach(budget, head, shown, row, more)
+	out, left := mdtext.FitEach(budget, head, shown, row, more)
 	if left == 0 && shown < len(destr) {
 		out += more(len(destr) - shown)
 	}
@@ -582,9 +583,9 @@ func mdPicture(r *Report, budget int) string {
 		b.WriteString("Arrows point the way the damage spreads: from a resource to what depends on it. " +
 			"Red: destroyed; orange: depends on it and changed by the plan; yellow: depends on it, no planned change.\n\n")
 		b.WriteString("```mermaid\n")
-		writeMermaidPicture(&b, pic)
+		picture.WriteMermaid(&b, pic)
 		b.WriteString("```\n")
-		if left := total - len(pic.nodes); left > 0 {
+		if left := total - len(pic.Nodes); left > 0 {
 			fmt.Fprintf(&b, "\nThe picture starts from the riskiest destroyed resources and follows their dependents %d steps; "+
 				"it leaves out %s of the blast radius: `blast graph --radius` draws it whole.\n",
 				mdMaxDepth, mdCount(left, "resource", "resources"))
@@ -603,39 +604,38 @@ func mdPicture(r *Report, budget int) string {
 // measured; a report without one (made by hand) draws each radius as
 // listed. It returns nil when the picture would have no edge, and the size
 // of the whole radius drawn from.
-func mdPictureModel(r *Report, roots, perNode, maxNodes int) (*mermaidPicture, int) {
+func mdPictureModel(r *Report, roots, perNode, maxNodes int) (*picture.Picture, int) {
 	type key struct {
 		plan int
 		addr string
 	}
-	nodes := map[key]*graphNode{}
+	nodes := map[key]*picture.Node{}
 	dependents := map[key][]key{}
 	var sources []string
 	if len(r.plans) > 0 && len(r.graphs) == len(r.plans) {
 		for pi, gp := range graphModel(r, GraphOptions{Radius: true}) {
 			sources = append(sources, gp.source)
 			for _, n := range gp.nodes {
-				nodes[key{pi, n.addr}] = n
+				nodes[key{pi, n.Address}] = n
 			}
 			for _, e := range gp.edges {
 				from, to := gp.nodes[e[1]], gp.nodes[e[0]]
-				dependents[key{pi, from.addr}] = append(dependents[key{pi, from.addr}], key{pi, to.addr})
+				dependents[key{pi, from.Address}] = append(dependents[key{pi, from.Address}], key{pi, to.Address})
 			}
 		}
 	} else {
 		for _, p := range r.Plans {
 			sources = append(sources, p.Source)
 		}
-		node := func(pl int, addr, kind string, role int) {
-			if n, ok := nodes[key{pl, addr}]; ok && n.role <= role {
+		node := func(pl int, addr, kind string, role picture.Role) {
+			if n, ok := nodes[key{pl, addr}]; ok && n.Role <= role {
 				return
 			}
-			module, local := graphSplit(addr)
-			nodes[key{pl, addr}] = &graphNode{plan: pl, addr: addr, module: module, local: local, kind: kind, role: role}
+			nodes[key{pl, addr}] = graphNode(pl, addr, kind, role)
 		}
 		for _, c := range r.Changes {
 			if c.Kind.Destructive() {
-				node(c.Plan, c.Address, string(c.Kind), graphRoleDestroy)
+				node(c.Plan, c.Address, string(c.Kind), picture.Destroyed)
 			}
 		}
 		for _, c := range r.Changes {
@@ -643,11 +643,11 @@ func mdPictureModel(r *Report, roots, perNode, maxNodes int) (*mermaidPicture, i
 				continue
 			}
 			for _, a := range c.BlastRadius.Changed {
-				node(c.Plan, a, "", graphRoleChanged)
+				node(c.Plan, a, "", picture.Changed)
 				dependents[key{c.Plan, c.Address}] = append(dependents[key{c.Plan, c.Address}], key{c.Plan, a})
 			}
 			for _, a := range c.BlastRadius.Unchanged {
-				node(c.Plan, a, "", graphRoleUnchanged)
+				node(c.Plan, a, "", picture.Unchanged)
 				dependents[key{c.Plan, c.Address}] = append(dependents[key{c.Plan, c.Address}], key{c.Plan, a})
 			}
 		}
@@ -681,8 +681,8 @@ func mdPictureModel(r *Report, roots, perNode, maxNodes int) (*mermaidPicture, i
 		// Destroyed dependents first, then those the plan changes.
 		sort.SliceStable(deps, func(i, j int) bool {
 			ni, nj := nodes[deps[i]], nodes[deps[j]]
-			if ni.role != nj.role {
-				return ni.role < nj.role
+			if ni.Role != nj.Role {
+				return ni.Role < nj.Role
 			}
 			return deps[i].addr < deps[j].addr
 		})
@@ -700,25 +700,25 @@ func mdPictureModel(r *Report, roots, perNode, maxNodes int) (*mermaidPicture, i
 			taken++
 		}
 	}
-	pic := &mermaidPicture{plans: sources}
+	pic := &picture.Picture{Plans: sources}
 	for _, k := range order {
-		pic.nodes = append(pic.nodes, nodes[k])
+		pic.Nodes = append(pic.Nodes, nodes[k])
 	}
 	for _, k := range order {
 		for _, d := range dependents[k] {
 			if picked[d] {
-				pic.edges = append(pic.edges, [2]*graphNode{nodes[k], nodes[d]})
+				pic.Edges = append(pic.Edges, [2]*picture.Node{nodes[k], nodes[d]})
 			}
 		}
 	}
-	if len(pic.edges) == 0 {
+	if len(pic.Edges) == 0 {
 		return nil, 0
 	}
-	sort.SliceStable(pic.nodes, func(i, j int) bool {
-		if pic.nodes[i].plan != pic.nodes[j].plan {
-			return pic.nodes[i].plan < pic.nodes[j].plan
+	sort.SliceStable(pic.Nodes, func(i, j int) bool {
+		if pic.Nodes[i].Plan != pic.Nodes[j].Plan {
+			return pic.Nodes[i].Plan < pic.Nodes[j].Plan
 		}
-		return pic.nodes[i].addr < pic.nodes[j].addr
+		return pic.Nodes[i].Address < pic.Nodes[j].Address
 	})
 	return pic, len(nodes)
 }
@@ -756,9 +756,9 @@ func mdSignoff(r *Report, budget int) string {
 		budget -= b.Len() + len(howTo)
 		var notes []string
 		for _, n := range s.Notes {
-			notes = append(notes, "\n> "+mdText(mdShorten(n, mdMaxMessage))+"\n")
+			notes = append(notes, "\n> "+mdtext.Text(mdtext.Shorten(n, mdMaxMessage))+"\n")
 		}
-		part := mdFit(budget/3, "", notes, func(left int) string {
+		part := mdtext.Fit(budget/3, "", notes, func(left int) string {
 			return fmt.Sprintf("\n> … and %s.\n", mdCount(left, "more note", "more notes"))
 		})
 		b.WriteString(part)
@@ -770,9 +770,9 @@ func mdSignoff(r *Report, budget int) string {
 			if rec.Valid {
 				valid = "✅"
 			}
-			why := mdText(string(rec.Reason))
+			why := mdtext.Text(string(rec.Reason))
 			if rec.Detail != "" {
-				why += ": " + mdText(mdShorten(rec.Detail, mdMaxMessage))
+				why += ": " + mdtext.Text(mdtext.Shorten(rec.Detail, mdMaxMessage))
 			}
 			rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s | %s |\n", mdCode(rec.File, true),
 				mdCodeOr(rec.Principal, true), mdCodeOr(rec.Fingerprint, true), valid, why))
@@ -782,7 +782,7 @@ func mdSignoff(r *Report, budget int) string {
 			more := func(left int) string {
 				return fmt.Sprintf("\n_… and %s not listed._\n", mdCount(left+extra, "more sign-off", "more sign-offs"))
 			}
-			part, left := mdFitLeft(budget, "\n| Sign-off | Signer | Key | Valid | Why |\n|---|---|---|---|---|\n", rows, more)
+			part, left := mdtext.FitLeft(budget, "\n| Sign-off | Signer | Key | Valid | Why |\n|---|---|---|---|---|\n", rows, more)
 			if left == 0 && extra > 0 {
 				part += more(0)
 			}
@@ -865,12 +865,12 @@ func mdDetails(r *Report, opts MarkdownOptions, budget int) string {
 			notes = append(notes, mdCount(len(p.Deferred), "change", "changes")+" deferred")
 		}
 		for _, w := range p.Warnings {
-			notes = append(notes, mdShorten(w, mdMaxMessage))
+			notes = append(notes, mdtext.Shorten(w, mdMaxMessage))
 		}
-		plans = append(plans, fmt.Sprintf("| %d | %s | %s | %s | %s | %s |\n", i+1, mdCode(mdShorten(p.Source, mdMaxAddress), true),
-			mdText(tool), mdText(p.FormatVersion), summaryLine(p.Summary), mdText(strings.Join(notes, "; "))))
+		plans = append(plans, fmt.Sprintf("| %d | %s | %s | %s | %s | %s |\n", i+1, mdCode(mdtext.Shorten(p.Source, mdMaxAddress), true),
+			mdtext.Text(tool), mdtext.Text(p.FormatVersion), summaryLine(p.Summary), mdtext.Text(strings.Join(notes, "; "))))
 	}
-	planPart := mdFit(budget/4, "\n**Plans**\n\n| # | Plan | Tool | Format | Changes | Notes |\n|--:|---|---|---|---|---|\n", plans,
+	planPart := mdtext.Fit(budget/4, "\n**Plans**\n\n| # | Plan | Tool | Format | Changes | Notes |\n|--:|---|---|---|---|---|\n", plans,
 		func(left int) string {
 			return fmt.Sprintf("\n_… and %s not listed._\n", mdCount(left, "more plan", "more plans"))
 		})
@@ -882,7 +882,7 @@ func mdDetails(r *Report, opts MarkdownOptions, budget int) string {
 		if len(factors) < mdMaxFactorsShown {
 			var parts []string
 			for _, f := range c.Factors {
-				parts = append(parts, fmt.Sprintf("%s %s (%s)", mdText(f.Name), mdNum(f.Points), mdText(mdShorten(f.Detail, mdMaxMessage))))
+				parts = append(parts, fmt.Sprintf("%s %s (%s)", mdtext.Text(f.Name), mdNum(f.Points), mdtext.Text(mdtext.Shorten(f.Detail, mdMaxMessage))))
 			}
 			factors = append(factors, fmt.Sprintf("- %s **%s**: %s\n", mdChangeAddress(c, false), mdNum(c.Risk), strings.Join(parts, "; ")))
 		}
@@ -896,13 +896,13 @@ func mdDetails(r *Report, opts MarkdownOptions, budget int) string {
 		}
 	}
 	if len(factors) > 0 {
-		part := mdFit(budget/2, "\n**Risk factors of the riskiest changes**\n\n", factors,
+		part := mdtext.Fit(budget/2, "\n**Risk factors of the riskiest changes**\n\n", factors,
 			func(left int) string { return fmt.Sprintf("- _… and %d more._\n", left) })
 		b.WriteString(part)
 		budget -= len(part)
 	}
 	if len(radii) > 0 {
-		part := mdFit(budget, "\n**Blast radius of the riskiest changes**\n\n", radii,
+		part := mdtext.Fit(budget, "\n**Blast radius of the riskiest changes**\n\n", radii,
 			func(left int) string { return fmt.Sprintf("- _… and %d more._\n", left) })
 		b.WriteString(part)
 		budget -= len(part)
@@ -977,37 +977,10 @@ func mdByModule(r *Report, title string, changes []Change, budget int) string {
 		}
 		return fmt.Sprintf("- %s · %s: %s\n", where, summaryLine(sum), strings.Join(names, ", "))
 	}
-	out, _ := mdFitEach(budget, "\n"+title+"\n\n", len(mods), item, func(left int) string {
+	out, _ := mdtext.FitEach(budget, "\n"+title+"\n\n", len(mods), item, func(left int) string {
 		return fmt.Sprintf("- _… and %s not listed. `blast check --format json` lists every change._\n", mdCount(left, "more module", "more modules"))
 	})
 	return out
-}
-
-// mdIndentedBlock writes text as a fenced code block indented into a list
-// item, with a fence no line of the text can close.
-func mdIndentedBlock(text, lang, indent string) string {
-	longest, run := 0, 0
-	for i := 0; i < len(text); i++ {
-		if text[i] == '`' {
-			run++
-			longest = max(longest, run)
-		} else {
-			run = 0
-		}
-	}
-	fence := strings.Repeat("`", max(3, longest+1))
-	var b strings.Builder
-	b.WriteString("\n" + indent + fence + lang + "\n")
-	for _, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
-		b.WriteString(indent + strings.TrimRight(strings.Map(func(r rune) rune {
-			if r < 0x20 && r != '\t' {
-				return ' '
-			}
-			return r
-		}, line), " ") + "\n")
-	}
-	b.WriteString(indent + fence + "\n")
-	return b.String()
 }
 
 // mdJoin joins the parts that are not empty.
@@ -1046,36 +1019,10 @@ func mdRadiusCount(r *Radius) string {
 	return fmt.Sprintf("%d changed, %d unchanged", len(r.Changed), len(r.Unchanged))
 }
 
-// mdFit writes head and as many items as the budget holds, then what more
-// says of the items left out. It returns "" when not even head fits.
-func mdFit(budget int, head string, items []string, more func(left int) string) string {
-	s, _ := mdFitLeft(budget, head, items, more)
-	return s
-}
-
-// mdFitLeft is mdFit that also says how many items it left out.
-func mdFitLeft(budget int, head string, items []string, more func(left int) string) (string, int) {
-	return mdFitEach(budget, head, len(items), func(i int) string { return items[i] }, more)
-}
-
-// mdFitEach is mdFitLeft over n items made on demand, so that a list of
-// 15,000 changes costs only the rows that fit.
-func mdFitEach(budget int, head string, n int, item func(i int) string, more func(left int) string) (string, int) {
-	reserve := len(more(n))
-	if len(head)+reserve > budget {
-		return "", n
-	}
-	var b strings.Builder
-	b.WriteString(head)
-	for i := 0; i < n; i++ {
-		it := item(i)
-		if b.Len()+len(it)+reserve > budget {
-			b.WriteString(more(n - i))
-			return b.String(), n - i
-		}
-		b.WriteString(it)
-	}
-	return b.String(), 0
+// mdCode writes s as a code span (mdtext.Code), shortened in the middle to
+// mdMaxAddress runes.
+func mdCode(s string, inTable bool) string {
+	return mdtext.Code(mdtext.ShortenMiddle(s, mdMaxAddress), inTable)
 }
 
 func mdChangeAddress(c Change, inTable bool) string {
@@ -1109,124 +1056,6 @@ func mdCodeList(list []string, inTable bool) string {
 		parts = append(parts, mdCode(s, inTable))
 	}
 	return strings.Join(parts, ", ")
-}
-
-// mdCode writes s as a code span, which shows every character as it is: no
-// markdown, no HTML, no @mention. The fence is longer than any run of
-// backticks in s; in a table cell a pipe is escaped, the one thing a table
-// reads even inside code.
-func mdCode(s string, inTable bool) string {
-	s = mdOneLine(mdShortenMiddle(s, mdMaxAddress))
-	longest, run := 0, 0
-	for i := 0; i < len(s); i++ {
-		if s[i] == '`' {
-			run++
-			longest = max(longest, run)
-		} else {
-			run = 0
-		}
-	}
-	if inTable {
-		s = strings.ReplaceAll(s, "|", `\|`)
-	}
-	fence := strings.Repeat("`", longest+1)
-	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") || (s != "" && strings.Trim(s, " ") == "") {
-		s = " " + s + " "
-	}
-	if s == "" {
-		s = " "
-	}
-	return fence + s + fence
-}
-
-// mdText escapes text so that markdown and HTML show it literally, and keeps
-// an @ from mentioning anyone.
-func mdText(s string) string {
-	s = mdOneLine(s)
-	var b strings.Builder
-	prev := ' '
-	for _, r := range s {
-		switch r {
-		case '\\', '`', '*', '_', '[', ']', '<', '>', '|', '~', '&':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case '@':
-			b.WriteRune(r)
-			if !mdIsWordRune(prev) {
-				b.WriteRune('\u2060') // word joiner: no mention, nothing visible
-			}
-		default:
-			b.WriteRune(r)
-		}
-		prev = r
-	}
-	return b.String()
-}
-
-func mdIsWordRune(r rune) bool {
-	return r == '_' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9')
-}
-
-// mermaidText escapes a label for a quoted mermaid string with mermaid's own
-// entity codes, so that no quote ends it early, no HTML or markdown string
-// is read into it and no %%{directive}%% reaches mermaid's configuration.
-func mermaidText(s string) string {
-	return mermaidEscape(mdShortenMiddle(s, mdMaxAddress))
-}
-
-// mermaidEscape is mermaidText without the shortening: one line, and every
-// character mermaid could read as syntax, markup or a directive written as
-// its entity code. blast graph's mermaid uses it too.
-func mermaidEscape(s string) string {
-	s = mdOneLine(s)
-	var b strings.Builder
-	for _, r := range s {
-		switch r {
-		case '"', '#', '&', ';', '<', '>', '`', '%':
-			fmt.Fprintf(&b, "#%d;", r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-// oneLine turns every line break and control character into a space.
-func mdOneLine(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || r == '\u2028' || r == '\u2029' || r == '\u0085' {
-			return ' '
-		}
-		return r
-	}, s)
-}
-
-// shorten cuts s to n runes, marking the cut with an ellipsis.
-func mdShorten(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	i, count := 0, 0
-	for j := range s {
-		if count == n-1 {
-			i = j
-			break
-		}
-		count++
-	}
-	return s[:i] + "…"
-}
-
-// mdShortenMiddle cuts s to n runes by taking out its middle, since the
-// end of an address (the instance key) tells it apart as much as its start.
-func mdShortenMiddle(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	head := (n - 1) / 2
-	tail := n - 1 - head
-	return string(r[:head]) + "…" + string(r[len(r)-tail:])
 }
 
 func mdNum(f float64) string { return fmt.Sprintf("%.1f", f) }

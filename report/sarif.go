@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/blast-dev/blast/internal/sarif"
 	"github.com/blast-dev/blast/plan"
 	"github.com/blast-dev/blast/scoring"
 )
@@ -21,107 +22,9 @@ func init() {
 	register("sarif", false, func(w io.Writer, r *Report, opts Options) error { return WriteSARIF(w, r, opts.ToolVersion) })
 }
 
-// SARIF 2.1.0, the subset blast writes. Field order is output order.
-type sarifLog struct {
-	Schema  string     `json:"$schema"`
-	Version string     `json:"version"`
-	Runs    []sarifRun `json:"runs"`
-}
-
-type sarifRun struct {
-	Tool        sarifTool         `json:"tool"`
-	Invocations []sarifInvocation `json:"invocations,omitempty"`
-	Artifacts   []sarifArtifact   `json:"artifacts,omitempty"`
-	Results     []sarifResult     `json:"results"`
-	Properties  map[string]any    `json:"properties,omitempty"`
-}
-
-type sarifInvocation struct {
-	ExecutionSuccessful        bool                `json:"executionSuccessful"`
-	ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications"`
-}
-
-type sarifNotification struct {
-	Level   string    `json:"level"`
-	Message sarifText `json:"message"`
-}
-
 // sarifMaxResults is the most results GitHub code scanning accepts in a run:
 // it rejects a file with more. A test lowers it.
 var sarifMaxResults = 25000
-
-type sarifTool struct {
-	Driver sarifDriver `json:"driver"`
-}
-
-type sarifDriver struct {
-	Name           string      `json:"name"`
-	Version        string      `json:"version,omitempty"`
-	InformationURI string      `json:"informationUri"`
-	Rules          []sarifRule `json:"rules"`
-}
-
-type sarifRule struct {
-	ID                   string            `json:"id"`
-	Name                 string            `json:"name"`
-	ShortDescription     sarifText         `json:"shortDescription"`
-	FullDescription      sarifText         `json:"fullDescription"`
-	HelpURI              string            `json:"helpUri"`
-	Help                 sarifText         `json:"help"`
-	DefaultConfiguration sarifRuleConfig   `json:"defaultConfiguration"`
-	Properties           sarifRuleProperty `json:"properties"`
-}
-
-type sarifRuleConfig struct {
-	Level string `json:"level"`
-}
-
-type sarifRuleProperty struct {
-	Tags []string `json:"tags"`
-}
-
-type sarifText struct {
-	Text string `json:"text"`
-}
-
-type sarifArtifact struct {
-	Location sarifArtifactLocation `json:"location"`
-}
-
-type sarifArtifactLocation struct {
-	URI   string `json:"uri"`
-	Index *int   `json:"index,omitempty"`
-}
-
-type sarifResult struct {
-	RuleID              string            `json:"ruleId"`
-	RuleIndex           int               `json:"ruleIndex"`
-	Level               string            `json:"level"`
-	Message             sarifText         `json:"message"`
-	Locations           []sarifLocation   `json:"locations"`
-	PartialFingerprints map[string]string `json:"partialFingerprints"`
-	Properties          map[string]any    `json:"properties"`
-}
-
-type sarifLocation struct {
-	PhysicalLocation *sarifPhysical         `json:"physicalLocation,omitempty"`
-	LogicalLocations []sarifLogicalLocation `json:"logicalLocations,omitempty"`
-}
-
-type sarifPhysical struct {
-	ArtifactLocation sarifArtifactLocation `json:"artifactLocation"`
-	Region           sarifRegion           `json:"region"`
-}
-
-type sarifRegion struct {
-	StartLine int `json:"startLine"`
-}
-
-type sarifLogicalLocation struct {
-	Name               string `json:"name,omitempty"`
-	FullyQualifiedName string `json:"fullyQualifiedName"`
-	Kind               string `json:"kind"`
-}
 
 const sarifHelpBase = "https://github.com/blast-dev/blast/blob/main/README.md"
 
@@ -144,26 +47,26 @@ var sarifKindRules = []struct {
 // output is deterministic: no timestamps, no paths but the plan's own.
 // toolVersion is blast's version, tool.driver.version; "" leaves it out.
 func WriteSARIF(w io.Writer, r *Report, toolVersion string) error {
-	run := sarifRun{
-		Tool: sarifTool{Driver: sarifDriver{Name: "blast", Version: toolVersion, InformationURI: "https://github.com/blast-dev/blast"}},
+	run := sarif.Run{
+		Tool: sarif.Tool{Driver: sarif.Driver{Name: "blast", Version: toolVersion, InformationURI: "https://github.com/blast-dev/blast"}},
 		Properties: map[string]any{
 			"score": r.Score, "threshold": r.Threshold, "decision": r.Decision,
 		},
-		Results: []sarifResult{},
+		Results: []sarif.Result{},
 	}
 
 	// Rules: the three kinds, then every finding rule present, sorted.
 	ruleIndex := map[string]int{}
 	for _, k := range sarifKindRules {
 		ruleIndex[k.id] = len(run.Tool.Driver.Rules)
-		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRule{
+		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarif.Rule{
 			ID: k.id, Name: k.name,
-			ShortDescription:     sarifText{k.short},
-			FullDescription:      sarifText{k.full},
+			ShortDescription:     sarif.Message{Text: k.short},
+			FullDescription:      sarif.Message{Text: k.full},
 			HelpURI:              sarifHelpBase + "#the-score",
-			Help:                 sarifText{k.full + " blast scores it by the resource's class and what depends on it; above the threshold a senior signs off on the exact plan."},
-			DefaultConfiguration: sarifRuleConfig{Level: "warning"},
-			Properties:           sarifRuleProperty{Tags: []string{"terraform", "destructive", string(k.kind)}},
+			Help:                 sarif.Message{Text: k.full + " blast scores it by the resource's class and what depends on it; above the threshold a senior signs off on the exact plan."},
+			DefaultConfiguration: sarif.RuleConfig{Level: "warning"},
+			Properties:           sarif.RuleProperties{Tags: []string{"terraform", "destructive", string(k.kind)}},
 		})
 	}
 	var findingRules []string
@@ -183,14 +86,14 @@ func WriteSARIF(w io.Writer, r *Report, toolVersion string) error {
 			desc = [2]string{rule.Title, rule.Help}
 		}
 		ruleIndex[id] = len(run.Tool.Driver.Rules)
-		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRule{
+		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarif.Rule{
 			ID: id, Name: sarifRuleName(id),
-			ShortDescription:     sarifText{desc[0]},
-			FullDescription:      sarifText{desc[1]},
+			ShortDescription:     sarif.Message{Text: desc[0]},
+			FullDescription:      sarif.Message{Text: desc[1]},
 			HelpURI:              sarifHelpBase + "#findings",
-			Help:                 sarifText{desc[1]},
-			DefaultConfiguration: sarifRuleConfig{Level: "warning"},
-			Properties:           sarifRuleProperty{Tags: []string{"terraform", "finding"}},
+			Help:                 sarif.Message{Text: desc[1]},
+			DefaultConfiguration: sarif.RuleConfig{Level: "warning"},
+			Properties:           sarif.RuleProperties{Tags: []string{"terraform", "finding"}},
 		})
 	}
 
@@ -206,22 +109,22 @@ func WriteSARIF(w io.Writer, r *Report, toolVersion string) error {
 		}
 		if _, ok := artifactIndex[uri]; !ok {
 			artifactIndex[uri] = len(run.Artifacts)
-			run.Artifacts = append(run.Artifacts, sarifArtifact{Location: sarifArtifactLocation{URI: uri}})
+			run.Artifacts = append(run.Artifacts, sarif.Artifact{Location: sarif.ArtifactLocation{URI: uri}})
 		}
 	}
-	location := func(pl int, addr, kind string) []sarifLocation {
-		loc := sarifLocation{}
+	location := func(pl int, addr, kind string) []sarif.Location {
+		loc := sarif.Location{}
 		if pl >= 0 && pl < len(planURI) && planURI[pl] != "" {
 			idx := artifactIndex[planURI[pl]]
-			loc.PhysicalLocation = &sarifPhysical{
-				ArtifactLocation: sarifArtifactLocation{URI: planURI[pl], Index: &idx},
-				Region:           sarifRegion{StartLine: planLine[pl]},
+			loc.PhysicalLocation = &sarif.PhysicalLocation{
+				ArtifactLocation: sarif.ArtifactLocation{URI: planURI[pl], Index: &idx},
+				Region:           sarif.Region{StartLine: planLine[pl]},
 			}
 		}
 		if addr != "" {
-			loc.LogicalLocations = []sarifLogicalLocation{{Name: sarifLocalName(addr), FullyQualifiedName: addr, Kind: kind}}
+			loc.LogicalLocations = []sarif.LogicalLocation{{Name: sarifLocalName(addr), FullyQualifiedName: addr, Kind: kind}}
 		}
-		return []sarifLocation{loc}
+		return []sarif.Location{loc}
 	}
 	// Fingerprints name the plan only when there are several, whose
 	// addresses may repeat (one root module per Terragrunt unit).
@@ -244,9 +147,9 @@ func WriteSARIF(w io.Writer, r *Report, toolVersion string) error {
 		if len(r.Plans) > 1 {
 			props["plan"] = r.Plans[f.Plan].Source
 		}
-		run.Results = append(run.Results, sarifResult{
+		run.Results = append(run.Results, sarif.Result{
 			RuleID: f.Rule, RuleIndex: ruleIndex[f.Rule], Level: sarifLevel(f.Severity),
-			Message:             sarifText{sarifMessage(f.Address, f.Message)},
+			Message:             sarif.Message{Text: sarifMessage(f.Address, f.Message)},
 			Locations:           location(f.Plan, f.Address, kind),
 			PartialFingerprints: sarifFingerprints(planSource(f.Plan), f.Rule, f.Address, ""),
 			Properties:          props,
@@ -286,9 +189,9 @@ func WriteSARIF(w io.Writer, r *Report, toolVersion string) error {
 		if len(r.Plans) > 1 {
 			props["plan"] = r.Plans[c.Plan].Source
 		}
-		run.Results = append(run.Results, sarifResult{
+		run.Results = append(run.Results, sarif.Result{
 			RuleID: id, RuleIndex: ruleIndex[id], Level: sarifLevel(sev),
-			Message:             sarifText{changeSentence(c)},
+			Message:             sarif.Message{Text: changeSentence(c)},
 			Locations:           location(c.Plan, c.Address, "resource"),
 			PartialFingerprints: sarifFingerprints(planSource(c.Plan), string(c.Kind), c.Address, c.Deposed),
 			Properties:          props,
@@ -300,9 +203,9 @@ func WriteSARIF(w io.Writer, r *Report, toolVersion string) error {
 	if left := len(run.Results) - sarifMaxResults; left > 0 {
 		run.Results = run.Results[:sarifMaxResults]
 		run.Properties["omittedResults"] = left
-		run.Invocations = []sarifInvocation{{ExecutionSuccessful: true, ToolExecutionNotifications: []sarifNotification{{
+		run.Invocations = []sarif.Invocation{{ExecutionSuccessful: true, ToolExecutionNotifications: []sarif.Notification{{
 			Level: "warning",
-			Message: sarifText{fmt.Sprintf("%d lower-risk results left out: code scanning takes at most %d results in a run; blast check --format json lists every change",
+			Message: sarif.Message{Text: fmt.Sprintf("%d lower-risk results left out: code scanning takes at most %d results in a run; blast check --format json lists every change",
 				left, sarifMaxResults)},
 		}}}}
 	}
@@ -310,10 +213,10 @@ func WriteSARIF(w io.Writer, r *Report, toolVersion string) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(sarifLog{
+	return enc.Encode(sarif.Log{
 		Schema:  "https://json.schemastore.org/sarif-2.1.0.json",
 		Version: "2.1.0",
-		Runs:    []sarifRun{run},
+		Runs:    []sarif.Run{run},
 	})
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/blast-dev/blast/internal/sarif"
 	"github.com/blast-dev/blast/scoring"
 )
 
@@ -46,7 +47,7 @@ func sarifSchema(t *testing.T) *jsonschema.Schema {
 	return s
 }
 
-func renderSARIF(t *testing.T, r *Report) (raw []byte, log sarifLog) {
+func renderSARIF(t *testing.T, r *Report) (raw []byte, log sarif.Log) {
 	t.Helper()
 	raw, err := Render(r, "sarif", Options{})
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/blast-dev/blast/internal/termtext"
 	"github.com/blast-dev/blast/scoring"
 )
 
@@ -40,7 +41,7 @@ func init() {
 type tw struct {
 	errWriter
 	width int // 0: no limit
-	p     painter
+	p     termtext.Painter
 }
 
 // para writes lead, label and text, wrapped to the width, the lines after
@@ -51,12 +52,12 @@ func (t *tw) para(lead, label, sgr, text string, hang int) {
 		rest = max(t.width-hang, minTableWidth/3)
 	}
 	head := lead + label
-	for i, line := range wrapText(head+text, t.width, rest) {
+	for i, line := range termtext.Wrap(head+text, t.width, rest) {
 		switch {
 		case i > 0:
 			line = strings.Repeat(" ", hang) + line
 		case label != "" && strings.HasPrefix(line, head):
-			line = lead + t.p.paint(sgr, label) + line[len(head):]
+			line = lead + t.p.Paint(sgr, label) + line[len(head):]
 		}
 		t.printf("%s\n", line)
 	}
@@ -65,24 +66,24 @@ func (t *tw) para(lead, label, sgr, text string, hang int) {
 // WriteTable writes the terminal report: the decision first, then the
 // destructive changes ranked by risk, then the findings grouped by rule.
 // A plan with nothing destructive gets a few lines, not a wall of text.
-// Every string from a plan goes through termSafe: no escape sequence of
+// Every string from a plan goes through termtext.Safe: no escape sequence of
 // its own reaches the terminal.
 func WriteTable(w io.Writer, r *Report, opts TableOptions) error {
-	t := &tw{errWriter: errWriter{w: w}, p: painter(opts.Color)}
+	t := &tw{errWriter: errWriter{w: w}, p: termtext.Painter(opts.Color)}
 	if opts.Width > 0 {
 		t.width = max(opts.Width, minTableWidth)
 	}
 	t.para("blast: ", decisionLabel(r.Decision), decisionStyle(r.Decision), fmt.Sprintf("  score %d/100 (threshold %d)", r.Score, r.Threshold), 2)
 	for i, p := range r.Plans {
-		t.para("", "", "", fmt.Sprintf("plan %s: %s", termSafe(planLabel(r, i)), describePlan(p)), 2)
+		t.para("", "", "", fmt.Sprintf("plan %s: %s", termtext.Safe(planLabel(r, i)), describePlan(p)), 2)
 		for _, warn := range p.Warnings {
-			t.para("  note: ", "", "", termSafe(warn), 4)
+			t.para("  note: ", "", "", termtext.Safe(warn), 4)
 		}
 		if !p.HasConfiguration {
 			// The graph's other notes (locals ...) are in the JSON; the
 			// table speaks up only when dependents may be missing.
 			for _, n := range p.GraphNotes {
-				t.para("  note: ", "", "", termSafe(n), 4)
+				t.para("  note: ", "", "", termtext.Safe(n), 4)
 			}
 		}
 		if len(p.Drift) > 0 {
@@ -94,7 +95,7 @@ func WriteTable(w io.Writer, r *Report, opts TableOptions) error {
 	}
 	t.para("changes: ", "", "", summaryLine(r.Summary), 2)
 	if r.PolicySource != nil {
-		t.para("policy: ", "", "", termSafe(r.PolicySource.Text()), 2)
+		t.para("policy: ", "", "", termtext.Safe(r.PolicySource.Text()), 2)
 	}
 	if len(r.Ignored) > 0 {
 		t.para("", "", "", fmt.Sprintf("ignored by the policy: %d (listed below)", len(r.Ignored)), 2)
@@ -124,16 +125,16 @@ func WriteTable(w io.Writer, r *Report, opts TableOptions) error {
 	writeFindings(t, r)
 	if len(r.Ignored) > 0 {
 		t.printf("\n")
-		t.para("", "", "", fmt.Sprintf("ignored by %s:", termSafe(r.Policy)), 2)
+		t.para("", "", "", fmt.Sprintf("ignored by %s:", termtext.Safe(r.Policy)), 2)
 		for _, ig := range r.Ignored {
-			t.para("  ", "", "", fmt.Sprintf("%s %s (line %d): %s", termSafe(ig.What), termSafe(ig.Address), ig.Line, termSafe(ig.Reason)), 4)
+			t.para("  ", "", "", fmt.Sprintf("%s %s (line %d): %s", termtext.Safe(ig.What), termtext.Safe(ig.Address), ig.Line, termtext.Safe(ig.Reason)), 4)
 		}
 	}
 	for _, n := range r.Notes {
-		t.para("note: ", "", "", termSafe(n), 2)
+		t.para("note: ", "", "", termtext.Safe(n), 2)
 	}
 	for _, w := range r.Warnings {
-		t.para("", "warning:", sgrYellow, " "+termSafe(w), 2)
+		t.para("", "warning:", termtext.Yellow, " "+termtext.Safe(w), 2)
 	}
 	writeSignoff(t, r)
 	return t.err
@@ -174,15 +175,15 @@ func writeChangeTable(t *tw, r *Report, rows []Change) {
 		cols = append([]*column{{header: "PLAN"}}, cols...)
 	}
 	for _, c := range rows {
-		addr := termSafe(c.Address)
+		addr := termtext.Safe(c.Address)
 		if c.Deposed != "" {
-			addr += " (deposed " + termSafe(c.Deposed) + ")"
+			addr += " (deposed " + termtext.Safe(c.Deposed) + ")"
 		}
-		class, classStyle := termSafe(c.Class), ""
+		class, classStyle := termtext.Safe(c.Class), ""
 		if c.criticalByPolicy {
-			class, classStyle = "critical (policy)", sgrBold
+			class, classStyle = "critical (policy)", termtext.Bold
 		}
-		cells := []string{fmt.Sprintf("%.1f", c.Risk), string(c.Kind), addr, class, dependents(c), termSafe(why(c))}
+		cells := []string{fmt.Sprintf("%.1f", c.Risk), string(c.Kind), addr, class, dependents(c), termtext.Safe(why(c))}
 		styles := []string{riskStyle(c, r.Threshold), "", "", classStyle, "", ""}
 		if len(r.Plans) > 1 {
 			// The plan by its number: the lines above the table name it.
@@ -209,9 +210,9 @@ func writeChangeTable(t *tw, r *Report, rows []Change) {
 	for i, col := range grid {
 		header[i] = col.header
 	}
-	writeTableLine(t, grid, header, nil, sgrBold)
+	writeTableLine(t, grid, header, nil, termtext.Bold)
 	if under != nil {
-		t.printf("%s%s\n", strings.Repeat(" ", indent), t.p.paint(sgrBold, under.header))
+		t.printf("%s%s\n", strings.Repeat(" ", indent), t.p.Paint(termtext.Bold, under.header))
 	}
 	for i := range rows {
 		// Every cell is one line but the wrapped one's, which may take
@@ -223,9 +224,9 @@ func writeChangeTable(t *tw, r *Report, rows []Change) {
 			cell := col.cells[i]
 			switch col.fit {
 			case fitShorten:
-				lines[j] = []string{shortenAddress(cell, col.width)}
+				lines[j] = []string{termtext.ShortenAddress(cell, col.width)}
 			case fitWrap:
-				lines[j] = wrapText(cell, col.width, col.width)
+				lines[j] = termtext.Wrap(cell, col.width, col.width)
 			default:
 				lines[j] = []string{cell}
 			}
@@ -241,7 +242,7 @@ func writeChangeTable(t *tw, r *Report, rows []Change) {
 			writeTableLine(t, grid, line, styles, "")
 		}
 		if under != nil && under.cells[i] != "" {
-			for _, l := range wrapText(under.cells[i], under.width, under.width) {
+			for _, l := range termtext.Wrap(under.cells[i], under.width, under.width) {
 				t.printf("%s%s\n", strings.Repeat(" ", indent), l)
 			}
 		}
@@ -262,9 +263,9 @@ func writeTableLine(t *tw, cols []*column, cells, styles []string, all string) {
 		}
 		padded := cell
 		if j < len(cells)-1 {
-			padded = pad(cell, cols[j].width)
+			padded = termtext.Pad(cell, cols[j].width)
 		}
-		b.WriteString(t.p.paint(style, cell) + padded[len(cell):])
+		b.WriteString(t.p.Paint(style, cell) + padded[len(cell):])
 	}
 	t.printf("%s\n", strings.TrimRight(b.String(), " "))
 }
@@ -280,9 +281,9 @@ func fitColumns(cols []*column, width int) (below bool) {
 	total := len(tableGap) * (len(cols) - 1)
 	var wrapped *column
 	for _, col := range cols {
-		col.natural = textWidth(col.header)
+		col.natural = termtext.Width(col.header)
 		for _, c := range col.cells {
-			col.natural = max(col.natural, textWidth(c))
+			col.natural = max(col.natural, termtext.Width(c))
 		}
 		col.width = col.natural
 		total += col.width
@@ -294,7 +295,7 @@ func fitColumns(cols []*column, width int) (below bool) {
 		return false
 	}
 	if wrapped != nil {
-		least := min(wrapped.natural, max(wrapped.min, textWidth(wrapped.header)))
+		least := min(wrapped.natural, max(wrapped.min, termtext.Width(wrapped.header)))
 		if total-(wrapped.natural-least) <= width {
 			wrapped.width -= total - width
 			return false
@@ -308,7 +309,7 @@ func fitColumns(cols []*column, width int) (below bool) {
 			if col.fit != fitShorten || excess <= 0 {
 				continue
 			}
-			least := min(col.natural, max(floor(col), textWidth(col.header)))
+			least := min(col.natural, max(floor(col), termtext.Width(col.header)))
 			if cut := min(excess, col.width-least); cut > 0 {
 				col.width -= cut
 				excess -= cut
@@ -461,7 +462,7 @@ func writeFindings(t *tw, r *Report) {
 
 	multi := len(r.Plans) > 1
 	message := func(f Finding) string {
-		m := termSafe(f.Message)
+		m := termtext.Safe(f.Message)
 		if multi && f.Plan < len(r.Plans) {
 			m = fmt.Sprintf("#%d %s", f.Plan+1, m)
 		}
@@ -473,11 +474,11 @@ func writeFindings(t *tw, r *Report) {
 		label := fmt.Sprintf("%-8s", strings.ToUpper(string(g.severity)))
 		sgr := severityStyle(g.severity)
 		if len(g.findings) == 1 {
-			t.para("  ", label, sgr, " "+termSafe(g.rule)+": "+message(g.findings[0]), hang)
+			t.para("  ", label, sgr, " "+termtext.Safe(g.rule)+": "+message(g.findings[0]), hang)
 			writeFix(t, g.findings[0], hang)
 			continue
 		}
-		t.para("  ", label, sgr, fmt.Sprintf(" %s (%d):", termSafe(g.rule), len(g.findings)), hang)
+		t.para("  ", label, sgr, fmt.Sprintf(" %s (%d):", termtext.Safe(g.rule), len(g.findings)), hang)
 		shown := g.findings[:min(len(g.findings), findingsShown)]
 		for _, f := range shown {
 			t.para(strings.Repeat(" ", hang), "", "", message(f), hang+2)
@@ -496,7 +497,7 @@ func writeFix(t *tw, f Finding, indent int) {
 		return
 	}
 	for _, line := range strings.Split(f.Fix, "\n") {
-		t.printf("%s%s\n", strings.Repeat(" ", indent), termSafe(line))
+		t.printf("%s%s\n", strings.Repeat(" ", indent), termtext.Safe(line))
 	}
 }
 
@@ -506,7 +507,7 @@ func moreFindings(rest []Finding, width int, multi bool) string {
 	lead := fmt.Sprintf("and %d more: ", len(rest))
 	var names []string
 	for _, f := range rest {
-		a := termSafe(f.Address)
+		a := termtext.Safe(f.Address)
 		if a == "" {
 			a = "(the whole plan)"
 		}
@@ -518,7 +519,7 @@ func moreFindings(rest []Finding, width int, multi bool) string {
 	if width <= 0 {
 		width = 160
 	}
-	room := width - textWidth(lead)
+	room := width - termtext.Width(lead)
 	var b strings.Builder
 	for i, n := range names {
 		sep := ""
@@ -529,10 +530,10 @@ func moreFindings(rest []Finding, width int, multi bool) string {
 		if i < len(names)-1 {
 			more = ", …"
 		}
-		if textWidth(b.String())+textWidth(sep+n+more) > room {
+		if termtext.Width(b.String())+termtext.Width(sep+n+more) > room {
 			if i == 0 {
 				// Not even one fits whole: the first, shortened.
-				b.WriteString(shortenAddress(n, max(room-textWidth(more), 12)))
+				b.WriteString(termtext.ShortenAddress(n, max(room-termtext.Width(more), 12)))
 				i++
 			}
 			if i < len(names) {
@@ -558,14 +559,14 @@ func writeSignoff(t *tw, r *Report) {
 			text += fmt.Sprintf(", %d valid", so.Valid)
 		}
 		t.printf("\n")
-		t.para("", "sign-off required", sgrRed+";"+sgrBold, text, 2)
+		t.para("", "sign-off required", termtext.Red+";"+termtext.Bold, text, 2)
 		// The command is to copy: on a line of its own when the sentence
 		// and it do not fit one.
 		lead, cmd := "  a senior signs this exact plan: ", "blast approve "+planArgs(r)+" --key ~/.ssh/id_ed25519 --out .blast/signoffs"
-		if t.width > 0 && textWidth(lead+cmd) > t.width {
+		if t.width > 0 && termtext.Width(lead+cmd) > t.width {
 			// Past the width, the shell's line continuation keeps
 			// the command one to paste.
-			if i := strings.LastIndex(cmd, " --key "); textWidth(cmd)+4 > t.width && i > 0 {
+			if i := strings.LastIndex(cmd, " --key "); termtext.Width(cmd)+4 > t.width && i > 0 {
 				cmd = cmd[:i] + " \\\n      " + cmd[i+1:]
 			}
 			t.printf("%s\n    %s\n", strings.TrimRight(lead, " "), cmd)
@@ -574,7 +575,7 @@ func writeSignoff(t *tw, r *Report) {
 		}
 	case scoring.DecisionApproved:
 		t.printf("\n")
-		t.para("", "approved", sgrGreen+";"+sgrBold, fmt.Sprintf(": %s for this exact plan", plural(so.Valid, "valid senior sign-off", "valid senior sign-offs")), 2)
+		t.para("", "approved", termtext.Green+";"+termtext.Bold, fmt.Sprintf(": %s for this exact plan", plural(so.Valid, "valid senior sign-off", "valid senior sign-offs")), 2)
 	}
 	if so == nil {
 		return
@@ -587,14 +588,14 @@ func writeSignoff(t *tw, r *Report) {
 		if who == "" {
 			who = "unknown key " + rec.Fingerprint
 		}
-		mark, sgr := "rejected", sgrRed
+		mark, sgr := "rejected", termtext.Red
 		if rec.Valid {
-			mark, sgr = "valid", sgrGreen
+			mark, sgr = "valid", termtext.Green
 		}
-		t.para("  "+termSafe(rec.File)+": ", mark, sgr, fmt.Sprintf(", %s (%s): %s", termSafe(who), termSafe(string(rec.Reason)), termSafe(rec.Detail)), 4)
+		t.para("  "+termtext.Safe(rec.File)+": ", mark, sgr, fmt.Sprintf(", %s (%s): %s", termtext.Safe(who), termtext.Safe(string(rec.Reason)), termtext.Safe(rec.Detail)), 4)
 	}
 	for _, n := range so.Notes {
-		t.para("  note: ", "", "", termSafe(n), 4)
+		t.para("  note: ", "", "", termtext.Safe(n), 4)
 	}
 }
 
@@ -608,9 +609,9 @@ func plural(n int, one, many string) string {
 
 func decisionStyle(d scoring.Decision) string {
 	if d == scoring.DecisionSignoffRequired {
-		return sgrRed + ";" + sgrBold
+		return termtext.Red + ";" + termtext.Bold
 	}
-	return sgrGreen + ";" + sgrBold
+	return termtext.Green + ";" + termtext.Bold
 }
 
 // riskStyle colours a change's risk by the severity SARIF and the
@@ -621,9 +622,9 @@ func riskStyle(c Change, threshold int) string {
 	}
 	switch destructiveSeverity(c, threshold) {
 	case scoring.SeverityHigh:
-		return sgrRed
+		return termtext.Red
 	case scoring.SeverityMedium:
-		return sgrYellow
+		return termtext.Yellow
 	}
 	return ""
 }
@@ -631,15 +632,15 @@ func riskStyle(c Change, threshold int) string {
 func severityStyle(s scoring.Severity) string {
 	switch s {
 	case scoring.SeverityCritical:
-		return sgrRed + ";" + sgrBold
+		return termtext.Red + ";" + termtext.Bold
 	case scoring.SeverityHigh:
-		return sgrRed
+		return termtext.Red
 	case scoring.SeverityMedium:
-		return sgrYellow
+		return termtext.Yellow
 	case scoring.SeverityLow:
-		return sgrBlue
+		return termtext.Blue
 	}
-	return sgrDim
+	return termtext.Dim
 }
 
 // planArgs are the plans as a command line names them, for a hint.
@@ -656,7 +657,7 @@ func planArgs(r *Report) string {
 		}
 		if !seen[src] {
 			seen[src] = true
-			args = append(args, termSafe(src))
+			args = append(args, termtext.Safe(src))
 		}
 	}
 	if len(args) == 0 {

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/blast-dev/blast/internal/termtext"
 )
 
 // sgr matches the colour sequences the table writes itself.
@@ -22,7 +24,7 @@ func TestTableFitsWidth(t *testing.T) {
 					t.Fatal(err)
 				}
 				for i, line := range strings.Split(buf.String(), "\n") {
-					if w := textWidth(sgr.ReplaceAllString(line, "")); w > width {
+					if w := termtext.Width(sgr.ReplaceAllString(line, "")); w > width {
 						t.Errorf("%s at %d columns (colour %v): line %d is %d wide:\n%s", name, width, color, i+1, w, line)
 					}
 				}
@@ -113,70 +115,5 @@ func TestTableGroupsFindings(t *testing.T) {
 	}
 	if strings.Index(findings, "data-loss") > strings.Index(findings, "moved-candidate") {
 		t.Errorf("findings not ranked by severity:\n%s", findings)
-	}
-}
-
-func TestShortenAddress(t *testing.T) {
-	for _, c := range []struct {
-		addr string
-		w    int
-		want string
-	}{
-		{"aws_instance.web", 30, "aws_instance.web"},
-		{"module.env.terraform_data.subnet_private[\"a\"]", 40, "module.env…form_data.subnet_private[\"a\"]"},
-		{"module.team[\"a\"].module.shard[0].module.env.aws_db_instance.db", 50, "module.team[\"a\"]…shard[0]…aws_db_instance.db"},
-		{"module.team[\"a\"].module.shard[0].module.env.aws_db_instance.db", 34, "module.team[\"a\"]…shard[0]…tance.db"},
-		{"module.m[\"a.b\"].aws_s3_bucket.logs[\"x.y\"]", 34, "module.m[\"a.b\"]…bucket.logs[\"x.y\"]"},
-		{"aws_s3_bucket.logs[\"日本語のキーはとても長い\"]", 24, "aws_s3_…ーはとても長い\"]"},
-	} {
-		got := shortenAddress(c.addr, c.w)
-		if got != c.want {
-			t.Errorf("shortenAddress(%q, %d) = %q, want %q", c.addr, c.w, got, c.want)
-		}
-		if w := textWidth(got); w > c.w {
-			t.Errorf("shortenAddress(%q, %d) is %d wide", c.addr, c.w, w)
-		}
-		if !strings.ContainsRune(got, '…') && got != c.addr {
-			t.Errorf("shortenAddress(%q) cut without a mark: %q", c.addr, got)
-		}
-	}
-}
-
-// FuzzShortenAddress: any address, any width: never wider than asked (from
-// the width of the mark up), never a broken rune.
-func FuzzShortenAddress(f *testing.F) {
-	f.Add("module.a[\"x\"].module.b.aws_instance.c[0]", 20)
-	f.Add("aws_s3_bucket.b[\"日本語\u0301\"]", 7)
-	f.Fuzz(func(t *testing.T, addr string, w int) {
-		if w < 1 || w > 500 {
-			return
-		}
-		addr = termSafe(addr)
-		got := shortenAddress(addr, w)
-		if textWidth(got) > w {
-			t.Errorf("shortenAddress(%q, %d) = %q, %d wide", addr, w, got, textWidth(got))
-		}
-		if !strings.ContainsRune(addr, '\ufffd') && strings.ContainsRune(got, '\ufffd') {
-			t.Errorf("shortenAddress(%q, %d) split a rune: %q", addr, w, got)
-		}
-	})
-}
-
-func TestWrapText(t *testing.T) {
-	for _, c := range []struct {
-		s    string
-		w    int
-		want []string
-	}{
-		{"replace_because_cannot_update; forced by triggers_replace", 30, []string{"replace_because_cannot_update;", "forced by triggers_replace"}},
-		{"replace_because_cannot_update", 20, []string{"replace_because_", "cannot_update"}},
-		{"abcdefghij", 4, []string{"abcd", "efgh", "ij"}},
-		{"日本語日本語", 5, []string{"日本", "語日", "本語"}},
-		{"short", 0, []string{"short"}},
-	} {
-		got := wrapText(c.s, c.w, c.w)
-		if strings.Join(got, "|") != strings.Join(c.want, "|") {
-			t.Errorf("wrapText(%q, %d) = %q, want %q", c.s, c.w, got, c.want)
-		}
 	}
 }

@@ -1,4 +1,4 @@
-package report
+package termtext
 
 import (
 	"strings"
@@ -7,24 +7,22 @@ import (
 	"github.com/mattn/go-runewidth"
 )
 
-// Text for a terminal: escaped, measured in columns, shortened and wrapped
-// to fit a width, and coloured. The table report is its one user.
-
 // cells measures text as a terminal shows it. Its settings are fixed rather
 // than read from the locale (as runewidth's default does), so that the same
 // plan gives the same table on every machine: East Asian ambiguous runes
 // count one column.
 var cells = &runewidth.Condition{EastAsianWidth: false, StrictEmojiNeutral: true}
 
-func textWidth(s string) int { return cells.StringWidth(s) }
+// Width is how many columns of a terminal s takes.
+func Width(s string) int { return cells.StringWidth(s) }
 
-// termSafe keeps text from a plan on its line and out of the terminal's
+// Safe keeps text from a plan on its line and out of the terminal's
 // control: a hand-made plan can hold escape sequences in an address. C0 and
 // C1 control characters (C1's CSI, U+009B, starts a sequence on some
 // terminals as ESC [ does), line and paragraph separators, and the
 // bidirectional overrides that make a terminal show text in another order
 // than it is written all become a space.
-func termSafe(s string) string {
+func Safe(s string) string {
 	return strings.Map(func(r rune) rune {
 		switch {
 		case r < 0x20, r >= 0x7f && r <= 0x9f, r == '\u2028', r == '\u2029', r == utf8.RuneError,
@@ -71,7 +69,7 @@ func suffixWidth(s string, w int) string {
 	return s[start:]
 }
 
-// shortenAddress fits a resource address into w columns by taking out its
+// ShortenAddress fits a resource address into w columns by taking out its
 // middle, keeping what tells it apart: the first module call (which part
 // of the configuration), the instance keys of the module calls after it
 // (module.shard[0] and module.shard[1] are different objects), and the
@@ -80,11 +78,11 @@ func suffixWidth(s string, w int) string {
 // module.team["a"]…shard[0]…aws_db_instance.db, then
 // module.team["a"]…shard[0]…instance.db; when even the name does not fit,
 // the start and the end of the address.
-func shortenAddress(addr string, w int) string {
-	if textWidth(addr) <= w {
+func ShortenAddress(addr string, w int) string {
+	if Width(addr) <= w {
 		return addr
 	}
-	ew := textWidth(ellipsis)
+	ew := Width(ellipsis)
 	if w <= ew {
 		return prefixWidth(ellipsis, w)
 	}
@@ -99,18 +97,18 @@ func shortenAddress(addr string, w int) string {
 		}
 		// Without keys in the middle, a plain cut: it keeps as much of
 		// the end as fits.
-		if len(keyed) == 0 && textWidth(head)+ew+textWidth(resource[len(resource)-1]) <= w {
-			return head + ellipsis + suffixWidth(addr[len(head):], w-textWidth(head)-ew)
+		if len(keyed) == 0 && Width(head)+ew+Width(resource[len(resource)-1]) <= w {
+			return head + ellipsis + suffixWidth(addr[len(head):], w-Width(head)-ew)
 		}
 		mid := strings.Join(append([]string{head}, keyed...), ellipsis) + ellipsis
-		if room := w - textWidth(mid); room >= textWidth(resource[len(resource)-1]) {
+		if room := w - Width(mid); room >= Width(resource[len(resource)-1]) {
 			return mid + suffixWidth(strings.Join(resource, "."), room)
 		}
 	}
 	// Keep a third of the width for the start and the rest for the end,
 	// the instance key.
 	front := prefixWidth(addr, (w-ew)/3)
-	return front + ellipsis + suffixWidth(addr, w-ew-textWidth(front))
+	return front + ellipsis + suffixWidth(addr, w-ew-Width(front))
 }
 
 // splitAddress splits an address into its module calls, each a name and
@@ -153,14 +151,14 @@ func addressSteps(addr string) []string {
 	return append(steps, addr[start:])
 }
 
-// wrapText breaks text into lines at most first columns wide for the first
+// Wrap breaks text into lines at most first columns wide for the first
 // line and rest for the others: at spaces, else after punctuation that
 // ends a word in an identifier (a reason such as
 // replace_because_cannot_update breaks after an underscore), else anywhere
 // between runes. A width <= 0 means no limit.
-func wrapText(s string, first, rest int) []string {
+func Wrap(s string, first, rest int) []string {
 	var lines []string
-	for w := first; w > 0 && textWidth(s) > w; w = rest {
+	for w := first; w > 0 && Width(s) > w; w = rest {
 		fit := prefixWidth(s, w)
 		if fit == "" { // a rune wider than the line
 			_, size := utf8.DecodeRuneInString(s)
@@ -183,30 +181,33 @@ func wrapText(s string, first, rest int) []string {
 	return lines
 }
 
-// pad fills s with spaces to w columns.
-func pad(s string, w int) string {
-	if n := w - textWidth(s); n > 0 {
+// Pad fills s with spaces to w columns.
+func Pad(s string, w int) string {
+	if n := w - Width(s); n > 0 {
 		return s + strings.Repeat(" ", n)
 	}
 	return s
 }
 
-// SGR codes of the few colours the table uses.
+// SGR codes of the few colours the table uses, for Painter.Paint; join two
+// with a semicolon (Red + ";" + Bold).
 const (
-	sgrBold   = "1"
-	sgrRed    = "31"
-	sgrGreen  = "32"
-	sgrYellow = "33"
-	sgrBlue   = "34"
-	sgrDim    = "2"
+	Bold   = "1"
+	Red    = "31"
+	Green  = "32"
+	Yellow = "33"
+	Blue   = "34"
+	Dim    = "2"
 )
 
-// painter colours text when colour is on. It is applied after text is
+// Painter colours text when colour is on. It is applied after text is
 // measured and padded, so colour never counts as width, and only to text
-// termSafe has cleaned or blast wrote: no escape sequence comes from a plan.
-type painter bool
+// Safe has cleaned or blast wrote: no escape sequence comes from a plan.
+type Painter bool
 
-func (p painter) paint(sgr, s string) string {
+// Paint wraps s in the SGR sequence sgr and a reset, when p is on and both
+// are not empty.
+func (p Painter) Paint(sgr, s string) string {
 	if !p || sgr == "" || s == "" {
 		return s
 	}
