@@ -38,6 +38,9 @@ type Report struct {
 	// PolicySource says which policy judged the plan and where it was
 	// read from; nil when the caller did not say.
 	PolicySource *PolicySource `json:"policy_source,omitempty"`
+	// Omitted counts the changes and findings the JSON report left out for
+	// its size (MaxListedChanges, MaxListedFindings); nil when none was.
+	Omitted *Omitted `json:"omitted,omitempty"`
 	// ID names the report for a CI integration: the markdown's first line
 	// is MarkdownMarker(ID). "" is DefaultReportID.
 	ID string `json:"-"`
