@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 
 	"github.com/blast-dev/blast/graph"
@@ -119,9 +120,49 @@ func graphModel(r *Report, opts GraphOptions) []*graphPlan {
 				}
 			}
 		}
+		graphOtherStacks(r, pi, gp, index)
 		out = append(out, gp)
 	}
 	return out
+}
+
+// graphOtherStacks adds what the destructive changes of plan pl reach in
+// other stacks' state (--context): each stack is a cluster of its own, and
+// an edge goes from the plan's resource whose identity a resource there
+// holds to that resource. index maps the plan's drawn addresses to nodes.
+func graphOtherStacks(r *Report, pl int, gp *graphPlan, index map[string]int) {
+	seen := map[string]int{}
+	for _, c := range r.Changes {
+		if c.Plan != pl || c.BlastRadius == nil || c.BlastRadius.OtherStacks == nil {
+			continue
+		}
+		for _, o := range c.BlastRadius.OtherStacks.Resources {
+			key := "stack " + o.Stack + ": " + o.Address
+			i, ok := seen[key]
+			if !ok {
+				i = len(gp.nodes)
+				seen[key] = i
+				gp.nodes = append(gp.nodes, &picture.Node{Plan: pl, Address: key, Modules: []string{"stack " + o.Stack},
+					Label: o.Address, Role: picture.Unchanged})
+			}
+			for _, ref := range o.Refs {
+				if j, ok := index[ref.To]; ok {
+					gp.edges = append(gp.edges, [2]int{i, j})
+				}
+			}
+		}
+	}
+	if len(seen) == 0 {
+		return
+	}
+	// One edge per pair, in a stable order, however many paths hold it.
+	sort.Slice(gp.edges, func(a, b int) bool {
+		if gp.edges[a][0] != gp.edges[b][0] {
+			return gp.edges[a][0] < gp.edges[b][0]
+		}
+		return gp.edges[a][1] < gp.edges[b][1]
+	})
+	gp.edges = slices.Compact(gp.edges)
 }
 
 // graphSplit splits an instance address into its module instance path and
