@@ -3,6 +3,7 @@ package main
 import (
 	"github.com/spf13/cobra"
 
+	"github.com/blast-dev/blast/check"
 	"github.com/blast-dev/blast/fixtures"
 	"github.com/blast-dev/blast/plan/planjson"
 	"github.com/blast-dev/blast/report"
@@ -21,7 +22,7 @@ changed input makes Terraform destroy and recreate a whole environment, the
 pattern behind a 13-hour outage. demo shows the full report and exits 0.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := validateFormat(format); err != nil {
+			if err := check.ValidateFormat(format); err != nil {
 				return err
 			}
 			plans, err := planjson.Parse(demoSource, fixtures.DemoPlan)

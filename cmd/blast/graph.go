@@ -44,7 +44,7 @@ func runGraph(a *app, opts *graphOptions, args []string) error {
 	if !report.HasGraphFormat(opts.format) {
 		return check.WithHint(fmt.Errorf("unknown graph --format %q", opts.format), "use "+strings.Join(report.GraphFormats(), " or "))
 	}
-	plans, err := loadPlans(a, args, opts.terraformBin)
+	plans, err := check.LoadPlans(args, a.stdin, opts.terraformBin)
 	if err != nil {
 		return err
 	}

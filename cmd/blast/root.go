@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/blast-dev/blast/check"
-	"github.com/blast-dev/blast/plan/planjson"
 )
 
 // Exit codes: the contract with CI.
@@ -121,22 +120,9 @@ func unknownCommand(root *cobra.Command, err error) error {
 func printError(w io.Writer, err error) {
 	msg := strings.Join(strings.Fields(err.Error()), " ")
 	fmt.Fprintf(w, "blast: error: %s\n", msg)
-	if hint := errorHint(err); hint != "" {
+	if hint := check.Hint(err); hint != "" {
 		fmt.Fprintf(w, "blast: hint: %s\n", hint)
 	}
-}
-
-// errorHint is the hint an error carries, "" when none.
-func errorHint(err error) string {
-	var ie *planjson.InputError
-	var h *check.HintError
-	switch {
-	case errors.As(err, &h) && h.Hint != "":
-		return h.Hint
-	case errors.As(err, &ie) && ie.Hint != "":
-		return ie.Hint
-	}
-	return ""
 }
 
 func newRootCmd(a *app) *cobra.Command {

@@ -1,7 +1,0 @@
-//go:build !windows
-
-package main
-
-// enableColor readies a terminal for ANSI colours: terminals outside
-// Windows read them as they are.
-func enableColor(int) bool { return true }
