@@ -16,6 +16,7 @@ import (
 
 	"github.com/blast-dev/blast/plan"
 	"github.com/blast-dev/blast/plan/planjson"
+	"github.com/blast-dev/blast/scoring"
 )
 
 // PlanCopy is a private copy of a binary plan file: blast apply judges it
@@ -255,6 +256,20 @@ func JudgeApply(opts Options, planFile string, tfArgs []string) (*Applying, erro
 		return nil, err
 	}
 	return &Applying{Result: res, bin: bin, args: tfArgs, copy: cp}, nil
+}
+
+// Verdict is what blast apply says about the judged plan, named planFile:
+// why it is applied, with ok, or why it is not.
+func (a *Applying) Verdict(planFile string) (say string, ok bool) {
+	as, so := a.Assessment, a.Report.Signoff
+	switch a.Decision {
+	case scoring.DecisionPass:
+		return fmt.Sprintf("applying %s: score %d is below the threshold %d", planFile, as.Score, as.Threshold), true
+	case scoring.DecisionApproved:
+		return fmt.Sprintf("applying %s: signed off (%d valid sign-off(s) for digest %s)", planFile, so.Valid, so.Digest), true
+	}
+	return fmt.Sprintf("not applied: %s needs sign-off (score %d, threshold %d) and has %d of %d valid sign-off(s); a senior signs it with blast approve %s --key KEY --out DIR",
+		planFile, as.Score, as.Threshold, so.Valid, as.Required(), planFile), false
 }
 
 // Apply runs terraform apply on the judged copy (TerraformApply), whatever

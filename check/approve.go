@@ -37,14 +37,17 @@ func OpenSigner(key string, agent bool) (ssh.Signer, func(), error) {
 }
 
 // ApproveOptions are the inputs of a sign-off: the plans judged as Run
-// judges them, the key, and the folder the sign-off goes into.
+// judges them, the key (OpenSigner), and the folder the sign-off goes into.
 type ApproveOptions struct {
 	Options
-	Signer ssh.Signer // OpenSigner
-	Out    string     // the folder of sign-offs, created if missing
+	Key   string // the private key file, or with Agent the public key's
+	Agent bool   // sign with a key held by ssh-agent
+	Out   string // the folder of sign-offs, created if missing
 	// Confirm is asked, once what is being signed has been shown, whether
-	// to sign; nil signs without asking.
-	Confirm func() (bool, error)
+	// to sign; nil signs without asking. Interactive says a person is
+	// there to answer it: without one, Approve refuses before anything.
+	Confirm     func() (bool, error)
+	Interactive bool
 }
 
 // Signed is a sign-off Approve wrote.
@@ -59,6 +62,24 @@ type Signed struct {
 // the digest, the decision and the key. If Confirm says yes it signs the
 // digest's payload and writes the sign-off into Out, never through a link.
 func Approve(opts ApproveOptions, w io.Writer) (*Signed, error) {
+	if opts.Out == "" {
+		return nil, WithHint(fmt.Errorf("approve needs --out DIR"), "the folder blast check --signoffs reads, e.g. .blast/signoffs")
+	}
+	if opts.Key == "" && !opts.Agent {
+		return nil, WithHint(fmt.Errorf("approve needs --key FILE or --agent"), "blast approve plan.json --key ~/.ssh/id_ed25519 --out .blast/signoffs")
+	}
+	// Refuse before showing anything that could not be confirmed anyway.
+	if opts.Confirm != nil && !opts.Interactive {
+		return nil, WithHint(fmt.Errorf("not signed: standard input is not a terminal, so blast cannot ask before signing"),
+			"review the plan with blast check, then run blast approve on a terminal, or add --yes")
+	}
+	// The key first: a wrong path or an encrypted key fails before the
+	// senior reviews anything.
+	signer, closeSigner, err := OpenSigner(opts.Key, opts.Agent)
+	if err != nil {
+		return nil, err
+	}
+	defer closeSigner()
 	res, err := Run(opts.Options)
 	if err != nil {
 		return nil, err
@@ -69,7 +90,7 @@ func Approve(opts ApproveOptions, w io.Writer) (*Signed, error) {
 	}
 	digest := signoff.Digest(res.Plans).String()
 	payload := signoff.Payload(res.Plans)
-	fp := ssh.FingerprintSHA256(opts.Signer.PublicKey())
+	fp := ssh.FingerprintSHA256(signer.PublicKey())
 	if _, err := w.Write(shown); err != nil {
 		return nil, err
 	}
@@ -84,7 +105,7 @@ func Approve(opts ApproveOptions, w io.Writer) (*Signed, error) {
 			return nil, fmt.Errorf("not signed: the answer was not yes")
 		}
 	}
-	sig, err := signoff.Sign(opts.Signer, payload)
+	sig, err := signoff.Sign(signer, payload)
 	if err != nil {
 		return nil, fmt.Errorf("signing: %w", err)
 	}

@@ -16,16 +16,26 @@ import (
 // Output is one --output FILE:FORMAT: the report written to File in Format.
 type Output struct{ File, Format string }
 
-// ValidateFormat refuses a --format that is not a report format.
-func ValidateFormat(format string) error {
+// ParseReportOutputs reads --format, the format of the report on standard
+// output, and the --output FILE:FORMAT flags.
+func ParseReportOutputs(format string, outputs []string) (ReportOutputs, error) {
+	if err := validateFormat(format); err != nil {
+		return ReportOutputs{}, err
+	}
+	outs, err := parseOutputs(outputs)
+	return ReportOutputs{Format: format, Outputs: outs}, err
+}
+
+// validateFormat refuses a --format that is not a report format.
+func validateFormat(format string) error {
 	if report.HasFormat(format) {
 		return nil
 	}
 	return WithHint(fmt.Errorf("unknown --format %q", format), "use one of: "+strings.Join(report.Formats(), ", "))
 }
 
-// ParseOutputs reads the --output FILE:FORMAT flags.
-func ParseOutputs(specs []string) ([]Output, error) {
+// parseOutputs reads the --output FILE:FORMAT flags.
+func parseOutputs(specs []string) ([]Output, error) {
 	var outs []Output
 	for _, spec := range specs {
 		i := strings.LastIndexByte(spec, ':')

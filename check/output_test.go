@@ -58,14 +58,17 @@ func TestAppendStepSummary(t *testing.T) {
 }
 
 func TestParseOutputs(t *testing.T) {
-	outs, err := ParseOutputs([]string{"c:/r.md:markdown", "r.json:json"})
+	outs, err := parseOutputs([]string{"c:/r.md:markdown", "r.json:json"})
 	if err != nil || len(outs) != 2 || outs[0] != (Output{"c:/r.md", "markdown"}) || outs[1] != (Output{"r.json", "json"}) {
 		t.Errorf("ParseOutputs: %v, %v", outs, err)
 	}
 	for _, bad := range []string{"r.md", ":markdown", "r.md:", "r.md:pdf"} {
-		if _, err := ParseOutputs([]string{bad}); err == nil || Hint(err) == "" {
+		if _, err := parseOutputs([]string{bad}); err == nil || Hint(err) == "" {
 			t.Errorf("--output %q: %v, want an error with a hint", bad, err)
 		}
+	}
+	if _, err := ParseReportOutputs("pdf", nil); err == nil || Hint(err) == "" {
+		t.Errorf("--format pdf: %v, want an error with a hint", err)
 	}
 }
 

@@ -8,7 +8,6 @@ import (
 
 	"github.com/blast-dev/blast/check"
 	"github.com/blast-dev/blast/report"
-	"github.com/blast-dev/blast/scoring"
 )
 
 type applyOptions struct {
@@ -70,10 +69,7 @@ func splitAtDash(cmd *cobra.Command, args []string) (plans, rest []string) {
 }
 
 func runApply(a *app, opts *applyOptions, gate check.Options, planFile string, tfArgs []string) error {
-	if err := check.ValidateFormat(opts.format); err != nil {
-		return err
-	}
-	outs, err := check.ParseOutputs(opts.outputs)
+	to, err := check.ParseReportOutputs(opts.format, opts.outputs)
 	if err != nil {
 		return err
 	}
@@ -82,19 +78,14 @@ func runApply(a *app, opts *applyOptions, gate check.Options, planFile string, t
 		return err
 	}
 	defer judged.Close()
-	if err := render(a, judged.Report, opts.format, report.Options{}, outs); err != nil {
+	if err := render(a, judged.Report, to); err != nil {
 		return err
 	}
-	as, so := judged.Assessment, judged.Report.Signoff
-	switch judged.Decision {
-	case scoring.DecisionPass:
-		fmt.Fprintf(a.stderr, "blast: applying %s: score %d is below the threshold %d\n", planFile, as.Score, as.Threshold)
-	case scoring.DecisionApproved:
-		fmt.Fprintf(a.stderr, "blast: applying %s: signed off (%d valid sign-off(s) for digest %s)\n", planFile, so.Valid, so.Digest)
-	default:
-		return gateRefusal(fmt.Sprintf("not applied: %s needs sign-off (score %d, threshold %d) and has %d of %d valid sign-off(s); a senior signs it with blast approve %s --key KEY --out DIR",
-			planFile, as.Score, as.Threshold, so.Valid, as.Required(), planFile))
+	say, ok := judged.Verdict(planFile)
+	if !ok {
+		return gateRefusal(say)
 	}
+	fmt.Fprintf(a.stderr, "blast: %s\n", say)
 	// A machine-read report keeps stdout to itself: terraform's output
 	// goes to stderr then.
 	tfOut := a.stdout

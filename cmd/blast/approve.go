@@ -27,8 +27,7 @@ Signing it with stock OpenSSH makes a valid sign-off:
 			if err != nil {
 				return err
 			}
-			_, err = a.stdout.Write(signoff.Payload(plans))
-			return err
+			return a.print(signoff.Payload(plans), nil)
 		},
 	}
 	cmd.Flags().StringVar(&terraformBin, "terraform-bin", "", "terraform or tofu binary for binary plan files")
@@ -36,11 +35,8 @@ Signing it with stock OpenSSH makes a valid sign-off:
 }
 
 type approveOptions struct {
-	gate  check.Options
-	key   string
-	agent bool
-	out   string
-	yes   bool
+	check.ApproveOptions
+	yes bool
 }
 
 func newApproveCmd(a *app) *cobra.Command {
@@ -65,15 +61,17 @@ its public key).`,
   blast approve plan.json --key ~/.ssh/id_ed25519 --out .blast/signoffs --yes`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runApprove(a, opts, gateOptions(a, cmd, opts.gate, args))
+			ao := opts.ApproveOptions
+			ao.Options = gateOptions(a, cmd, ao.Options, args)
+			return runApprove(a, ao, opts.yes)
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.key, "key", "", "private key file, or with --agent the public key to use")
-	f.BoolVar(&opts.agent, "agent", false, "sign with a key held by ssh-agent (SSH_AUTH_SOCK)")
-	f.StringVar(&opts.out, "out", "", "folder to write the .sig file into (created if missing)")
+	f.StringVar(&opts.Key, "key", "", "private key file, or with --agent the public key to use")
+	f.BoolVar(&opts.Agent, "agent", false, "sign with a key held by ssh-agent (SSH_AUTH_SOCK)")
+	f.StringVar(&opts.Out, "out", "", "folder to write the .sig file into (created if missing)")
 	f.BoolVarP(&opts.yes, "yes", "y", false, "sign without asking (needed when standard input is not a terminal)")
-	bindGateFlags(cmd, &opts.gate)
+	bindGateFlags(cmd, &opts.Options)
 	return cmd
 }
 
@@ -81,30 +79,12 @@ its public key).`,
 // person at a terminal. Tests replace it.
 var stdinIsTerminal = terminal.IsInput
 
-func runApprove(a *app, opts *approveOptions, gate check.Options) error {
-	if opts.out == "" {
-		return check.WithHint(fmt.Errorf("approve needs --out DIR"), "the folder blast check --signoffs reads, e.g. .blast/signoffs")
+func runApprove(a *app, opts check.ApproveOptions, yes bool) error {
+	if !yes {
+		opts.Interactive = stdinIsTerminal(a.stdin)
+		opts.Confirm = func() (bool, error) { return terminal.Confirm(a.stdin, a.stdout, "Sign off on this plan? [y/N] ") }
 	}
-	if opts.key == "" && !opts.agent {
-		return check.WithHint(fmt.Errorf("approve needs --key FILE or --agent"), "blast approve plan.json --key ~/.ssh/id_ed25519 --out .blast/signoffs")
-	}
-	// Refuse before showing anything that could not be confirmed anyway.
-	if !opts.yes && !stdinIsTerminal(a.stdin) {
-		return check.WithHint(fmt.Errorf("not signed: standard input is not a terminal, so blast cannot ask before signing"),
-			"review the plan with blast check, then run blast approve on a terminal, or add --yes")
-	}
-	// The key first: a wrong path or an encrypted key fails before the
-	// senior reviews anything.
-	signer, closeSigner, err := check.OpenSigner(opts.key, opts.agent)
-	if err != nil {
-		return err
-	}
-	defer closeSigner()
-	ao := check.ApproveOptions{Options: gate, Signer: signer, Out: opts.out}
-	if !opts.yes {
-		ao.Confirm = func() (bool, error) { return terminal.Confirm(a.stdin, a.stdout, "Sign off on this plan? [y/N] ") }
-	}
-	signed, err := check.Approve(ao, a.stdout)
+	signed, err := check.Approve(opts, a.stdout)
 	if err != nil {
 		return err
 	}

@@ -53,10 +53,7 @@ and one score.`,
 }
 
 func runCheck(a *app, opts *checkOptions, gate check.Options) error {
-	if err := check.ValidateFormat(opts.format); err != nil {
-		return err
-	}
-	outs, err := check.ParseOutputs(opts.outputs)
+	to, err := check.ParseReportOutputs(opts.format, opts.outputs)
 	if err != nil {
 		return err
 	}
@@ -66,10 +63,11 @@ func runCheck(a *app, opts *checkOptions, gate check.Options) error {
 	}
 	res, err := check.Run(gate)
 	if err != nil {
-		return check.WriteErrorReports(err, outs, id)
+		return check.WriteErrorReports(err, to.Outputs, id)
 	}
 	res.Report.ID = id
-	if err := render(a, res.Report, opts.format, report.Options{Table: report.TableOptions{All: opts.all}, Markdown: report.MarkdownOptions{All: opts.all}}, outs); err != nil {
+	to.Options.Table.All, to.Options.Markdown.All = opts.all, opts.all
+	if err := render(a, res.Report, to); err != nil {
 		return err
 	}
 	if res.Decision == scoring.DecisionSignoffRequired {
@@ -106,9 +104,10 @@ func gateOptions(a *app, cmd *cobra.Command, o check.Options, plans []string) ch
 	return o
 }
 
-// render writes the report to stdout in one format and to every --output
-// file in theirs (check.WriteReport).
-func render(a *app, r *report.Report, format string, opts report.Options, outs []check.Output) error {
-	opts.ToolVersion = blastVersion()
-	return check.WriteReport(a.stdout, r, check.ReportOutputs{Format: format, Options: opts, Outputs: outs, StepSummary: os.Getenv("GITHUB_STEP_SUMMARY")})
+// render writes the report to stdout and to every --output file
+// (check.WriteReport).
+func render(a *app, r *report.Report, to check.ReportOutputs) error {
+	to.Options.ToolVersion = blastVersion()
+	to.StepSummary = os.Getenv("GITHUB_STEP_SUMMARY")
+	return check.WriteReport(a.stdout, r, to)
 }
