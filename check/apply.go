@@ -16,6 +16,7 @@ import (
 
 	"github.com/blast-dev/blast/plan"
 	"github.com/blast-dev/blast/plan/planjson"
+	"github.com/blast-dev/blast/scoring"
 )
 
 // PlanCopy is a private copy of a binary plan file: blast apply judges it
@@ -216,6 +217,69 @@ func CheckApplyEnv(getenv func(string) string) error {
 	}
 	return nil
 }
+
+// Applying is a binary plan judged for blast apply: the judgement of the
+// private copy, which is the file terraform applies.
+type Applying struct {
+	*Result
+	bin  string
+	args []string
+	copy *PlanCopy
+}
+
+// JudgeApply judges planFile for blast apply as Run judges it with opts.
+// It first refuses the options of terraform apply (tfArgs, TF_CLI_ARGS and
+// TF_CLI_ARGS_apply) that would change what the plan does, so that nothing
+// says "passed" about an apply that was never going to run; then it finds
+// terraform and judges a private copy of the plan (CopyPlan). Close removes
+// the copy.
+func JudgeApply(opts Options, planFile string, tfArgs []string) (*Applying, error) {
+	if err := CheckApplyArgs(tfArgs); err != nil {
+		return nil, err
+	}
+	if err := CheckApplyEnv(os.Getenv); err != nil {
+		return nil, err
+	}
+	bin, err := FindTerraform(opts.TerraformBin)
+	if err != nil {
+		return nil, err
+	}
+	cp, err := CopyPlan(planFile)
+	if err != nil {
+		return nil, err
+	}
+	opts.Plans, opts.TerraformBin = []string{planFile}, bin
+	opts.Copies = map[string]string{planFile: cp.Path}
+	res, err := Run(opts)
+	if err != nil {
+		cp.Close()
+		return nil, err
+	}
+	return &Applying{Result: res, bin: bin, args: tfArgs, copy: cp}, nil
+}
+
+// Verdict is what blast apply says about the judged plan, named planFile:
+// why it is applied, with ok, or why it is not.
+func (a *Applying) Verdict(planFile string) (say string, ok bool) {
+	as, so := a.Assessment, a.Report.Signoff
+	switch a.Decision {
+	case scoring.DecisionPass:
+		return fmt.Sprintf("applying %s: score %d is below the threshold %d", planFile, as.Score, as.Threshold), true
+	case scoring.DecisionApproved:
+		return fmt.Sprintf("applying %s: signed off (%d valid sign-off(s) for digest %s)", planFile, so.Valid, so.Digest), true
+	}
+	return fmt.Sprintf("not applied: %s needs sign-off (score %d, threshold %d) and has %d of %d valid sign-off(s); a senior signs it with blast approve %s --key KEY --out DIR",
+		planFile, as.Score, as.Threshold, so.Valid, as.Required(), planFile), false
+}
+
+// Apply runs terraform apply on the judged copy (TerraformApply), whatever
+// the decision: the caller applies only a plan the gate passed.
+func (a *Applying) Apply(stdin io.Reader, stdout, stderr io.Writer) error {
+	return TerraformApply(ApplyOptions{Bin: a.bin, Args: a.args, Plan: a.copy.Path, Stdin: stdin, Stdout: stdout, Stderr: stderr})
+}
+
+// Close removes the judged copy.
+func (a *Applying) Close() error { return a.copy.Close() }
 
 // ApplyOptions say how to run terraform apply on a judged plan.
 type ApplyOptions struct {

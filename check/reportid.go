@@ -1,6 +1,7 @@
 package check
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 
@@ -45,4 +46,17 @@ func DefaultReportID(plans []string) string {
 		rel = filepath.Base(target)
 	}
 	return report.SanitizeReportID(filepath.ToSlash(rel))
+}
+
+// ReportID is the report ID of --report-id when given, refused unless
+// plain, else the one DefaultReportID derives from the plan paths.
+func ReportID(flag string, plans []string) (string, error) {
+	if flag == "" {
+		return DefaultReportID(plans), nil
+	}
+	if err := report.ValidReportID(flag); err != nil {
+		return "", WithHint(fmt.Errorf("--report-id %q: %w", flag, err),
+			fmt.Sprintf("use letters, digits and . _ / - only, at most %d of them, such as --report-id infra/prod", report.MaxReportIDLen))
+	}
+	return flag, nil
 }

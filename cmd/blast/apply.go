@@ -2,18 +2,16 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/blast-dev/blast/check"
 	"github.com/blast-dev/blast/report"
-	"github.com/blast-dev/blast/scoring"
 )
 
 type applyOptions struct {
-	gate    gateOptions
+	gate    check.Options
 	format  string
 	outputs []string
 }
@@ -51,9 +49,8 @@ another plan file are refused, in TF_CLI_ARGS and TF_CLI_ARGS_apply too.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.gate.thresholdSet = cmd.Flags().Changed("threshold")
 			plans, tfArgs := splitAtDash(cmd, args)
-			return runApply(a, opts, plans[0], tfArgs)
+			return runApply(a, opts, gateOptions(a, cmd, opts.gate, plans[:1]), plans[0], tfArgs)
 		},
 	}
 	f := cmd.Flags()
@@ -71,59 +68,29 @@ func splitAtDash(cmd *cobra.Command, args []string) (plans, rest []string) {
 	return args, nil
 }
 
-func runApply(a *app, opts *applyOptions, planFile string, tfArgs []string) error {
-	if err := validateFormat(opts.format); err != nil {
-		return err
-	}
-	outs, err := parseOutputs(opts.outputs)
+func runApply(a *app, opts *applyOptions, gate check.Options, planFile string, tfArgs []string) error {
+	to, err := check.ParseReportOutputs(opts.format, opts.outputs)
 	if err != nil {
 		return err
 	}
-	// Refuse what would change the plan before judging it, so nothing
-	// said "passed" about an apply that was never going to run.
-	if err := check.CheckApplyArgs(tfArgs); err != nil {
-		return err
-	}
-	if err := check.CheckApplyEnv(os.Getenv); err != nil {
-		return err
-	}
-	bin, err := check.FindTerraform(opts.gate.terraformBin)
+	judged, err := check.JudgeApply(gate, planFile, tfArgs)
 	if err != nil {
 		return err
 	}
-	cp, err := check.CopyPlan(planFile)
-	if err != nil {
+	defer judged.Close()
+	if err := render(a, judged.Report, to); err != nil {
 		return err
 	}
-	defer cp.Close()
-	o := opts.gate.options(a, []string{planFile})
-	o.TerraformBin = bin
-	o.Copies = map[string]string{planFile: cp.Path}
-	res, err := check.Run(o)
-	if err != nil {
-		return err
+	say, ok := judged.Verdict(planFile)
+	if !ok {
+		return gateRefusal(say)
 	}
-	if err := render(a, res.Report, opts.format, report.Options{}, outs); err != nil {
-		return err
-	}
-	as := res.Assessment
-	switch res.Decision {
-	case scoring.DecisionPass:
-		fmt.Fprintf(a.stderr, "blast: applying %s: score %d is below the threshold %d\n", planFile, as.Score, as.Threshold)
-	case scoring.DecisionApproved:
-		fmt.Fprintf(a.stderr, "blast: applying %s: signed off (%d valid sign-off(s) for digest %s)\n", planFile, res.Report.Signoff.Valid, res.Report.Signoff.Digest)
-	default:
-		return gateRefusal(fmt.Sprintf("not applied: %s needs sign-off (score %d, threshold %d) and has %d of %d valid sign-off(s); a senior signs it with blast approve %s --key KEY --out DIR",
-			planFile, as.Score, as.Threshold, res.Report.Signoff.Valid, as.Required(), planFile))
-	}
+	fmt.Fprintf(a.stderr, "blast: %s\n", say)
 	// A machine-read report keeps stdout to itself: terraform's output
 	// goes to stderr then.
 	tfOut := a.stdout
 	if opts.format != "table" {
 		tfOut = a.stderr
 	}
-	return check.TerraformApply(check.ApplyOptions{
-		Bin: bin, Args: tfArgs, Plan: cp.Path,
-		Stdin: a.stdin, Stdout: tfOut, Stderr: a.stderr,
-	})
+	return judged.Apply(a.stdin, tfOut, a.stderr)
 }

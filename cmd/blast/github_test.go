@@ -10,56 +10,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/blast-dev/blast/plan/planjson"
 	"github.com/blast-dev/blast/report"
-	"github.com/blast-dev/blast/scoring"
 )
-
-func fixtureReport(t *testing.T, name string) *report.Report {
-	t.Helper()
-	plans, err := planjson.Load(filepath.Join("..", "..", "fixtures", name, "plan.json"), planjson.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := scoring.Assess(plans, nil, scoring.DefaultPolicy(), scoring.Options{})
-	return report.New(a, scoring.Gate(a, 0))
-}
-
-func TestAppendStepSummary(t *testing.T) {
-	r := fixtureReport(t, "demo-teardown")
-	md, err := report.Render(r, "markdown", report.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "step_summary")
-	// The runner's file may already hold what earlier steps wrote.
-	if err := os.WriteFile(path, []byte("# earlier step\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	for range 2 {
-		if err := appendStepSummary(path, r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	got, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := "# earlier step\n" + string(md) + "\n" + string(md) + "\n"
-	if string(got) != want {
-		t.Errorf("the step summary holds %d bytes, want the earlier step and the report twice (%d bytes)", len(got), len(want))
-	}
-
-	// Not on GitHub: nothing to do.
-	if err := appendStepSummary("", r); err != nil {
-		t.Errorf("no step summary: %v", err)
-	}
-	// A path that cannot be written is an error that says what failed.
-	err = appendStepSummary(filepath.Join(t.TempDir(), "missing", "summary"), r)
-	if err == nil || !strings.Contains(err.Error(), "GITHUB_STEP_SUMMARY") {
-		t.Errorf("unwritable step summary: %v", err)
-	}
-}
 
 func readYAML(t *testing.T, path string, v any) {
 	t.Helper()

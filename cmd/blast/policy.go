@@ -2,16 +2,12 @@ package main
 
 import (
 	_ "embed"
-	"errors"
 	"fmt"
-	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/blast-dev/blast/check"
-	"github.com/blast-dev/blast/internal/safefile"
 	"github.com/blast-dev/blast/scoring"
-	"github.com/blast-dev/blast/signoff"
 )
 
 //go:embed starter.blast.yml
@@ -28,19 +24,8 @@ func newPolicyCmd(a *app) *cobra.Command {
 		Short: "Write a commented starter policy (default .blast.yml)",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			path := scoring.DefaultPolicyFile
-			if len(args) == 1 {
-				path = args[0]
-			}
-			if _, err := os.Lstat(path); err == nil && !force {
-				return check.WithHint(fmt.Errorf("%s already exists", path), "use --force to overwrite it")
-			}
-			// Even with --force, a link at path is refused, not followed.
-			if err := safefile.WriteFile(path, starterPolicy, 0o644); err != nil {
-				err = fmt.Errorf("writing %s: %w", path, err)
-				if errors.Is(err, safefile.ErrNotRegular) {
-					return check.WithHint(err, "blast writes no file through a link: remove it, or name another file")
-				}
+			path := policyPath(args)
+			if err := check.InitPolicy(path, starterPolicy, force); err != nil {
 				return err
 			}
 			fmt.Fprintf(a.stdout, "wrote %s\n", path)
@@ -53,20 +38,10 @@ func newPolicyCmd(a *app) *cobra.Command {
 		Short: "Check a policy file (default .blast.yml); exit 1 with the line of the first problem",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			path := scoring.DefaultPolicyFile
-			if len(args) == 1 {
-				path = args[0]
-			}
-			pol, err := scoring.LoadPolicy(path)
+			path := policyPath(args)
+			pol, err := check.ValidatePolicy(path)
 			if err != nil {
 				return err
-			}
-			// A policy whose seniors' keys cannot be read fails every
-			// sign-off: say so now, not when a plan needs one.
-			if file, line := pol.AllowedSignersFile(); file != "" {
-				if _, err := signoff.ReadAllowedSigners(file); err != nil {
-					return &scoring.PolicyError{File: path, Line: line, Msg: "signoff.allowed_signers: " + err.Error()}
-				}
 			}
 			fmt.Fprintf(a.stdout, "%s: valid (threshold %d, %d critical patterns, %d ignore rules, %d environments)\n",
 				path, pol.Threshold, len(pol.Critical), len(pol.Ignore), len(pol.Environments))
@@ -75,4 +50,12 @@ func newPolicyCmd(a *app) *cobra.Command {
 	}
 	cmd.AddCommand(initCmd, validateCmd)
 	return cmd
+}
+
+// policyPath is the FILE argument of policy init and validate.
+func policyPath(args []string) string {
+	if len(args) == 1 {
+		return args[0]
+	}
+	return scoring.DefaultPolicyFile
 }

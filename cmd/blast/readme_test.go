@@ -6,6 +6,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/blast-dev/blast/check"
 )
 
 // TestReadmeIsTrue runs the blast commands the README shows with their
@@ -19,7 +21,7 @@ func TestReadmeIsTrue(t *testing.T) {
 
 	// The opening session is blast demo's plan, named plan.json.
 	session := between(t, readme, "$ blast check plan.json\n", "$ echo $?")
-	if got := strings.ReplaceAll(runBlast(t, "demo"), demoSource, "plan.json"); got != session {
+	if got := strings.ReplaceAll(runBlast(t, "demo"), check.DemoSource, "plan.json"); got != session {
 		t.Errorf("the README's opening session is not what blast demo prints:\n%s", got)
 	}
 

@@ -4,14 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
-	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/blast-dev/blast/check"
-	"github.com/blast-dev/blast/plan/planjson"
+	"github.com/blast-dev/blast/internal/cmdutil"
 )
 
 // Exit codes: the contract with CI.
@@ -26,6 +24,15 @@ const (
 type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
+}
+
+// print writes out, a command's whole output, to stdout, unless err.
+func (a *app) print(out []byte, err error) error {
+	if err != nil {
+		return err
+	}
+	_, err = a.stdout.Write(out)
+	return err
 }
 
 // errSignoffRequired is how a command says the gate did not pass: run maps
@@ -83,37 +90,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		}
 		return exitSignoff
 	default:
-		printError(stderr, unknownCommand(root, err))
+		printError(stderr, cmdutil.UnknownCommand(root, err))
 		return exitError
 	}
-}
-
-// cobraUnknown is how cobra says a command does not exist, followed, on
-// lines of their own, by its suggestions.
-var cobraUnknown = regexp.MustCompile(`^unknown command ("(?:[^"\\]|\\.)*") for ("(?:[^"\\]|\\.)*")`)
-
-// unknownCommand makes cobra's unknown-command error, several lines with a
-// tab, one line and a hint: the commands it may have meant, or where the
-// list is.
-func unknownCommand(root *cobra.Command, err error) error {
-	m := cobraUnknown.FindStringSubmatch(err.Error())
-	if m == nil {
-		return err
-	}
-	name, err1 := strconv.Unquote(m[1])
-	path, err2 := strconv.Unquote(m[2])
-	if err1 != nil || err2 != nil {
-		return err
-	}
-	parent := root
-	if c, _, ferr := root.Find(strings.Fields(path)[1:]); ferr == nil {
-		parent = c
-	}
-	hint := "see " + path + " --help for the commands"
-	if s := parent.SuggestionsFor(name); len(s) > 0 {
-		hint = "did you mean " + path + " " + strings.Join(s, ", or "+path+" ") + "?"
-	}
-	return check.WithHint(fmt.Errorf("unknown command %q for %s", name, path), hint)
 }
 
 // printError writes the error on one line, whatever line breaks or tabs
@@ -121,22 +100,9 @@ func unknownCommand(root *cobra.Command, err error) error {
 func printError(w io.Writer, err error) {
 	msg := strings.Join(strings.Fields(err.Error()), " ")
 	fmt.Fprintf(w, "blast: error: %s\n", msg)
-	if hint := errorHint(err); hint != "" {
+	if hint := check.Hint(err); hint != "" {
 		fmt.Fprintf(w, "blast: hint: %s\n", hint)
 	}
-}
-
-// errorHint is the hint an error carries, "" when none.
-func errorHint(err error) string {
-	var ie *planjson.InputError
-	var h *check.HintError
-	switch {
-	case errors.As(err, &h) && h.Hint != "":
-		return h.Hint
-	case errors.As(err, &ie) && ie.Hint != "":
-		return ie.Hint
-	}
-	return ""
 }
 
 func newRootCmd(a *app) *cobra.Command {

@@ -17,16 +17,8 @@ func newSignoffsCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-type pruneOptions struct {
-	signoffs       string
-	allowedSigners string
-	policy         string
-	trustedRef     string
-	terraformBin   string
-}
-
 func newSignoffsPruneCmd(a *app) *cobra.Command {
-	opts := &pruneOptions{}
+	opts := &check.PruneOptions{}
 	cmd := &cobra.Command{
 		Use:   "prune PLAN... [--signoffs DIR]",
 		Short: "Remove the sign-offs that were made for other plans",
@@ -49,11 +41,8 @@ the policy's signoff settings).`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			res, err := check.PruneSignoffs(check.PruneOptions{
-				Plans: args, Stdin: a.stdin, TerraformBin: opts.terraformBin,
-				PolicyFile: opts.policy, TrustedRef: opts.trustedRef,
-				SignoffDir: opts.signoffs, AllowedSigners: opts.allowedSigners,
-			})
+			opts.Plans, opts.Stdin = args, a.stdin
+			res, err := check.PruneSignoffs(*opts)
 			if res != nil {
 				for _, name := range res.Removed {
 					fmt.Fprintf(a.stdout, "removed %s: made for another plan\n", name)
@@ -70,10 +59,10 @@ the policy's signoff settings).`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.signoffs, "signoffs", "", "folder of sign-off .sig files (default signoff.signoffs of the policy)")
-	f.StringVar(&opts.allowedSigners, "allowed-signers", "", "seniors' keys in git's allowed_signers format (default signoff.allowed_signers of the policy)")
-	f.StringVar(&opts.policy, "policy", "", "policy file (default .blast.yml, as blast check finds it)")
-	f.StringVar(&opts.trustedRef, "trusted-ref", "", "git ref to read the policy and allowed signers from (default in a pull/merge-request pipeline: its target branch)")
-	f.StringVar(&opts.terraformBin, "terraform-bin", "", "terraform or tofu binary for binary plan files")
+	f.StringVar(&opts.SignoffDir, "signoffs", "", "folder of sign-off .sig files (default signoff.signoffs of the policy)")
+	f.StringVar(&opts.AllowedSigners, "allowed-signers", "", "seniors' keys in git's allowed_signers format (default signoff.allowed_signers of the policy)")
+	f.StringVar(&opts.PolicyFile, "policy", "", "policy file (default .blast.yml, as blast check finds it)")
+	f.StringVar(&opts.TrustedRef, "trusted-ref", "", "git ref to read the policy and allowed signers from (default in a pull/merge-request pipeline: its target branch)")
+	f.StringVar(&opts.TerraformBin, "terraform-bin", "", "terraform or tofu binary for binary plan files")
 	return cmd
 }

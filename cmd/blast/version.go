@@ -2,24 +2,17 @@ package main
 
 import (
 	"fmt"
-	"runtime/debug"
 
 	"github.com/spf13/cobra"
+
+	"github.com/blast-dev/blast/internal/cmdutil"
 )
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3";
 // otherwise it comes from the module version go install recorded.
 var version = ""
 
-func blastVersion() string {
-	if version != "" {
-		return version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "dev"
-}
+func blastVersion() string { return cmdutil.Version(version) }
 
 func newVersionCmd(a *app) *cobra.Command {
 	return &cobra.Command{

@@ -1,6 +1,6 @@
 //go:build !windows
 
-package main
+package terminal
 
 // enableColor readies a terminal for ANSI colours: terminals outside
 // Windows read them as they are.

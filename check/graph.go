@@ -1,0 +1,36 @@
+package check
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/blast-dev/blast/report"
+)
+
+// GraphOptions are the inputs of blast graph.
+type GraphOptions struct {
+	Plans        []string
+	Stdin        io.Reader
+	TerraformBin string
+	Format       string // a report.GraphFormats format
+	Radius       bool   // only destructive changes and what depends on them
+	MaxNodes     int    // caps the mermaid picture (report.GraphOptions)
+}
+
+// Graph draws the dependency graph the plans alone imply, with destructive
+// changes and their radius highlighted, in Format.
+func Graph(opts GraphOptions) ([]byte, error) {
+	if !report.HasGraphFormat(opts.Format) {
+		return nil, WithHint(fmt.Errorf("unknown graph --format %q", opts.Format), "use "+strings.Join(report.GraphFormats(), " or "))
+	}
+	plans, err := LoadPlans(opts.Plans, opts.Stdin, opts.TerraformBin)
+	if err != nil {
+		return nil, err
+	}
+	out, err := report.Render(report.NewGraph(plans, nil), opts.Format, report.Options{Graph: report.GraphOptions{Radius: opts.Radius, MaxNodes: opts.MaxNodes}})
+	if err != nil {
+		return nil, fmt.Errorf("drawing the graph: %w", err)
+	}
+	return out, nil
+}
