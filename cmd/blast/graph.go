@@ -12,8 +12,10 @@ func newGraphCmd(a *app) *cobra.Command {
 		Use:   "graph [flags] PLAN...",
 		Short: "Draw the dependency graph, with destructive changes and their blast radius highlighted",
 		Long: `Draw the dependency graph the plan alone implies: nodes are resource
-instances, an edge "A" -> "B" means A depends on B. Destructive changes and
-everything that depends on them are highlighted; --radius draws only those.`,
+instances, an edge "A" -> "B" means B depends on A, so destroying A breaks B.
+Destructive changes and everything that depends on them are highlighted;
+--radius draws only those, and --context adds other stacks' resources that
+depend on them, a cluster per stack.`,
 		Example: `  blast graph plan.json --format mermaid
   blast graph plan.json --radius | dot -Tsvg > radius.svg`,
 		Args: cobra.MinimumNArgs(1),
@@ -27,5 +29,6 @@ everything that depends on them are highlighted; --radius draws only those.`,
 	f.BoolVar(&opts.Radius, "radius", false, "only destructive changes and what depends on them")
 	f.IntVar(&opts.MaxNodes, "max-nodes", 0, "cap the mermaid picture (default 150; -1 for no cap)")
 	f.StringVar(&opts.TerraformBin, "terraform-bin", "", "terraform or tofu binary for binary plan files")
+	f.StringArrayVar(&opts.Context, "context", nil, "another stack's state, drawn as a cluster of what in it depends on what the plan destroys (as for check: PATH or NAME=PATH, repeatable)")
 	return cmd
 }
