@@ -20,6 +20,7 @@ type ExplainOptions struct {
 	Environment  string
 	AIAssisted   bool
 	Commits      string
+	Context      []string // other stacks' state, as for check (Options.Context)
 }
 
 // Explain says why the change at Address scored what it did, factor by
@@ -36,6 +37,9 @@ func Explain(opts ExplainOptions) ([]byte, error) {
 	pol := in.Policy
 	ai, err := AIOptions(opts.AIAssisted, opts.Commits, pol)
 	if err != nil {
+		return nil, err
+	}
+	if ai.Context, err = LoadContext(opts.Context, in); err != nil {
 		return nil, err
 	}
 	as := scoring.Assess(plans, nil, pol, ai)
@@ -94,6 +98,12 @@ func writeExplanation(buf *bytes.Buffer, as *scoring.Assessment, cr scoring.Chan
 		fmt.Fprintf(buf, "  dependents with no planned change (%d):\n", len(cr.Radius.Unchanged))
 		for _, d := range cr.Radius.Unchanged {
 			fmt.Fprintf(buf, "    %s\n", d)
+		}
+	}
+	if o := cr.OtherStacks; o != nil && o.Count > 0 {
+		fmt.Fprintf(buf, "  dependents in other stacks (%d):\n", o.Count)
+		for _, r := range o.Listed {
+			fmt.Fprintf(buf, "    %s: %s\n", r.Stack, r.Address)
 		}
 	}
 	for _, f := range as.Findings {

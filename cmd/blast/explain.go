@@ -29,6 +29,7 @@ func newExplainCmd(a *app) *cobra.Command {
 	f.StringVar(&opts.Environment, "env", "", "policy environment to apply")
 	f.StringVar(&opts.TerraformBin, "terraform-bin", "", "terraform or tofu binary for binary plan files")
 	f.BoolVar(&opts.AIAssisted, "ai-assisted", false, "the change was made with a coding assistant: apply the policy's ai_assisted threshold")
+	f.StringArrayVar(&opts.Context, "context", nil, "another stack's state, as for check: PATH or NAME=PATH, repeatable")
 	f.StringVar(&opts.Commits, "commits", "", "git revision range whose commit trailers tell whether the change is AI-assisted")
 	return cmd
 }
