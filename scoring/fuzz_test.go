@@ -4,6 +4,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/blast-dev/blast/scoring/catalog"
 )
 
 // FuzzParsePolicy: any bytes give a policy or one error that starts with the
@@ -58,12 +60,12 @@ func FuzzParsePolicy(f *testing.F) {
 			}
 		}
 		for name := range p.ClassWeights {
-			if _, ok := ClassByName(name); !ok {
+			if _, ok := catalog.ClassByName(name); !ok {
 				t.Fatalf("unknown class %q accepted", name)
 			}
 		}
 		for typ, name := range p.TypeClasses {
-			if _, ok := ClassByName(name); !ok {
+			if _, ok := catalog.ClassByName(name); !ok {
 				t.Fatalf("type %s put in unknown class %q", typ, name)
 			}
 		}

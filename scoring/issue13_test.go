@@ -8,6 +8,7 @@ import (
 
 	"github.com/blast-dev/blast/plan"
 	"github.com/blast-dev/blast/plan/planjson"
+	"github.com/blast-dev/blast/scoring/catalog"
 )
 
 // The cases of issue #13: each failed on main before it (the plan passed)
@@ -181,12 +182,12 @@ func TestProviderTypesWeighedAsWhatTheyAre(t *testing.T) {
 		{"azapi_resource", "microsoft.keyvault/vaults/secrets", "secret"},
 		{"azapi_resource", "microsoft.network/dnszones", "dns_zone"},
 		{"azapi_resource", "microsoft.network/dnszones/a", "dns_edge"},
-		{"azapi_resource", "microsoft.unknown/things", defaultClass},
+		{"azapi_resource", "microsoft.unknown/things", "default"},
 		{"kubernetes_manifest", "PersistentVolumeClaim", "stateful_data"},
 		{"kubernetes_manifest", "Deployment", "container_workload"},
 		{"aws_db_instance", "Namespace", "stateful_data"},
 	} {
-		if c, _, _ := ClassifySubtype(tc.typ, tc.sub); c.Name != tc.class {
+		if c, _, _ := catalog.ClassifySubtype(tc.typ, tc.sub); c.Name != tc.class {
 			t.Errorf("%s %s: class %s, want %s", tc.typ, tc.sub, c.Name, tc.class)
 		}
 	}

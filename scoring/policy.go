@@ -18,6 +18,8 @@ import (
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/blast-dev/blast/scoring/catalog"
 )
 
 // DefaultPolicyFile is read from the working directory when present.
@@ -214,7 +216,7 @@ func ParsePolicy(file string, data []byte) (Policy, error) {
 				case "classes":
 					p.ClassWeights = map[string]float64{}
 					d.mapping(v, "weights.classes", func(class string, w *yaml.Node) {
-						if _, ok := ClassByName(class); !ok {
+						if _, ok := catalog.ClassByName(class); !ok {
 							d.fail(w, fmt.Sprintf("unknown class %q (known: %s)", class, strings.Join(classNames(), ", ")))
 							return
 						}
@@ -233,7 +235,7 @@ func ParsePolicy(file string, data []byte) (Policy, error) {
 			p.TypeClasses = map[string]string{}
 			d.mapping(v, "classes", func(typ string, c *yaml.Node) {
 				class := d.str(c)
-				if _, ok := ClassByName(class); !ok && d.err == nil {
+				if _, ok := catalog.ClassByName(class); !ok && d.err == nil {
 					d.fail(c, fmt.Sprintf("unknown class %q (known: %s)", class, strings.Join(classNames(), ", ")))
 				}
 				p.TypeClasses[typ] = class
@@ -331,7 +333,7 @@ func ParsePolicy(file string, data []byte) (Policy, error) {
 
 func classNames() []string {
 	var out []string
-	for _, c := range Classes() {
+	for _, c := range catalog.Classes() {
 		out = append(out, c.Name)
 	}
 	return out

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/blast-dev/blast/plan"
+	"github.com/blast-dev/blast/scoring/catalog"
 )
 
 const starterPath = "../cmd/blast/starter.blast.yml"
@@ -73,7 +74,7 @@ func TestStarterPolicyParses(t *testing.T) {
 		t.Errorf("ignore rule line %d", p.Ignore[0].Line)
 	}
 	// The list of classes in its comment is the catalog's.
-	for _, c := range Classes() {
+	for _, c := range catalog.Classes() {
 		if !regexp.MustCompile(`\b` + c.Name + `\b`).MatchString(commented) {
 			t.Errorf("the starter file does not list class %s", c.Name)
 		}

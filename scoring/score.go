@@ -9,6 +9,7 @@ import (
 
 	"github.com/blast-dev/blast/graph"
 	"github.com/blast-dev/blast/plan"
+	"github.com/blast-dev/blast/scoring/catalog"
 	"github.com/blast-dev/blast/stacks"
 )
 
@@ -388,7 +389,7 @@ type scorer struct {
 }
 
 type classInfo struct {
-	class  Class
+	class  catalog.Class
 	weight float64
 	source string // where the weight comes from, for the factor's detail
 }
@@ -408,10 +409,10 @@ func (s *scorer) classOfSub(typ, sub string) classInfo {
 	if ci, ok := s.weights[key]; ok {
 		return ci
 	}
-	class, _, _ := ClassifySubtype(typ, sub)
+	class, _, _ := catalog.ClassifySubtype(typ, sub)
 	source := "catalog"
 	if name, ok := s.pol.TypeClasses[typ]; ok {
-		if c, ok := ClassByName(name); ok {
+		if c, ok := catalog.ClassByName(name); ok {
 			class, source = c, "policy class"
 		}
 	}
