@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/blast-dev/blast/graph"
+	"github.com/blast-dev/blast/scoring/aiassisted"
 
 	"github.com/blast-dev/blast/plan"
 	"github.com/blast-dev/blast/plan/planjson"
@@ -106,7 +107,7 @@ func Run(opts Options) (*Result, error) {
 	case agent != "":
 		ai = scoring.Options{AIAssisted: true, AIReason: agent}
 	default:
-		ai.AIAssisted, ai.AIReason = scoring.DetectAIAssisted(change.Commits, pol)
+		ai.AIAssisted, ai.AIReason = aiassisted.Detect(change.Commits, pol.AIAssisted.Trailers, pol.AIAssisted.Markers)
 	}
 	plans, err := LoadPlans(readPaths(opts.Plans, opts.Copies), opts.Stdin, opts.TerraformBin)
 	if err != nil {
@@ -239,7 +240,7 @@ func LoadPlans(paths []string, stdin io.Reader, terraformBin string) ([]*plan.Pl
 }
 
 // AIOptions says whether the change counts as AI-assisted: by the flag,
-// by an agent's variable in the environment (AgentFromEnv), or by a marker in the commits of commitRange (see scoring.AIMarkers).
+// by an agent's variable in the environment (AgentFromEnv), or by a marker in the commits of commitRange (see aiassisted.Markers).
 func AIOptions(flag bool, commitRange string, pol scoring.Policy) (scoring.Options, error) {
 	if flag {
 		return scoring.Options{AIAssisted: true, AIReason: "--ai-assisted"}, nil
@@ -258,11 +259,11 @@ func AIOptions(flag bool, commitRange string, pol scoring.Policy) (scoring.Optio
 	if err != nil {
 		return scoring.Options{}, WithHint(fmt.Errorf("--commits %s: git log failed: %s", commitRange, err), "run blast inside the git checkout, with a range like origin/main..HEAD")
 	}
-	var cs []scoring.Commit
+	var cs []aiassisted.Commit
 	for _, c := range commits {
 		cs = append(cs, c.Commit)
 	}
 	var o scoring.Options
-	o.AIAssisted, o.AIReason = scoring.DetectAIAssisted(cs, pol)
+	o.AIAssisted, o.AIReason = aiassisted.Detect(cs, pol.AIAssisted.Trailers, pol.AIAssisted.Markers)
 	return o, nil
 }

@@ -19,6 +19,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/blast-dev/blast/scoring/aiassisted"
 	"github.com/blast-dev/blast/scoring/catalog"
 )
 
@@ -104,8 +105,8 @@ type AIPolicy struct {
 	Trailers  []*regexp.Regexp // commit trailer lines that mark a change AI-assisted
 	// Markers are more words that mark a change AI-assisted wherever they
 	// appear in a commit's message or its author's or committer's name or
-	// e-mail, compared after normalisation (see Normalize); they add to
-	// the built-in ones (see AIMarkers).
+	// e-mail, compared after normalisation (see aiassisted.Normalize); they add to
+	// the built-in ones (see aiassisted.Markers).
 	Markers []string
 }
 
@@ -127,7 +128,7 @@ type Environment struct {
 // DefaultPolicy is the policy when no file is given.
 func DefaultPolicy() Policy {
 	p := Policy{Threshold: DefaultThreshold, Signoff: SignoffPolicy{Required: 1}, Unmatched: UnmatchedBase}
-	for _, t := range DefaultTrailers {
+	for _, t := range aiassisted.DefaultTrailers {
 		p.AIAssisted.Trailers = append(p.AIAssisted.Trailers, regexp.MustCompile(t))
 	}
 	return p
@@ -289,7 +290,7 @@ func ParsePolicy(file string, data []byte) (Policy, error) {
 					})
 				case "markers":
 					d.sequence(v, "ai_assisted.markers", func(item *yaml.Node) {
-						m := Normalize(d.str(item))
+						m := aiassisted.Normalize(d.str(item))
 						if d.err == nil && strings.TrimSpace(m) == "" {
 							d.fail(item, "an ai_assisted marker must not be empty")
 							return
