@@ -9,6 +9,7 @@ import (
 
 	"github.com/blast-dev/blast/graph"
 	"github.com/blast-dev/blast/scoring/aiassisted"
+	"github.com/blast-dev/blast/scoring/policy"
 
 	"github.com/blast-dev/blast/plan"
 	"github.com/blast-dev/blast/plan/planjson"
@@ -182,7 +183,7 @@ func (in *Inputs) signoffDir(flag string) string {
 
 // verifySignoffs checks the sign-offs of dir against the plans and records
 // each, valid or not, in status.
-func verifySignoffs(opts Options, plans []*plan.Plan, dir string, allowed *signoff.AllowedSigners, pol scoring.Policy, change *Change, status *report.Signoff) error {
+func verifySignoffs(opts Options, plans []*plan.Plan, dir string, allowed *signoff.AllowedSigners, pol policy.Policy, change *Change, status *report.Signoff) error {
 	res, err := signoff.Verify(signoff.VerifyOptions{
 		Payload: signoff.Payload(plans), Dir: dir, AllowedSigners: allowed, Seniors: pol.Signoff.Seniors,
 		Author: opts.Author, Authors: change.Authors, AuthorsUnknown: change.Unknown != "", Person: pol.Person,
@@ -241,7 +242,7 @@ func LoadPlans(paths []string, stdin io.Reader, terraformBin string) ([]*plan.Pl
 
 // AIOptions says whether the change counts as AI-assisted: by the flag,
 // by an agent's variable in the environment (AgentFromEnv), or by a marker in the commits of commitRange (see aiassisted.Markers).
-func AIOptions(flag bool, commitRange string, pol scoring.Policy) (scoring.Options, error) {
+func AIOptions(flag bool, commitRange string, pol policy.Policy) (scoring.Options, error) {
 	if flag {
 		return scoring.Options{AIAssisted: true, AIReason: "--ai-assisted"}, nil
 	}

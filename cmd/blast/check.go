@@ -13,6 +13,7 @@ import (
 	"github.com/blast-dev/blast/plan"
 	"github.com/blast-dev/blast/report"
 	"github.com/blast-dev/blast/scoring"
+	"github.com/blast-dev/blast/scoring/policy"
 )
 
 type checkOptions struct {
@@ -103,7 +104,7 @@ func runCheck(a *app, opts *checkOptions, args []string) error {
 // thresholdSet from cmd.Flags().Changed("threshold") when it runs.
 func bindGateFlags(cmd *cobra.Command, o *gateOptions) {
 	f := cmd.Flags()
-	f.IntVar(&o.threshold, "threshold", scoring.DefaultThreshold, "score at which sign-off is required (1-100); only lower than the policy's, unless it sets allow_overrides")
+	f.IntVar(&o.threshold, "threshold", policy.DefaultThreshold, "score at which sign-off is required (1-100); only lower than the policy's, unless it sets allow_overrides")
 	f.StringVar(&o.terraformBin, "terraform-bin", "", "terraform or tofu binary for binary plan files (default: terraform on PATH, then tofu)")
 	f.StringVar(&o.policy, "policy", "", "policy file (default .blast.yml, read from --trusted-ref's tree when there is one, else found up to the repository root)")
 	f.StringVar(&o.trustedRef, "trusted-ref", "", "git ref to read the policy and allowed signers from, never the working tree (default in a pull/merge-request pipeline: its target branch)")

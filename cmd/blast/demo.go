@@ -7,6 +7,7 @@ import (
 	"github.com/blast-dev/blast/plan/planjson"
 	"github.com/blast-dev/blast/report"
 	"github.com/blast-dev/blast/scoring"
+	"github.com/blast-dev/blast/scoring/policy"
 )
 
 const demoSource = "demo-teardown (embedded)"
@@ -28,7 +29,7 @@ pattern behind a 13-hour outage. demo shows the full report and exits 0.`,
 			if err != nil {
 				return err
 			}
-			pol, err := scoring.ParsePolicy("demo-teardown/blast.yml (embedded)", fixtures.DemoPolicy)
+			pol, err := policy.Parse("demo-teardown/blast.yml (embedded)", fixtures.DemoPolicy, scoring.RuleIDs())
 			if err != nil {
 				return err
 			}

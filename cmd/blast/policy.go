@@ -11,6 +11,7 @@ import (
 	"github.com/blast-dev/blast/check"
 	"github.com/blast-dev/blast/internal/safefile"
 	"github.com/blast-dev/blast/scoring"
+	"github.com/blast-dev/blast/scoring/policy"
 	"github.com/blast-dev/blast/signoff"
 )
 
@@ -28,7 +29,7 @@ func newPolicyCmd(a *app) *cobra.Command {
 		Short: "Write a commented starter policy (default .blast.yml)",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			path := scoring.DefaultPolicyFile
+			path := policy.DefaultFile
 			if len(args) == 1 {
 				path = args[0]
 			}
@@ -53,11 +54,11 @@ func newPolicyCmd(a *app) *cobra.Command {
 		Short: "Check a policy file (default .blast.yml); exit 1 with the line of the first problem",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			path := scoring.DefaultPolicyFile
+			path := policy.DefaultFile
 			if len(args) == 1 {
 				path = args[0]
 			}
-			pol, err := scoring.LoadPolicy(path)
+			pol, err := policy.Load(path, scoring.RuleIDs())
 			if err != nil {
 				return err
 			}
@@ -65,7 +66,7 @@ func newPolicyCmd(a *app) *cobra.Command {
 			// sign-off: say so now, not when a plan needs one.
 			if file, line := pol.AllowedSignersFile(); file != "" {
 				if _, err := signoff.ReadAllowedSigners(file); err != nil {
-					return &scoring.PolicyError{File: path, Line: line, Msg: "signoff.allowed_signers: " + err.Error()}
+					return &policy.Error{File: path, Line: line, Msg: "signoff.allowed_signers: " + err.Error()}
 				}
 			}
 			fmt.Fprintf(a.stdout, "%s: valid (threshold %d, %d critical patterns, %d ignore rules, %d environments)\n",

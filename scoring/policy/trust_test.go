@@ -1,4 +1,4 @@
-package scoring
+package policy
 
 import (
 	"strings"
@@ -6,7 +6,7 @@ import (
 )
 
 func TestPeople(t *testing.T) {
-	p := mustPolicy(t, "people:\n  alice: [Alice@Corp.example, asmith@corp.example]\n  bob: [bob@corp.example]\n")
+	p := mustParse(t, "people:\n  alice: [Alice@Corp.example, asmith@corp.example]\n  bob: [bob@corp.example]\n")
 	for id, want := range map[string]string{
 		"alice@corp.example":  "alice",
 		"ASMITH@corp.example": "alice",
@@ -18,18 +18,18 @@ func TestPeople(t *testing.T) {
 		}
 	}
 	// A principal under two people is an error with its line.
-	_, err := ParsePolicy("p.yml", []byte("people:\n  alice: [a@x]\n  bob:\n    - b@x\n    - A@X\n"))
+	_, err := Parse("p.yml", []byte("people:\n  alice: [a@x]\n  bob:\n    - b@x\n    - A@X\n"), testRules)
 	if err == nil || err.Error() != `p.yml:5: principal "a@x" is listed under both alice and bob: one principal is one person` {
 		t.Errorf("got %v", err)
 	}
 }
 
 func TestTrustKeys(t *testing.T) {
-	p := mustPolicy(t, "unmatched: strictest\nallow_overrides: true\nai_assisted:\n  markers: [\"Made by RoboDev\"]\n")
+	p := mustParse(t, "unmatched: strictest\nallow_overrides: true\nai_assisted:\n  markers: [\"Made by RoboDev\"]\n")
 	if p.Unmatched != UnmatchedStrictest || !p.AllowOverrides || len(p.AIAssisted.Markers) != 1 || p.AIAssisted.Markers[0] != "made by robodev" {
 		t.Errorf("%+v", p)
 	}
-	if d := DefaultPolicy(); d.Unmatched != UnmatchedBase || d.AllowOverrides {
+	if d := Default(); d.Unmatched != UnmatchedBase || d.AllowOverrides {
 		t.Errorf("defaults: %+v", d)
 	}
 	for text, want := range map[string]string{
@@ -38,7 +38,7 @@ func TestTrustKeys(t *testing.T) {
 		"allow_overrides: 1\n":                     `p.yml:1: allow_overrides must be true or false, got 1`,
 		"ai_assisted:\n  markers: [\"\\u200b\"]\n": `p.yml:2: an ai_assisted marker must not be empty`,
 	} {
-		if _, err := ParsePolicy("p.yml", []byte(text)); err == nil || err.Error() != want {
+		if _, err := Parse("p.yml", []byte(text), testRules); err == nil || err.Error() != want {
 			t.Errorf("%q: got %v, want %s", text, err, want)
 		}
 	}
@@ -56,7 +56,7 @@ environments:
 `
 
 func TestSelectEnvironment(t *testing.T) {
-	pol := mustPolicy(t, trustEnvPolicy)
+	pol := mustParse(t, trustEnvPolicy)
 	cases := []struct {
 		name      string
 		env       string
@@ -81,13 +81,13 @@ func TestSelectEnvironment(t *testing.T) {
 		}
 	}
 	// unmatched: strictest applies the strictest of every environment.
-	strict := mustPolicy(t, trustEnvPolicy+"unmatched: strictest\n")
+	strict := mustParse(t, trustEnvPolicy+"unmatched: strictest\n")
 	got, _ := strict.SelectEnvironment("", []PlanPath{{"-", ""}})
 	if got.Threshold != 10 || got.Signoff.Required != 2 || !strings.Contains(got.EnvNotes[0], "strictest") {
 		t.Errorf("strictest: %d %d %q", got.Threshold, got.Signoff.Required, got.EnvNotes)
 	}
 	// allow_overrides lets the flag decide.
-	loose := mustPolicy(t, trustEnvPolicy+"allow_overrides: true\n")
+	loose := mustParse(t, trustEnvPolicy+"allow_overrides: true\n")
 	got, _ = loose.SelectEnvironment("dev", []PlanPath{{"p", "envs/prod/plan.json"}})
 	if got.Threshold != 90 || got.Env != "dev" {
 		t.Errorf("allow_overrides: %d %s", got.Threshold, got.Env)
