@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 
 	"github.com/blast-dev/blast/graph"
+	"github.com/blast-dev/blast/scoring/aiassisted"
+	"github.com/blast-dev/blast/scoring/policy"
 
 	"github.com/blast-dev/blast/plan"
 	"github.com/blast-dev/blast/plan/planjson"
@@ -106,7 +108,7 @@ func Run(opts Options) (*Result, error) {
 	case agent != "":
 		ai = scoring.Options{AIAssisted: true, AIReason: agent}
 	default:
-		ai.AIAssisted, ai.AIReason = scoring.DetectAIAssisted(change.Commits, pol)
+		ai.AIAssisted, ai.AIReason = aiassisted.Detect(change.Commits, pol.AIAssisted.Trailers, pol.AIAssisted.Markers)
 	}
 	plans, err := LoadPlans(readPaths(opts.Plans, opts.Copies), opts.Stdin, opts.TerraformBin)
 	if err != nil {
@@ -181,7 +183,7 @@ func (in *Inputs) signoffDir(flag string) string {
 
 // verifySignoffs checks the sign-offs of dir against the plans and records
 // each, valid or not, in status.
-func verifySignoffs(opts Options, plans []*plan.Plan, dir string, allowed *signoff.AllowedSigners, pol scoring.Policy, change *Change, status *report.Signoff) error {
+func verifySignoffs(opts Options, plans []*plan.Plan, dir string, allowed *signoff.AllowedSigners, pol policy.Policy, change *Change, status *report.Signoff) error {
 	res, err := signoff.Verify(signoff.VerifyOptions{
 		Payload: signoff.Payload(plans), OldPayloads: signoff.OldPayloads(plans), Dir: dir, AllowedSigners: allowed, Seniors: pol.Signoff.Seniors,
 		Author: opts.Author, Authors: change.Authors, AuthorsUnknown: change.Unknown != "", Person: pol.Person,
@@ -239,8 +241,8 @@ func LoadPlans(paths []string, stdin io.Reader, terraformBin string) ([]*plan.Pl
 }
 
 // AIOptions says whether the change counts as AI-assisted: by the flag,
-// by an agent's variable in the environment (AgentFromEnv), or by a marker in the commits of commitRange (see scoring.AIMarkers).
-func AIOptions(flag bool, commitRange string, pol scoring.Policy) (scoring.Options, error) {
+// by an agent's variable in the environment (AgentFromEnv), or by a marker in the commits of commitRange (see aiassisted.Markers).
+func AIOptions(flag bool, commitRange string, pol policy.Policy) (scoring.Options, error) {
 	if flag {
 		return scoring.Options{AIAssisted: true, AIReason: "--ai-assisted"}, nil
 	}
@@ -258,11 +260,11 @@ func AIOptions(flag bool, commitRange string, pol scoring.Policy) (scoring.Optio
 	if err != nil {
 		return scoring.Options{}, WithHint(fmt.Errorf("--commits %s: git log failed: %s", commitRange, err), "run blast inside the git checkout, with a range like origin/main..HEAD")
 	}
-	var cs []scoring.Commit
+	var cs []aiassisted.Commit
 	for _, c := range commits {
 		cs = append(cs, c.Commit)
 	}
 	var o scoring.Options
-	o.AIAssisted, o.AIReason = scoring.DetectAIAssisted(cs, pol)
+	o.AIAssisted, o.AIReason = aiassisted.Detect(cs, pol.AIAssisted.Trailers, pol.AIAssisted.Markers)
 	return o, nil
 }

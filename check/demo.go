@@ -5,6 +5,7 @@ import (
 	"github.com/blast-dev/blast/plan/planjson"
 	"github.com/blast-dev/blast/report"
 	"github.com/blast-dev/blast/scoring"
+	"github.com/blast-dev/blast/scoring/policy"
 )
 
 // DemoSource is the name blast demo's report gives its plan.
@@ -17,7 +18,7 @@ func Demo() (*report.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	pol, err := scoring.ParsePolicy("demo-teardown/blast.yml (embedded)", fixtures.DemoPolicy)
+	pol, err := policy.Parse("demo-teardown/blast.yml (embedded)", fixtures.DemoPolicy, scoring.RuleIDs())
 	if err != nil {
 		return nil, err
 	}

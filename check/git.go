@@ -7,14 +7,14 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/blast-dev/blast/scoring"
+	"github.com/blast-dev/blast/scoring/aiassisted"
 )
 
 // Change is what git says of the change under review: its commits, who
 // made them, and whether that is the whole of it.
 type Change struct {
 	// Commits are every commit of the change, for AI-assistance markers.
-	Commits []scoring.Commit
+	Commits []aiassisted.Commit
 	// Authors are the e-mails, lower case, of the authors and committers
 	// of every commit that does more than add sign-offs (a senior who
 	// commits a .sig file is not an author of the change).
@@ -130,7 +130,7 @@ func checkRange(r string) error {
 }
 
 type logCommit struct {
-	scoring.Commit
+	aiassisted.Commit
 	files []string
 }
 
@@ -163,7 +163,7 @@ func logCommits(repo, rng string) ([]logCommit, error) {
 		if len(f) < 7 {
 			continue
 		}
-		c := logCommit{Commit: scoring.Commit{ID: f[0], AuthorName: f[1], AuthorEmail: f[2], CommitterName: f[3], CommitterEmail: f[4], Message: f[5]}}
+		c := logCommit{Commit: aiassisted.Commit{ID: f[0], AuthorName: f[1], AuthorEmail: f[2], CommitterName: f[3], CommitterEmail: f[4], Message: f[5]}}
 		for _, name := range strings.Split(f[6], "\n") {
 			if name = strings.TrimSpace(name); name != "" {
 				c.files = append(c.files, name)

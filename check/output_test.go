@@ -9,6 +9,7 @@ import (
 	"github.com/blast-dev/blast/plan/planjson"
 	"github.com/blast-dev/blast/report"
 	"github.com/blast-dev/blast/scoring"
+	"github.com/blast-dev/blast/scoring/policy"
 )
 
 func fixtureReport(t *testing.T, name string) *report.Report {
@@ -17,7 +18,7 @@ func fixtureReport(t *testing.T, name string) *report.Report {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := scoring.Assess(plans, nil, scoring.DefaultPolicy(), scoring.Options{})
+	a := scoring.Assess(plans, nil, policy.Default(), scoring.Options{})
 	return report.New(a, scoring.Gate(a, 0))
 }
 

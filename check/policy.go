@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/blast-dev/blast/scoring"
+	"github.com/blast-dev/blast/scoring/policy"
 	"github.com/blast-dev/blast/signoff"
 )
 
@@ -35,7 +36,7 @@ type PolicySource struct {
 
 // Inputs are the gate's inputs that do not come from the plans.
 type Inputs struct {
-	Policy scoring.Policy
+	Policy policy.Policy
 	Source PolicySource
 	// repo is the checkout's root, "" outside one.
 	repo string
@@ -71,7 +72,7 @@ func LoadPolicy(opts PolicyOptions) (*Inputs, error) {
 	if err != nil {
 		return nil, err
 	}
-	var pol scoring.Policy
+	var pol policy.Policy
 	if ref != "" {
 		in.Source.Ref, in.Source.Commit = ref, commit
 		if pol, err = in.trustedPolicy(wd, opts.File); err != nil {
@@ -87,9 +88,9 @@ func LoadPolicy(opts PolicyOptions) (*Inputs, error) {
 			in.Source.Root = filepath.Dir(absIn(wd, in.Source.File))
 		}
 	}
-	plans := make([]scoring.PlanPath, len(opts.Plans))
+	plans := make([]policy.PlanPath, len(opts.Plans))
 	for i, p := range opts.Plans {
-		plans[i] = scoring.PlanPath{Name: p, Path: pathUnder(in.Source.Root, wd, p)}
+		plans[i] = policy.PlanPath{Name: p, Path: pathUnder(in.Source.Root, wd, p)}
 		if p == "-" {
 			plans[i].Name = "standard input"
 		}
@@ -103,24 +104,24 @@ func LoadPolicy(opts PolicyOptions) (*Inputs, error) {
 // trustedPolicy reads the policy from the trusted commit: --policy names a
 // file of that tree (relative to the working folder, as on the command
 // line), else .blast.yml at its root. Nothing is read from the working tree.
-func (in *Inputs) trustedPolicy(wd, file string) (scoring.Policy, error) {
-	rel := scoring.DefaultPolicyFile
+func (in *Inputs) trustedPolicy(wd, file string) (policy.Policy, error) {
+	rel := policy.DefaultFile
 	if file != "" {
 		r, ok := repoPath(in.repo, wd, file)
 		if !ok {
-			return scoring.Policy{}, WithHint(fmt.Errorf("--policy %s is outside the repository, and the policy is read from %s", file, in.Source.Ref),
+			return policy.Policy{}, WithHint(fmt.Errorf("--policy %s is outside the repository, and the policy is read from %s", file, in.Source.Ref),
 				"name a file of the repository, or drop --policy to read .blast.yml from "+in.Source.Ref)
 		}
-		if in.Source.Pipeline.Request() && r != scoring.DefaultPolicyFile {
+		if in.Source.Pipeline.Request() && r != policy.DefaultFile {
 			// --policy lives in a CI file the change can edit: it must not
 			// pick another, looser file of the trusted tree, unless the
 			// trusted root policy says so.
-			root, found, err := in.showPolicy(scoring.DefaultPolicyFile)
+			root, found, err := in.showPolicy(policy.DefaultFile)
 			if err != nil {
-				return scoring.Policy{}, err
+				return policy.Policy{}, err
 			}
 			if !found || !root.AllowOverrides {
-				return scoring.Policy{}, WithHint(fmt.Errorf("--policy %s: in a %s the policy is %s of %s; flags cannot choose another", file, in.Source.Pipeline.Name, scoring.DefaultPolicyFile, in.Source.Ref),
+				return policy.Policy{}, WithHint(fmt.Errorf("--policy %s: in a %s the policy is %s of %s; flags cannot choose another", file, in.Source.Pipeline.Name, policy.DefaultFile, in.Source.Ref),
 					"drop --policy, or set allow_overrides: true in .blast.yml on the target branch")
 			}
 		}
@@ -128,10 +129,10 @@ func (in *Inputs) trustedPolicy(wd, file string) (scoring.Policy, error) {
 	}
 	pol, found, err := in.showPolicy(rel)
 	if err != nil {
-		return scoring.Policy{}, err
+		return policy.Policy{}, err
 	}
 	if !found && file != "" {
-		return scoring.Policy{}, fmt.Errorf("--policy %s: no such file in %s", file, in.Source.Ref)
+		return policy.Policy{}, fmt.Errorf("--policy %s: no such file in %s", file, in.Source.Ref)
 	}
 	if found {
 		in.Source.File = rel
@@ -153,31 +154,31 @@ func (in *Inputs) trustedPolicy(wd, file string) (scoring.Policy, error) {
 
 // showPolicy parses rel (relative to the repository root) of the trusted
 // commit; found is false when the tree has no such file.
-func (in *Inputs) showPolicy(rel string) (pol scoring.Policy, found bool, err error) {
+func (in *Inputs) showPolicy(rel string) (pol policy.Policy, found bool, err error) {
 	spec := in.Source.Commit + ":" + rel
 	if _, err := gitCmd(in.repo, "cat-file", "-e", "--end-of-options", spec); err != nil {
-		return scoring.DefaultPolicy(), false, nil
+		return policy.Default(), false, nil
 	}
 	if out, err := gitCmd(in.repo, "cat-file", "-t", "--end-of-options", spec); err != nil || strings.TrimSpace(string(out)) != "blob" {
-		return scoring.Policy{}, false, fmt.Errorf("%s in %s is not a file", rel, in.Source.Ref)
+		return policy.Policy{}, false, fmt.Errorf("%s in %s is not a file", rel, in.Source.Ref)
 	}
 	data, err := gitCmd(in.repo, "show", "--end-of-options", spec)
 	if err != nil {
-		return scoring.Policy{}, false, fmt.Errorf("reading %s from %s: %s", rel, in.Source.Ref, err)
+		return policy.Policy{}, false, fmt.Errorf("reading %s from %s: %s", rel, in.Source.Ref, err)
 	}
 	// The file name in errors says where it came from.
-	pol, err = scoring.ParsePolicy(in.Source.Ref+":"+rel, data)
+	pol, err = policy.Parse(in.Source.Ref+":"+rel, data, scoring.RuleIDs())
 	return pol, err == nil, err
 }
 
 // workingTreePolicy reads --policy, or the .blast.yml found by discovery.
-func (in *Inputs) workingTreePolicy(wd, file string, plans []string) (scoring.Policy, error) {
+func (in *Inputs) workingTreePolicy(wd, file string, plans []string) (policy.Policy, error) {
 	if file == "" {
 		file = findPolicy(wd, in.repo, plans)
 	}
-	pol := scoring.DefaultPolicy()
+	pol := policy.Default()
 	if file != "" {
-		p, err := scoring.LoadPolicy(file)
+		p, err := policy.Load(file, scoring.RuleIDs())
 		if err != nil {
 			return pol, err
 		}
@@ -224,7 +225,7 @@ func findPolicy(wd, repo string, plans []string) string {
 		}
 	}
 	for dir := wd; ; dir = filepath.Dir(dir) {
-		p := filepath.Join(dir, scoring.DefaultPolicyFile)
+		p := filepath.Join(dir, policy.DefaultFile)
 		if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
 			if rel, err := filepath.Rel(wd, p); err == nil {
 				return rel

@@ -7,6 +7,7 @@ import (
 
 	"github.com/blast-dev/blast/internal/safefile"
 	"github.com/blast-dev/blast/scoring"
+	"github.com/blast-dev/blast/scoring/policy"
 	"github.com/blast-dev/blast/signoff"
 )
 
@@ -29,14 +30,14 @@ func InitPolicy(path string, policy []byte, force bool) error {
 // ValidatePolicy reads the policy file at path, and the seniors' keys it
 // names: a policy whose keys cannot be read fails every sign-off, which is
 // better said now than when a plan needs one.
-func ValidatePolicy(path string) (scoring.Policy, error) {
-	pol, err := scoring.LoadPolicy(path)
+func ValidatePolicy(path string) (policy.Policy, error) {
+	pol, err := policy.Load(path, scoring.RuleIDs())
 	if err != nil {
 		return pol, err
 	}
 	if file, line := pol.AllowedSignersFile(); file != "" {
 		if _, err := signoff.ReadAllowedSigners(file); err != nil {
-			return pol, &scoring.PolicyError{File: path, Line: line, Msg: "signoff.allowed_signers: " + err.Error()}
+			return pol, &policy.Error{File: path, Line: line, Msg: "signoff.allowed_signers: " + err.Error()}
 		}
 	}
 	return pol, nil

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/blast-dev/blast/scoring"
+	"github.com/blast-dev/blast/scoring/policy"
 )
 
 func TestInitPolicy(t *testing.T) {
@@ -44,7 +44,7 @@ func TestValidatePolicy(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := ValidatePolicy(path)
-	var pe *scoring.PolicyError
+	var pe *policy.Error
 	if !errors.As(err, &pe) || pe.Line == 0 || !strings.Contains(pe.Msg, "signoff.allowed_signers") {
 		t.Errorf("unreadable allowed_signers: %v", err)
 	}

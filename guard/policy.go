@@ -11,6 +11,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/blast-dev/blast/scoring"
+	"github.com/blast-dev/blast/scoring/policy"
 )
 
 // Settings are the guard's part of the policy file, under its `guard:` key:
@@ -25,7 +26,7 @@ import (
 type Settings struct {
 	Source       string // the policy file; "" for none
 	Dir          string // the folder allow_scripts patterns are relative to
-	AllowScripts []scoring.PathGlob
+	AllowScripts []policy.PathGlob
 }
 
 // allows reports whether the policy lets the file at path run unread.
@@ -74,7 +75,7 @@ func LoadSettings(path, dir string) (Settings, error) {
 
 // ParseSettings checks a policy file and reads its guard section.
 func ParseSettings(path string, data []byte) (Settings, error) {
-	if _, err := scoring.ParsePolicy(path, data); err != nil {
+	if _, err := policy.Parse(path, data, scoring.RuleIDs()); err != nil {
 		return Settings{}, err
 	}
 	abs, err := filepath.Abs(path)
@@ -84,14 +85,14 @@ func ParseSettings(path string, data []byte) (Settings, error) {
 	s := Settings{Source: path, Dir: filepath.Dir(abs)}
 	var doc yaml.Node
 	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil || len(doc.Content) == 0 {
-		return s, nil // ParsePolicy accepted it: an empty file
+		return s, nil // policy.Parse accepted it: an empty file
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
 		return s, nil
 	}
 	fail := func(n *yaml.Node, msg string) error {
-		return &scoring.PolicyError{File: path, Line: n.Line, Msg: msg}
+		return &policy.Error{File: path, Line: n.Line, Msg: msg}
 	}
 	for k := 0; k+1 < len(root.Content); k += 2 {
 		if root.Content[k].Value != "guard" {
@@ -113,7 +114,7 @@ func ParseSettings(path string, data []byte) (Settings, error) {
 				if item.Kind != yaml.ScalarNode || item.Tag != "!!str" {
 					return Settings{}, fail(item, "guard.allow_scripts holds path patterns (strings)")
 				}
-				glob, err := scoring.ParsePathGlob(item.Value)
+				glob, err := policy.ParsePathGlob(item.Value)
 				if err != nil {
 					return Settings{}, fail(item, err.Error())
 				}
@@ -132,7 +133,7 @@ func findPolicy(dir string) string {
 		return ""
 	}
 	for {
-		path := filepath.Join(dir, scoring.DefaultPolicyFile)
+		path := filepath.Join(dir, policy.DefaultFile)
 		if fi, err := os.Stat(path); err == nil && !fi.IsDir() {
 			return path
 		} else if err != nil && !errors.Is(err, os.ErrNotExist) {

@@ -13,6 +13,7 @@ import (
 	"github.com/blast-dev/blast/plan"
 	"github.com/blast-dev/blast/plan/planjson"
 	"github.com/blast-dev/blast/scoring"
+	"github.com/blast-dev/blast/scoring/policy"
 )
 
 // The 15,000-resource plan of make bench-data (go run ./fixtures/gen -n
@@ -53,7 +54,7 @@ func bigPlanReport(t testing.TB) *Report {
 		}
 		plans[0].Source = "bench-data/plan-15000.json"
 		graphs := []*graph.Graph{graph.Build(plans[0])}
-		a := scoring.Assess([]*plan.Plan{plans[0]}, graphs, scoring.DefaultPolicy(), scoring.Options{})
+		a := scoring.Assess([]*plan.Plan{plans[0]}, graphs, policy.Default(), scoring.Options{})
 		big15k.r = New(a, scoring.Gate(a, 0))
 	})
 	if big15k.err != nil {
@@ -107,7 +108,7 @@ func TestMarkdownCorpusGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	plans[0].Source = "corpus/mildwonkey__ministack__examples__plan.json"
-	a := scoring.Assess(plans, nil, scoring.DefaultPolicy(), scoring.Options{})
+	a := scoring.Assess(plans, nil, policy.Default(), scoring.Options{})
 	md := renderMD(t, New(a, scoring.Gate(a, 0)))
 	if !strings.Contains(md, "```mermaid") {
 		t.Error("no picture, though the radius has edges")

@@ -11,6 +11,7 @@ import (
 	"github.com/blast-dev/blast/plan"
 	"github.com/blast-dev/blast/plan/planjson"
 	"github.com/blast-dev/blast/scoring"
+	"github.com/blast-dev/blast/scoring/policy"
 )
 
 // Golden files: testdata/<format>/<case><ext>, one per registered format and
@@ -30,9 +31,9 @@ var goldenFixtures = []string{"demo-teardown", "replace", "for-each-key", "creat
 // with stable source names whatever the working directory.
 func fixtureReport(t testing.TB, fixture string) *Report {
 	t.Helper()
-	pol := scoring.DefaultPolicy()
+	pol := policy.Default()
 	if path := filepath.Join("..", "fixtures", fixture, "blast.yml"); fileExists(path) {
-		p, err := scoring.LoadPolicy(path)
+		p, err := policy.Load(path, scoring.RuleIDs())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -56,7 +57,7 @@ func fileExists(path string) bool {
 }
 
 func plansReport(plans []*plan.Plan) *Report {
-	a := scoring.Assess(plans, nil, scoring.DefaultPolicy(), scoring.Options{})
+	a := scoring.Assess(plans, nil, policy.Default(), scoring.Options{})
 	return New(a, scoring.Gate(a, 0))
 }
 

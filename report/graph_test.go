@@ -11,6 +11,7 @@ import (
 	"github.com/blast-dev/blast/plan"
 	"github.com/blast-dev/blast/plan/planjson"
 	"github.com/blast-dev/blast/scoring"
+	"github.com/blast-dev/blast/scoring/policy"
 )
 
 // The golden files are rewritten with `go test ./report -run Graph -update`.
@@ -169,7 +170,7 @@ func TestGraphNeverPrintsValues(t *testing.T) {
 func TestGraphFormatsDrawTheAssessedGraphs(t *testing.T) {
 	p := graphFixture(t, "demo-teardown")
 	g := graph.Build(p)
-	a := scoring.Assess([]*plan.Plan{p}, []*graph.Graph{g}, scoring.DefaultPolicy(), scoring.Options{})
+	a := scoring.Assess([]*plan.Plan{p}, []*graph.Graph{g}, policy.Default(), scoring.Options{})
 	r := New(a, scoring.Gate(a, 0))
 	if len(r.graphs) != 1 || r.graphs[0] != g {
 		t.Fatal("the report does not keep the assessment's graph")

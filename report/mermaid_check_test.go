@@ -13,6 +13,7 @@ import (
 	"github.com/blast-dev/blast/graph"
 	"github.com/blast-dev/blast/plan/planjson"
 	"github.com/blast-dev/blast/scoring"
+	"github.com/blast-dev/blast/scoring/policy"
 )
 
 // mermaidCheckDir holds the node script that parses mermaid with mermaid's
@@ -33,10 +34,10 @@ func mermaidPlans(t *testing.T) map[string]*Report {
 	}
 	out := map[string]*Report{}
 	for _, p := range paths {
-		pol := scoring.DefaultPolicy()
+		pol := policy.Default()
 		if b := filepath.Join(filepath.Dir(p), "blast.yml"); fileExists(b) {
 			var err error
-			if pol, err = scoring.LoadPolicy(b); err != nil {
+			if pol, err = policy.Load(b, scoring.RuleIDs()); err != nil {
 				t.Fatal(err)
 			}
 		}

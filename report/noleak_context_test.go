@@ -11,6 +11,7 @@ import (
 
 	"github.com/blast-dev/blast/plan/planjson"
 	"github.com/blast-dev/blast/scoring"
+	"github.com/blast-dev/blast/scoring/policy"
 	"github.com/blast-dev/blast/stacks"
 )
 
@@ -150,7 +151,7 @@ func TestNoValueLeaksContext(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			a := scoring.Assess(plans, nil, scoring.DefaultPolicy(), scoring.Options{Context: ctx})
+			a := scoring.Assess(plans, nil, policy.Default(), scoring.Options{Context: ctx})
 			found := 0
 			for _, f := range a.Findings {
 				if f.Rule == scoring.RuleCrossStack {

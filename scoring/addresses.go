@@ -1,6 +1,9 @@
 package scoring
 
-import "github.com/blast-dev/blast/plan"
+import (
+	"github.com/blast-dev/blast/plan"
+	"github.com/blast-dev/blast/scoring/catalog"
+)
 
 // plan indexes what the scorer looks up by address in the plan it is
 // scoring: each moved object's previous address, for the policy's critical
@@ -28,6 +31,6 @@ func (s *scorer) classWeight(name string) float64 {
 	if w, ok := s.pol.ClassWeights[name]; ok {
 		return w
 	}
-	c, _ := ClassByName(name)
+	c, _ := catalog.ClassByName(name)
 	return c.Weight
 }

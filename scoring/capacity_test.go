@@ -7,6 +7,7 @@ import (
 
 	"github.com/blast-dev/blast/plan"
 	"github.com/blast-dev/blast/plan/planjson"
+	"github.com/blast-dev/blast/scoring/policy"
 )
 
 // TestCapacityFixtures judges the hand-written plans of testdata/capacity
@@ -19,17 +20,17 @@ func TestCapacityFixtures(t *testing.T) {
 	}
 	cases := []struct {
 		file     string
-		pol      Policy
+		pol      policy.Policy
 		score    int
 		gap      Severity // of the capacity-gap finding, "" for none
 		diskLoss Severity // of the VM's data-loss finding, "" for none
 	}{
-		{"gke-only-pool-replaced.json", DefaultPolicy(), 55, SeverityHigh, ""},
-		{"gke-only-pool-cbd.json", DefaultPolicy(), 15, "", ""},
-		{"gke-two-pools-one-replaced.json", DefaultPolicy(), 30, "", ""},
-		{"azure-only-vm-replaced.json", DefaultPolicy(), 55, SeverityHigh, SeverityMedium},
+		{"gke-only-pool-replaced.json", policy.Default(), 55, SeverityHigh, ""},
+		{"gke-only-pool-cbd.json", policy.Default(), 15, "", ""},
+		{"gke-two-pools-one-replaced.json", policy.Default(), 30, "", ""},
+		{"azure-only-vm-replaced.json", policy.Default(), 55, SeverityHigh, SeverityMedium},
 		{"azure-only-vm-replaced.json", nonProd, 35, SeverityMedium, SeverityMedium},
-		{"aws-asg-behind-lb-replaced.json", DefaultPolicy(), 55, SeverityHigh, ""},
+		{"aws-asg-behind-lb-replaced.json", policy.Default(), 55, SeverityHigh, ""},
 		// Node capacity is not relaxed outside production: it serves
 		// every workload of the cluster.
 		{"gke-only-pool-replaced.json", nonProd, 55, SeverityHigh, ""},
@@ -44,7 +45,7 @@ func TestCapacityFixtures(t *testing.T) {
 			if a.Score != tc.score {
 				t.Errorf("score %d, want %d\n%s", a.Score, tc.score, dump(a))
 			}
-			if want := tc.score >= DefaultThreshold; (Gate(a, 0) == DecisionSignoffRequired) != want {
+			if want := tc.score >= policy.DefaultThreshold; (Gate(a, 0) == DecisionSignoffRequired) != want {
 				t.Errorf("gate %s at score %d", Gate(a, 0), a.Score)
 			}
 			gaps := findings(a, RuleCapacityGap)
@@ -70,13 +71,13 @@ func TestCapacityFixtures(t *testing.T) {
 	}
 }
 
-func gapsIn(t *testing.T, pol Policy, p *plan.Plan) []Finding {
+func gapsIn(t *testing.T, pol policy.Policy, p *plan.Plan) []Finding {
 	t.Helper()
 	return findings(assess(t, pol, p), RuleCapacityGap)
 }
 
 func TestCapacityGapScopes(t *testing.T) {
-	pol := DefaultPolicy()
+	pol := policy.Default()
 	t.Run("create before destroy is no gap", func(t *testing.T) {
 		if g := gapsIn(t, pol, mkPlan([]plan.Change{mk("google_container_node_pool.a", plan.KindReplaceCBD)})); len(g) != 0 {
 			t.Errorf("%+v", g)
@@ -190,7 +191,7 @@ func TestDiskLoss(t *testing.T) {
 		c.DiesWith = dies
 		return c
 	}
-	diskFinding := func(t *testing.T, pol Policy, p *plan.Plan) []Finding {
+	diskFinding := func(t *testing.T, pol policy.Policy, p *plan.Plan) []Finding {
 		t.Helper()
 		var out []Finding
 		for _, f := range findings(assess(t, pol, p), RuleDataLoss) {
@@ -216,7 +217,7 @@ func TestDiskLoss(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			f := diskFinding(t, DefaultPolicy(), mkPlan([]plan.Change{tc.c}))
+			f := diskFinding(t, policy.Default(), mkPlan([]plan.Change{tc.c}))
 			switch {
 			case tc.severity == "" && len(f) != 0:
 				t.Errorf("%+v", f)
@@ -231,7 +232,7 @@ func TestDiskLoss(t *testing.T) {
 		p := mkPlan([]plan.Change{vm("google_compute_instance", plan.KindReplace, "boot_disk_deleted_with_vm"),
 			mk("google_compute_disk.data", plan.KindReplace)})
 		dependsOn(p, "google_compute_instance.vm", "google_compute_disk.data")
-		if f := diskFinding(t, DefaultPolicy(), p); len(f) != 1 || f[0].Severity != SeverityHigh || !strings.Contains(f[0].Message, "google_compute_disk.data") {
+		if f := diskFinding(t, policy.Default(), p); len(f) != 1 || f[0].Severity != SeverityHigh || !strings.Contains(f[0].Message, "google_compute_disk.data") {
 			t.Errorf("%+v", f)
 		}
 	})
@@ -240,7 +241,7 @@ func TestDiskLoss(t *testing.T) {
 			mk("azurerm_managed_disk.data", plan.KindDelete), mk("azurerm_virtual_machine_data_disk_attachment.data", plan.KindDelete)})
 		dependsOn(p, "azurerm_virtual_machine_data_disk_attachment.data", "azurerm_linux_virtual_machine.vm")
 		dependsOn(p, "azurerm_virtual_machine_data_disk_attachment.data", "azurerm_managed_disk.data")
-		if f := diskFinding(t, DefaultPolicy(), p); len(f) != 1 || f[0].Severity != SeverityHigh {
+		if f := diskFinding(t, policy.Default(), p); len(f) != 1 || f[0].Severity != SeverityHigh {
 			t.Errorf("%+v", f)
 		}
 	})
@@ -287,7 +288,7 @@ environments:
 			t.Errorf("%v: non-production %v, want %v", tc.paths, got.NonProduction, tc.want)
 		}
 	}
-	if _, err := ParsePolicy("p.yml", []byte("environments:\n  dev:\n    production: no\n")); err == nil || !strings.Contains(err.Error(), "expected true or false") {
+	if _, err := policy.Parse("p.yml", []byte("environments:\n  dev:\n    production: no\n"), RuleIDs()); err == nil || !strings.Contains(err.Error(), "expected true or false") {
 		t.Errorf("production: no: %v", err)
 	}
 }

@@ -2,6 +2,7 @@ package scoring
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -62,7 +63,7 @@ func (s *scorer) diskLoss(p *plan.Plan, g *graph.Graph, risks []ChangeRisk) []Fi
 		var dies []string
 		data := false
 		for _, name := range conds {
-			if contains(c.DiesWith, name) {
+			if slices.Contains(c.DiesWith, name) {
 				dies = append(dies, diskConditionText[name])
 				data = data || name == "data_disks_deleted_with_vm"
 			}

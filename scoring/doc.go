@@ -2,12 +2,14 @@
 //
 // It is the third step of the flow load -> analyze -> score -> gate -> render.
 // Every change is weighed by the criticality of its resource type, taken from a
-// built-in catalog (catalog.tsv, embedded in the binary) that groups resource
-// types of AWS, Google Cloud, Azure, Kubernetes, Helm and the common SaaS
-// providers into a small set of classes with weights; a policy can override
-// them. The score adds up points per change and per finding, each traceable to
+// built-in catalog (package catalog, its catalog.tsv embedded in the binary)
+// that groups resource types of AWS, Google Cloud, Azure, Kubernetes, Helm
+// and the common SaaS providers into a small set of classes with weights; a
+// policy can override them. The score adds up points per change and per finding, each traceable to
 // the change and factor that produced it, and the gate compares it with the
-// policy's threshold and the sign-offs presented.
+// policy's threshold and the sign-offs presented. The catalog, the policy
+// file (package policy) and AI-assisted detection (package aiassisted) are
+// packages of their own beneath this one.
 //
 // # Adding a finding rule
 //

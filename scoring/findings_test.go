@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/blast-dev/blast/plan"
+	"github.com/blast-dev/blast/scoring/policy"
 )
 
 func findings(a *Assessment, rule string) []Finding {
@@ -28,7 +29,7 @@ func TestDataLossFinding(t *testing.T) {
 		vm := mk("aws_instance.web", k)
 		deposed := mk("aws_db_instance.main", plan.KindDelete)
 		deposed.Deposed = "abcd1234"
-		a := assess(t, DefaultPolicy(), mkPlan([]plan.Change{db, bucket, db2, vm, deposed, mk("aws_db_instance.kept", plan.KindUpdate)}))
+		a := assess(t, policy.Default(), mkPlan([]plan.Change{db, bucket, db2, vm, deposed, mk("aws_db_instance.kept", plan.KindUpdate)}))
 		got := map[string]Finding{}
 		for _, f := range findings(a, RuleDataLoss) {
 			if _, dup := got[f.Address]; dup {
@@ -96,7 +97,7 @@ func TestEnvironmentTeardownFinding(t *testing.T) {
 	for i := 0; i < 8; i++ {
 		cs = append(cs, mk(fmt.Sprintf(`module.app["us"].module.db.aws_db_instance.r%d`, i), plan.KindNoOp))
 	}
-	a = assess(t, DefaultPolicy(), mkPlan(cs))
+	a = assess(t, policy.Default(), mkPlan(cs))
 	var addrs []string
 	for _, f := range findings(a, RuleEnvironmentTeardown) {
 		addrs = append(addrs, f.Address)
@@ -106,14 +107,14 @@ func TestEnvironmentTeardownFinding(t *testing.T) {
 	}
 	// A whole configuration of fewer than five resources is not an
 	// environment.
-	a = assess(t, DefaultPolicy(), mkPlan([]plan.Change{mk("terraform_data.a", plan.KindDelete), mk("terraform_data.b", plan.KindDelete)}))
+	a = assess(t, policy.Default(), mkPlan([]plan.Change{mk("terraform_data.a", plan.KindDelete), mk("terraform_data.b", plan.KindDelete)}))
 	if len(findings(a, RuleEnvironmentTeardown)) != 0 {
 		t.Errorf("2 resources: %+v", a.Findings)
 	}
 }
 
 func TestMovedCandidateFinding(t *testing.T) {
-	a := assess(t, DefaultPolicy(), loadFixture(t, "for-each-key"))
+	a := assess(t, policy.Default(), loadFixture(t, "for-each-key"))
 	got := findings(a, RuleMovedCandidate)
 	if len(got) != 1 {
 		t.Fatalf("moved-candidate findings %+v", a.Findings)
@@ -137,14 +138,14 @@ func TestMovedCandidateFinding(t *testing.T) {
 	other.Attrs = map[string]string{"ami": "9", "instance_type": "8", "name": "new"}
 	otherType := mk("aws_ebs_volume.c", plan.KindCreate)
 	otherType.Attrs = map[string]string{"ami": "1", "instance_type": "2"}
-	a = assess(t, DefaultPolicy(), mkPlan([]plan.Change{del, other, otherType}))
+	a = assess(t, policy.Default(), mkPlan([]plan.Change{del, other, otherType}))
 	if len(findings(a, RuleMovedCandidate)) != 0 {
 		t.Errorf("unrelated delete and creates: %+v", a.Findings)
 	}
 	// Only the name differs: a rename.
 	renamed := mk("aws_instance.b", plan.KindCreate)
 	renamed.Attrs = map[string]string{"ami": "1", "instance_type": "2", "name": "new"}
-	a = assess(t, DefaultPolicy(), mkPlan([]plan.Change{del, renamed}))
+	a = assess(t, policy.Default(), mkPlan([]plan.Change{del, renamed}))
 	if got := findings(a, RuleMovedCandidate); len(got) != 1 || got[0].Fix != "moved {\n  from = aws_instance.a\n  to   = aws_instance.b\n}" {
 		t.Errorf("renamed: %+v", got)
 	}
@@ -169,7 +170,7 @@ func TestTrivialReplaceFinding(t *testing.T) {
 	} {
 		c := mk("aws_instance.web", tc.kind)
 		c.ForcedBy = tc.forcedBy
-		a := assess(t, DefaultPolicy(), mkPlan([]plan.Change{c}))
+		a := assess(t, policy.Default(), mkPlan([]plan.Change{c}))
 		got := findings(a, RuleTrivialReplace)
 		if (len(got) == 1) != tc.fires || len(got) > 1 {
 			t.Errorf("%s forced by %v: findings %+v, want it to fire: %v", tc.kind, tc.forcedBy, got, tc.fires)
@@ -195,7 +196,7 @@ func TestDriftRevertFinding(t *testing.T) {
 		drift("aws_instance.quiet", plan.KindNoOp),
 		drift("aws_instance.same", plan.KindUpdate),
 	}
-	a := assess(t, DefaultPolicy(), p)
+	a := assess(t, policy.Default(), p)
 	got := map[string]Finding{}
 	for _, f := range findings(a, RuleDriftRevert) {
 		got[f.Address] = f
@@ -240,10 +241,10 @@ func TestGlueIsNoTeardown(t *testing.T) {
 		cs = append(cs, mk(fmt.Sprintf("null_resource.trigger%d", i), plan.KindReplace))
 		cs = append(cs, mk(fmt.Sprintf("random_id.suffix%d", i), plan.KindReplace))
 	}
-	if a := assess(t, DefaultPolicy(), mkPlan(cs)); len(findings(a, RuleEnvironmentTeardown)) != 0 || a.Score >= DefaultThreshold {
+	if a := assess(t, policy.Default(), mkPlan(cs)); len(findings(a, RuleEnvironmentTeardown)) != 0 || a.Score >= policy.DefaultThreshold {
 		t.Errorf("glue replaced: score %d, findings %+v", a.Score, a.Findings)
 	}
-	if a := assess(t, DefaultPolicy(), loadFixture(t, "demo-teardown")); len(findings(a, RuleEnvironmentTeardown)) != 0 {
+	if a := assess(t, policy.Default(), loadFixture(t, "demo-teardown")); len(findings(a, RuleEnvironmentTeardown)) != 0 {
 		t.Errorf("demo-teardown under the defaults: %+v", a.Findings)
 	}
 	// Marked critical, glue counts.
@@ -266,7 +267,7 @@ func TestMovedCandidatesAtScale(t *testing.T) {
 		c.Attrs = attrs
 		cs = append(cs, d, c)
 	}
-	got := findings(assess(t, DefaultPolicy(), mkPlan(cs)), RuleMovedCandidate)
+	got := findings(assess(t, policy.Default(), mkPlan(cs)), RuleMovedCandidate)
 	if len(got) != n {
 		t.Fatalf("%d moved candidates, want %d", len(got), n)
 	}

@@ -8,6 +8,8 @@ import (
 
 	"github.com/blast-dev/blast/plan"
 	"github.com/blast-dev/blast/plan/planjson"
+	"github.com/blast-dev/blast/scoring/catalog"
+	"github.com/blast-dev/blast/scoring/policy"
 )
 
 // The cases of issue #13: each failed on main before it (the plan passed)
@@ -43,7 +45,7 @@ func TestRunsCommands(t *testing.T) {
 	// terraform_data.* marked critical, as in the issue: without the
 	// finding a create scored 1.
 	pol := mustPolicy(t, "critical: [\"terraform_data.*\"]\n")
-	for _, pl := range []Policy{DefaultPolicy(), pol} {
+	for _, pl := range []policy.Policy{policy.Default(), pol} {
 		a := assess(t, pl, p)
 		var got []string
 		for _, f := range findings(a, RuleRunsCommands) {
@@ -66,7 +68,7 @@ func TestRunsCommands(t *testing.T) {
 	}
 	// Each alone reaches the threshold: the create of bootstrap, as in the
 	// issue.
-	if a := assess(t, pol, only(t, p, "terraform_data.bootstrap")); a.Score < DefaultThreshold {
+	if a := assess(t, pol, only(t, p, "terraform_data.bootstrap")); a.Score < policy.DefaultThreshold {
 		t.Errorf("a create with a local-exec scores %d", a.Score)
 	}
 	// The policy may ignore it by address, with a reason and an expiry.
@@ -76,11 +78,11 @@ func TestRunsCommands(t *testing.T) {
     reason: the bootstrap script is reviewed in scripts/
     expires: 2026-12-31
 `)
-	if a := assess(t, ign, only(t, p, "terraform_data.bootstrap")); a.Score >= DefaultThreshold || len(a.Ignored) != 1 {
+	if a := assess(t, ign, only(t, p, "terraform_data.bootstrap")); a.Score >= policy.DefaultThreshold || len(a.Ignored) != 1 {
 		t.Errorf("ignored: score %d, ignored %+v", a.Score, a.Ignored)
 	}
 	// An update runs no provisioner.
-	if a := assess(t, DefaultPolicy(), only(t, p, "terraform_data.configured")); len(a.Findings) != 0 || a.Score >= DefaultThreshold {
+	if a := assess(t, policy.Default(), only(t, p, "terraform_data.configured")); len(a.Findings) != 0 || a.Score >= policy.DefaultThreshold {
 		t.Errorf("update: score %d, findings %+v", a.Score, a.Findings)
 	}
 }
@@ -92,7 +94,7 @@ func TestMovedAddressesInPolicy(t *testing.T) {
 		if cr.Change.MovedFrom == "" || cr.Change.Kind != plan.KindReplace {
 			t.Fatalf("%s: %s moved from %q", cr.Change.Address, cr.Change.Kind, cr.Change.MovedFrom)
 		}
-		if !cr.Critical || cr.Ignored != "" || cr.Points < DefaultThreshold {
+		if !cr.Critical || cr.Ignored != "" || cr.Points < policy.DefaultThreshold {
 			t.Errorf("%s (was %s): critical %v, ignored %q, %.1f points", cr.Change.Address, cr.Change.MovedFrom, cr.Critical, cr.Ignored, cr.Points)
 		}
 	}
@@ -116,15 +118,15 @@ func TestLeavesManagement(t *testing.T) {
 	if forgot.Changes[0].Kind != plan.KindForget {
 		t.Fatalf("%s is %s", forgot.Changes[0].Address, forgot.Changes[0].Kind)
 	}
-	if a := assess(t, DefaultPolicy(), forgot); a.Score != 0 || len(a.Findings) != 0 {
+	if a := assess(t, policy.Default(), forgot); a.Score != 0 || len(a.Findings) != 0 {
 		t.Errorf("a forget of glue: score %d, findings %+v", a.Score, a.Findings)
 	}
-	for name, pol := range map[string]Policy{
+	for name, pol := range map[string]policy.Policy{
 		"critical": mustPolicy(t, "critical: [\"terraform_data.legacy_*\"]\n"),
 		"stateful": mustPolicy(t, "classes:\n  terraform_data: stateful_data\n"),
 	} {
 		a := assess(t, pol, forgot)
-		if f := findings(a, RuleLeavesManagement); len(f) != 1 || a.Score < DefaultThreshold {
+		if f := findings(a, RuleLeavesManagement); len(f) != 1 || a.Score < policy.DefaultThreshold {
 			t.Errorf("%s forget: score %d, findings %+v", name, a.Score, a.Findings)
 		}
 	}
@@ -149,12 +151,12 @@ func TestProtectionRemoved(t *testing.T) {
 		if got := q.Changes[0].Weakened; !slices.Equal(got, conds) {
 			t.Errorf("%s: weakened %v, want %v", addr, got, conds)
 		}
-		a := assess(t, DefaultPolicy(), q)
-		if f := findings(a, RuleProtectionRemoved); len(f) != 1 || a.Score < DefaultThreshold {
+		a := assess(t, policy.Default(), q)
+		if f := findings(a, RuleProtectionRemoved); len(f) != 1 || a.Score < policy.DefaultThreshold {
 			t.Errorf("%s: score %d, findings %+v", addr, a.Score, a.Findings)
 		}
 	}
-	if a := assess(t, DefaultPolicy(), only(t, p, "aws_instance.web")); len(a.Findings) != 0 || a.Score != 1 {
+	if a := assess(t, policy.Default(), only(t, p, "aws_instance.web")); len(a.Findings) != 0 || a.Score != 1 {
 		t.Errorf("a plain update: score %d, findings %+v", a.Score, a.Findings)
 	}
 }
@@ -166,8 +168,8 @@ func TestProviderTypesWeighedAsWhatTheyAre(t *testing.T) {
 		"azapi_resource.orders_db":     "stateful_data",
 		"kubernetes_manifest.prod":     "account_scope",
 	} {
-		a := assess(t, DefaultPolicy(), only(t, p, addr))
-		if a.Changes[0].Class != class || a.Score < DefaultThreshold {
+		a := assess(t, policy.Default(), only(t, p, addr))
+		if a.Changes[0].Class != class || a.Score < policy.DefaultThreshold {
 			t.Errorf("%s: class %s, score %d; want %s, sign-off", addr, a.Changes[0].Class, a.Score, class)
 		}
 	}
@@ -181,12 +183,12 @@ func TestProviderTypesWeighedAsWhatTheyAre(t *testing.T) {
 		{"azapi_resource", "microsoft.keyvault/vaults/secrets", "secret"},
 		{"azapi_resource", "microsoft.network/dnszones", "dns_zone"},
 		{"azapi_resource", "microsoft.network/dnszones/a", "dns_edge"},
-		{"azapi_resource", "microsoft.unknown/things", defaultClass},
+		{"azapi_resource", "microsoft.unknown/things", "default"},
 		{"kubernetes_manifest", "PersistentVolumeClaim", "stateful_data"},
 		{"kubernetes_manifest", "Deployment", "container_workload"},
 		{"aws_db_instance", "Namespace", "stateful_data"},
 	} {
-		if c, _, _ := ClassifySubtype(tc.typ, tc.sub); c.Name != tc.class {
+		if c, _, _ := catalog.ClassifySubtype(tc.typ, tc.sub); c.Name != tc.class {
 			t.Errorf("%s %s: class %s, want %s", tc.typ, tc.sub, c.Name, tc.class)
 		}
 	}

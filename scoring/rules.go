@@ -145,8 +145,9 @@ func RuleByID(id string) (Rule, bool) {
 	return Rule{}, false
 }
 
-// ruleIDs are the ids of the rules, sorted: what a policy may name.
-func ruleIDs() []string {
+// RuleIDs are the ids of the rules, sorted: what a policy's ignore rules may
+// name (policy.Load and policy.Parse take them).
+func RuleIDs() []string {
 	ids := make([]string, len(rules))
 	for i, r := range rules {
 		ids[i] = r.ID

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/blast-dev/blast/scoring/policy"
 )
 
 var updateDocs = flag.Bool("update", false, "rewrite the rule table of docs/json-report.md from the registry")
@@ -45,12 +47,12 @@ func TestRulesAreDescribed(t *testing.T) {
 // A policy may ignore every registered rule, and no other.
 func TestPolicyKnowsTheRegisteredRules(t *testing.T) {
 	for _, r := range Rules() {
-		if _, err := ParsePolicy("p.yml", []byte("ignore:\n  - rule: "+r.ID+"\n    reason: r\n")); err != nil {
+		if _, err := policy.Parse("p.yml", []byte("ignore:\n  - rule: "+r.ID+"\n    reason: r\n"), RuleIDs()); err != nil {
 			t.Errorf("rule %s: %v", r.ID, err)
 		}
 	}
-	_, err := ParsePolicy("p.yml", []byte("ignore:\n  - rule: no-such-rule\n    reason: r\n"))
-	if err == nil || !strings.Contains(err.Error(), "known: "+strings.Join(ruleIDs(), ", ")) {
+	_, err := policy.Parse("p.yml", []byte("ignore:\n  - rule: no-such-rule\n    reason: r\n"), RuleIDs())
+	if err == nil || !strings.Contains(err.Error(), "known: "+strings.Join(RuleIDs(), ", ")) {
 		t.Errorf("unknown rule: %v", err)
 	}
 }

@@ -9,11 +9,10 @@ import (
 
 	"github.com/blast-dev/blast/graph"
 	"github.com/blast-dev/blast/plan"
+	"github.com/blast-dev/blast/scoring/catalog"
+	"github.com/blast-dev/blast/scoring/policy"
 	"github.com/blast-dev/blast/stacks"
 )
-
-// DefaultThreshold is the score at which a plan needs sign-off.
-const DefaultThreshold = 50
 
 // Points of the model. They are chosen so that the properties the README's
 // "The score" promises hold, each pinned by a test in score_test.go: one
@@ -121,7 +120,7 @@ type Ignored struct {
 // Assessment is the score of a set of plans.
 type Assessment struct {
 	Plans     []*plan.Plan
-	Policy    Policy
+	Policy    policy.Policy
 	Score     int
 	Threshold int
 	Changes   []ChangeRisk // every change except plain no-ops, riskiest first
@@ -165,7 +164,7 @@ type Options struct {
 // Assess scores plans under a policy. graphs[i] is the dependency graph of
 // plans[i] as the caller built it (graph.Build); a missing or nil one is
 // built here.
-func Assess(plans []*plan.Plan, graphs []*graph.Graph, pol Policy, o Options) *Assessment {
+func Assess(plans []*plan.Plan, graphs []*graph.Graph, pol policy.Policy, o Options) *Assessment {
 	if o.Now.IsZero() {
 		o.Now = time.Now()
 	}
@@ -377,7 +376,7 @@ func sortAssessment(a *Assessment) {
 
 // scorer holds the policy and caches class lookups per type.
 type scorer struct {
-	pol       Policy
+	pol       policy.Policy
 	now       time.Time
 	weights   map[string]classInfo
 	destroyed map[string]bool // addresses the current plan deletes or replaces
@@ -388,7 +387,7 @@ type scorer struct {
 }
 
 type classInfo struct {
-	class  Class
+	class  catalog.Class
 	weight float64
 	source string // where the weight comes from, for the factor's detail
 }
@@ -408,10 +407,10 @@ func (s *scorer) classOfSub(typ, sub string) classInfo {
 	if ci, ok := s.weights[key]; ok {
 		return ci
 	}
-	class, _, _ := ClassifySubtype(typ, sub)
+	class, _, _ := catalog.ClassifySubtype(typ, sub)
 	source := "catalog"
 	if name, ok := s.pol.TypeClasses[typ]; ok {
-		if c, ok := ClassByName(name); ok {
+		if c, ok := catalog.ClassByName(name); ok {
 			class, source = c, "policy class"
 		}
 	}
@@ -446,7 +445,7 @@ func (s *scorer) isCritical(addr string, ci classInfo) bool {
 // ignored finds the first live ignore rule that covers an address and a
 // finding rule or change kind. A rule naming a kind covers only changes, a
 // rule naming a rule only findings, a rule with only an address both.
-func (s *scorer) ignored(addr, rule, kind string) (IgnoreRule, bool) {
+func (s *scorer) ignored(addr, rule, kind string) (policy.IgnoreRule, bool) {
 	for _, r := range s.pol.Ignore {
 		if !r.Expires.IsZero() && s.now.After(r.Expires.Add(24*time.Hour)) {
 			continue
@@ -466,7 +465,7 @@ func (s *scorer) ignored(addr, rule, kind string) (IgnoreRule, bool) {
 		}
 		return r, true
 	}
-	return IgnoreRule{}, false
+	return policy.IgnoreRule{}, false
 }
 
 // accidentalReasons are action reasons that often mean a mistake: a key or

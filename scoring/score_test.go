@@ -16,6 +16,8 @@ import (
 	"github.com/blast-dev/blast/graph"
 	"github.com/blast-dev/blast/plan"
 	"github.com/blast-dev/blast/plan/planjson"
+	"github.com/blast-dev/blast/scoring/catalog"
+	"github.com/blast-dev/blast/scoring/policy"
 )
 
 // Helpers that build plans in code, the way the loader would.
@@ -119,7 +121,7 @@ func addChange(p *plan.Plan, c plan.Change) {
 	addInstance(p, c.Address)
 }
 
-func assess(t testing.TB, pol Policy, plans ...*plan.Plan) *Assessment {
+func assess(t testing.TB, pol policy.Policy, plans ...*plan.Plan) *Assessment {
 	t.Helper()
 	a := Assess(plans, nil, pol, Options{Now: time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)})
 	checkTraceable(t, a)
@@ -129,20 +131,20 @@ func assess(t testing.TB, pol Policy, plans ...*plan.Plan) *Assessment {
 // standIn is the policy of tests whose terraform_data objects stand for real
 // infrastructure: the catalog counts terraform_data as glue, which no
 // teardown is made of; weight 0.1 keeps each change cheap but counted.
-func standIn(t testing.TB, extra string) Policy {
+func standIn(t testing.TB, extra string) policy.Policy {
 	t.Helper()
 	return mustPolicy(t, "weights:\n  types:\n    terraform_data: 0.1\n"+extra)
 }
 
 // fixturePolicy is a fixture's own blast.yml when it has one, else the
 // defaults.
-func fixturePolicy(t testing.TB, name string) Policy {
+func fixturePolicy(t testing.TB, name string) policy.Policy {
 	t.Helper()
 	path := filepath.Join("..", "fixtures", name, "blast.yml")
 	if _, err := os.Stat(path); err != nil {
-		return DefaultPolicy()
+		return policy.Default()
 	}
-	p, err := LoadPolicy(path)
+	p, err := policy.Load(path, RuleIDs())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -257,13 +259,13 @@ var typesByClass = map[string]string{
 }
 
 func TestTypesByClassCoverEveryClass(t *testing.T) {
-	for _, c := range Classes() {
+	for _, c := range catalog.Classes() {
 		typ, ok := typesByClass[c.Name]
 		if !ok {
 			t.Errorf("no representative type for class %s", c.Name)
 			continue
 		}
-		if got, _, _ := Classify(typ); got.Name != c.Name {
+		if got, _, _ := catalog.Classify(typ); got.Name != c.Name {
 			t.Errorf("%s is in class %s, want %s", typ, got.Name, c.Name)
 		}
 	}
@@ -275,9 +277,9 @@ func TestCreatesAndUpdatesStayBelowThreshold(t *testing.T) {
 		types = append(types, typ)
 	}
 	sort.Strings(types)
-	everythingCritical := DefaultPolicy()
-	g, _ := ParseAddressGlob("*")
-	everythingCritical.Critical = []AddressGlob{g}
+	everythingCritical := policy.Default()
+	g, _ := policy.ParseAddressGlob("*")
+	everythingCritical.Critical = []policy.AddressGlob{g}
 	for _, n := range []int{1, 100, 10000} {
 		for _, kinds := range [][]plan.Kind{
 			{plan.KindCreate},
@@ -306,10 +308,10 @@ func TestCreatesAndUpdatesStayBelowThreshold(t *testing.T) {
 			for i := 1; i < len(p.Changes); i++ {
 				dependsOn(p, p.Changes[i].Address, p.Changes[i-1].Address)
 			}
-			for name, pol := range map[string]Policy{"default": DefaultPolicy(), "all critical": everythingCritical} {
+			for name, pol := range map[string]policy.Policy{"default": policy.Default(), "all critical": everythingCritical} {
 				a := assess(t, pol, p)
-				if a.Score >= DefaultThreshold {
-					t.Errorf("%d changes of kinds %v, policy %s: score %d reaches the default threshold %d", n, kinds, name, a.Score, DefaultThreshold)
+				if a.Score >= policy.DefaultThreshold {
+					t.Errorf("%d changes of kinds %v, policy %s: score %d reaches the default threshold %d", n, kinds, name, a.Score, policy.DefaultThreshold)
 				}
 				if a.Required() != 0 {
 					t.Errorf("%d changes of kinds %v: %d sign-offs required", n, kinds, a.Required())
@@ -318,7 +320,7 @@ func TestCreatesAndUpdatesStayBelowThreshold(t *testing.T) {
 		}
 	}
 	for _, f := range []string{"create", "update", "moved"} {
-		if a := assess(t, DefaultPolicy(), loadFixture(t, f)); a.Score >= DefaultThreshold {
+		if a := assess(t, policy.Default(), loadFixture(t, f)); a.Score >= policy.DefaultThreshold {
 			t.Errorf("fixture %s: score %d", f, a.Score)
 		}
 	}
@@ -337,24 +339,21 @@ func TestOneDestructiveChangeOfCriticalResourceReachesThreshold(t *testing.T) {
 	for _, typ := range criticalTypes {
 		for _, k := range []plan.Kind{plan.KindDelete, plan.KindReplace} {
 			p := mkPlan([]plan.Change{mk(typ+".main", k)})
-			a := assess(t, DefaultPolicy(), p)
-			if a.Score < DefaultThreshold {
-				t.Errorf("one %s of %s: score %d, below the default threshold %d; factors %+v", k, typ, a.Score, DefaultThreshold, a.Changes[0].Factors)
+			a := assess(t, policy.Default(), p)
+			if a.Score < policy.DefaultThreshold {
+				t.Errorf("one %s of %s: score %d, below the default threshold %d; factors %+v", k, typ, a.Score, policy.DefaultThreshold, a.Changes[0].Factors)
 			}
 		}
 	}
 	// Every type the catalog calls stateful or critical, however it is
 	// written: exact entries, and types that only a prefix rule matches.
-	c := theCatalog()
 	var types []string
-	for typ, i := range c.exact {
-		if cl := c.classes[i]; cl.Stateful || cl.Weight >= criticalWeight {
+	for typ, cl := range catalog.Entries() {
+		if cl.Stateful || cl.Weight >= criticalWeight {
+			if p, ok := strings.CutSuffix(typ, "*"); ok {
+				typ = p + "zz_made_up"
+			}
 			types = append(types, typ)
-		}
-	}
-	for p, r := range c.prefixes {
-		if cl := c.classes[r.class]; cl.Stateful || cl.Weight >= criticalWeight {
-			types = append(types, p+"zz_made_up")
 		}
 	}
 	sort.Strings(types)
@@ -363,7 +362,7 @@ func TestOneDestructiveChangeOfCriticalResourceReachesThreshold(t *testing.T) {
 	}
 	for _, typ := range types {
 		base, sub, _ := strings.Cut(typ, "/")
-		if cl, _, _ := ClassifySubtype(base, sub); !cl.Stateful && cl.Weight < criticalWeight {
+		if cl, _, _ := catalog.ClassifySubtype(base, sub); !cl.Stateful && cl.Weight < criticalWeight {
 			continue // a longer prefix or exact entry puts it elsewhere
 		}
 		for _, k := range []plan.Kind{plan.KindDelete, plan.KindReplace} {
@@ -371,8 +370,8 @@ func TestOneDestructiveChangeOfCriticalResourceReachesThreshold(t *testing.T) {
 			base, sub, _ := strings.Cut(typ, "/")
 			c := mk(`module.x["a"].`+base+".r[0]", k)
 			c.Subtype = sub
-			a := assess(t, DefaultPolicy(), mkPlan([]plan.Change{c}))
-			if a.Score < DefaultThreshold {
+			a := assess(t, policy.Default(), mkPlan([]plan.Change{c}))
+			if a.Score < policy.DefaultThreshold {
 				t.Errorf("one %s of %s: score %d", k, typ, a.Score)
 			}
 		}
@@ -382,21 +381,21 @@ func TestOneDestructiveChangeOfCriticalResourceReachesThreshold(t *testing.T) {
 	for _, k := range []plan.Kind{plan.KindDelete, plan.KindReplace} {
 		p := mkPlan([]plan.Change{mk(`module.db.terraform_data.primary["x"]`, k), mk("terraform_data.other", k)})
 		a := assess(t, pol, p)
-		if a.Score < DefaultThreshold {
+		if a.Score < policy.DefaultThreshold {
 			t.Errorf("%s of a terraform_data the policy calls critical: score %d", k, a.Score)
 		}
 		if !a.Changes[0].Critical || a.Changes[0].Change.Address != `module.db.terraform_data.primary["x"]` {
 			t.Errorf("the critical change is not ranked first: %+v", a.Changes[0])
 		}
-		if b := assess(t, DefaultPolicy(), p); b.Score >= DefaultThreshold {
+		if b := assess(t, policy.Default(), p); b.Score >= policy.DefaultThreshold {
 			t.Errorf("without the policy the same plan scores %d: the test proves nothing", b.Score)
 		}
 	}
 }
 
-func mustPolicy(t testing.TB, text string) Policy {
+func mustPolicy(t testing.TB, text string) policy.Policy {
 	t.Helper()
-	p, err := ParsePolicy("test.blast.yml", []byte(text))
+	p, err := policy.Parse("test.blast.yml", []byte(text), RuleIDs())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -405,7 +404,7 @@ func mustPolicy(t testing.TB, text string) Policy {
 
 func TestEnvironmentTeardownReachesThreshold(t *testing.T) {
 	a := assess(t, fixturePolicy(t, "demo-teardown"), loadFixture(t, "demo-teardown"))
-	if a.Score < DefaultThreshold {
+	if a.Score < policy.DefaultThreshold {
 		t.Errorf("demo-teardown scores %d", a.Score)
 	}
 	if !hasFinding(a, RuleEnvironmentTeardown, "module.env") || !hasFinding(a, RuleEnvironmentTeardown, "") {
@@ -427,7 +426,7 @@ func TestEnvironmentTeardownReachesThreshold(t *testing.T) {
 			extra = append(extra, fmt.Sprintf("module.prod.terraform_data.r%d", i))
 		}
 		a := assess(t, standIn(t, ""), mkPlan(cs, extra...))
-		if a.Score < DefaultThreshold {
+		if a.Score < policy.DefaultThreshold {
 			t.Errorf("7 of 10 resources of a module %s: score %d", k, a.Score)
 		}
 		if !hasFinding(a, RuleEnvironmentTeardown, "module.staging") {
@@ -446,7 +445,7 @@ func TestEnvironmentTeardownReachesThreshold(t *testing.T) {
 		}
 		cs = append(cs, mk(fmt.Sprintf("module.staging.terraform_data.r%d", i), kind))
 	}
-	if a := assess(t, DefaultPolicy(), mkPlan(cs)); len(a.Findings) != 0 || a.Score >= DefaultThreshold {
+	if a := assess(t, policy.Default(), mkPlan(cs)); len(a.Findings) != 0 || a.Score >= policy.DefaultThreshold {
 		t.Errorf("2 of 10 replaced: score %d, findings %+v", a.Score, a.Findings)
 	}
 }
@@ -657,7 +656,7 @@ func propertySeed(t *testing.T) int64 {
 
 func TestMoreDestructionOrDependentsNeverLowerScore(t *testing.T) {
 	g := &planGen{rng: rand.New(rand.NewSource(propertySeed(t)))}
-	policies := []Policy{DefaultPolicy(), mustPolicy(t, `
+	policies := []policy.Policy{policy.Default(), mustPolicy(t, `
 critical: ["module.a.*", "*.r1*"]
 weights:
   classes:
@@ -701,7 +700,7 @@ func dump(a *Assessment) string {
 }
 
 func TestCreateBeforeDestroyScoresBelowDestroyBeforeCreate(t *testing.T) {
-	classes := Classes()
+	classes := catalog.Classes()
 	for _, cl := range classes {
 		typ := typesByClass[cl.Name]
 		for _, variant := range []string{"plain", "dependents", "unprotected and accidental"} {
@@ -725,7 +724,7 @@ func TestCreateBeforeDestroyScoresBelowDestroyBeforeCreate(t *testing.T) {
 					}
 					dependsOn(p, "aws_instance.app", typ+".main")
 				}
-				a := assess(t, DefaultPolicy(), p)
+				a := assess(t, policy.Default(), p)
 				for _, cr := range a.Changes {
 					if cr.Change.Address == typ+".main" {
 						risk[k] = cr.Points
@@ -745,7 +744,7 @@ func TestCreateBeforeDestroyScoresBelowDestroyBeforeCreate(t *testing.T) {
 	}
 	// The real pair of fixtures: the same resource, with and without
 	// create_before_destroy.
-	cbd, dbc := assess(t, DefaultPolicy(), loadFixture(t, "replace-cbd")), assess(t, DefaultPolicy(), loadFixture(t, "replace"))
+	cbd, dbc := assess(t, policy.Default(), loadFixture(t, "replace-cbd")), assess(t, policy.Default(), loadFixture(t, "replace"))
 	if cbd.Changes[0].Points >= dbc.Changes[0].Points {
 		t.Errorf("fixtures: replace-cbd %.1f, replace %.1f", cbd.Changes[0].Points, dbc.Changes[0].Points)
 	}
@@ -772,7 +771,7 @@ func TestForgetMoveAndNoOpAddNothing(t *testing.T) {
 	for i := 1; i < len(p.Instances); i++ {
 		dependsOn(p, p.Instances[i], p.Instances[i-1])
 	}
-	a := assess(t, DefaultPolicy(), p)
+	a := assess(t, policy.Default(), p)
 	if a.Score != 0 {
 		t.Errorf("a plan of forgets, moves and no-ops scores %d", a.Score)
 	}
@@ -789,23 +788,23 @@ func TestForgetMoveAndNoOpAddNothing(t *testing.T) {
 	g := &planGen{rng: rand.New(rand.NewSource(2))}
 	for it := 0; it < 100; it++ {
 		base := g.plan(1 + g.rng.Intn(15))
-		before := assess(t, DefaultPolicy(), base)
+		before := assess(t, policy.Default(), base)
 		q := clonePlan(base)
 		for _, c := range neutral(it) {
 			addChange(q, c)
 		}
-		after := assess(t, DefaultPolicy(), q)
+		after := assess(t, policy.Default(), q)
 		if rawTotal(after) > rawTotal(before)+1e-9 {
 			t.Fatalf("adding a forget, a move and no-ops raises the score from %.1f to %.1f\n%s\n%s", rawTotal(before), rawTotal(after), dump(before), dump(after))
 		}
 	}
-	f := assess(t, DefaultPolicy(), loadFixture(t, "forget"))
+	f := assess(t, policy.Default(), loadFixture(t, "forget"))
 	for _, cr := range f.Changes {
 		if cr.Change.Kind == plan.KindForget && cr.Points != 0 {
 			t.Errorf("fixture forget: %s scores %.1f", cr.Change.Address, cr.Points)
 		}
 	}
-	m := assess(t, DefaultPolicy(), loadFixture(t, "moved"))
+	m := assess(t, policy.Default(), loadFixture(t, "moved"))
 	for _, cr := range m.Changes {
 		if cr.Change.Kind == plan.KindNoOp && cr.Points != 0 {
 			t.Errorf("fixture moved: %s scores %.1f", cr.Change.Address, cr.Points)
@@ -877,12 +876,12 @@ func TestScoreDoesNotDependOnSummationOrder(t *testing.T) {
 			cs = append(cs, mk(fmt.Sprintf("terraform_data.r%03d", i), plan.KindReplaceCBD))
 		}
 		p := mkPlan(cs)
-		a := assess(t, DefaultPolicy(), p)
+		a := assess(t, policy.Default(), p)
 		q := clonePlan(p)
 		for i, j := 0, len(q.Changes)-1; i < j; i, j = i+1, j-1 {
 			q.Changes[i], q.Changes[j] = q.Changes[j], q.Changes[i]
 		}
-		if b := assess(t, DefaultPolicy(), q); b.Score != a.Score {
+		if b := assess(t, policy.Default(), q); b.Score != a.Score {
 			t.Errorf("%d changes: score %d in one order, %d in the other", n, a.Score, b.Score)
 		}
 	}
@@ -899,16 +898,16 @@ func TestEveryPointIsTraceable(t *testing.T) {
 		cs = append(cs, mk(fmt.Sprintf("module.env.terraform_data.r%d", i), plan.KindReplace))
 	}
 	p := mkPlan(cs)
-	assess(t, DefaultPolicy(), p, loadFixture(t, "demo-teardown"), loadFixture(t, "create"))
-	if a := assess(t, DefaultPolicy(), p); a.CappedPoints != 10 {
+	assess(t, policy.Default(), p, loadFixture(t, "demo-teardown"), loadFixture(t, "create"))
+	if a := assess(t, policy.Default(), p); a.CappedPoints != 10 {
 		t.Errorf("30 updates: CappedPoints %.1f, want 10", a.CappedPoints)
 	}
 	for _, f := range fixtureNames(t) {
-		assess(t, DefaultPolicy(), loadFixture(t, f))
+		assess(t, policy.Default(), loadFixture(t, f))
 	}
 	g := &planGen{rng: rand.New(rand.NewSource(5))}
 	for i := 0; i < 200; i++ {
-		assess(t, DefaultPolicy(), g.plan(1+g.rng.Intn(60)))
+		assess(t, policy.Default(), g.plan(1+g.rng.Intn(60)))
 	}
 	// The real corpus, when it is beside the repository.
 	files, _ := filepath.Glob(filepath.Join("..", "..", "shared", "corpus", "plans", "*.json"))
@@ -917,7 +916,7 @@ func TestEveryPointIsTraceable(t *testing.T) {
 		if err != nil {
 			continue // the loader's tests judge bad inputs
 		}
-		assess(t, DefaultPolicy(), plans...)
+		assess(t, policy.Default(), plans...)
 	}
 }
 
@@ -934,7 +933,7 @@ func TestBlastRadiusFactor(t *testing.T) {
 	for _, i := range []string{"aws_instance.x", "aws_instance.y", "aws_instance.z"} {
 		dependsOn(p, i, "aws_subnet.a")
 	}
-	a := assess(t, DefaultPolicy(), p)
+	a := assess(t, policy.Default(), p)
 	vpc := a.Changes[0]
 	if vpc.Change.Address != "aws_vpc.main" {
 		t.Fatalf("first change %s", vpc.Change.Address)
@@ -960,7 +959,7 @@ func TestBlastRadiusFactor(t *testing.T) {
 	for _, e := range extra {
 		dependsOn(p, e, "terraform_data.hub")
 	}
-	a = assess(t, DefaultPolicy(), p)
+	a = assess(t, policy.Default(), p)
 	for _, f := range a.Changes[0].Factors {
 		if f.Name == "blast-radius" && f.Points != radiusCap {
 			t.Errorf("100 dependents: blast-radius %.1f, want the cap %.0f", f.Points, radiusCap)
@@ -1047,10 +1046,10 @@ func TestDestroyingADependentNeverLowersTheRadius(t *testing.T) {
 	for _, c := range cs {
 		dependsOn(p, "terraform_data.x", c.Address)
 	}
-	a := assess(t, DefaultPolicy(), p)
+	a := assess(t, policy.Default(), p)
 	q := clonePlan(p)
 	addChange(q, mk("terraform_data.x", plan.KindDelete))
-	b := assess(t, DefaultPolicy(), q)
+	b := assess(t, policy.Default(), q)
 	if rawTotal(b) < rawTotal(a) || b.Score < a.Score {
 		t.Errorf("deleting the dependent lowers the score from %d (%.1f) to %d (%.1f)", a.Score, rawTotal(a), b.Score, rawTotal(b))
 	}
@@ -1068,9 +1067,9 @@ func TestDestroyingADependentNeverLowersTheRadius(t *testing.T) {
 // needs sign-off on its own, and still scores below destroy-first.
 func TestStatefulCreateBeforeDestroyReachesThreshold(t *testing.T) {
 	for _, typ := range []string{"aws_db_instance", "aws_s3_bucket", "google_sql_database_instance", "aws_kms_key"} {
-		cbd := assess(t, DefaultPolicy(), mkPlan([]plan.Change{mk(typ+".main", plan.KindReplaceCBD)}))
-		dbc := assess(t, DefaultPolicy(), mkPlan([]plan.Change{mk(typ+".main", plan.KindReplace)}))
-		if cbd.Score < DefaultThreshold || cbd.Score >= dbc.Score {
+		cbd := assess(t, policy.Default(), mkPlan([]plan.Change{mk(typ+".main", plan.KindReplaceCBD)}))
+		dbc := assess(t, policy.Default(), mkPlan([]plan.Change{mk(typ+".main", plan.KindReplace)}))
+		if cbd.Score < policy.DefaultThreshold || cbd.Score >= dbc.Score {
 			t.Errorf("%s: create-before-destroy %d, destroy-before-create %d", typ, cbd.Score, dbc.Score)
 		}
 	}

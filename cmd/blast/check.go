@@ -10,6 +10,7 @@ import (
 	"github.com/blast-dev/blast/check"
 	"github.com/blast-dev/blast/report"
 	"github.com/blast-dev/blast/scoring"
+	"github.com/blast-dev/blast/scoring/policy"
 )
 
 type checkOptions struct {
@@ -81,7 +82,7 @@ func runCheck(a *app, opts *checkOptions, gate check.Options) error {
 // as check does; gateOptions completes o when the command runs.
 func bindGateFlags(cmd *cobra.Command, o *check.Options) {
 	f := cmd.Flags()
-	f.IntVar(&o.Threshold, "threshold", scoring.DefaultThreshold, "score at which sign-off is required (1-100); only lower than the policy's, unless it sets allow_overrides")
+	f.IntVar(&o.Threshold, "threshold", policy.DefaultThreshold, "score at which sign-off is required (1-100); only lower than the policy's, unless it sets allow_overrides")
 	f.StringVar(&o.TerraformBin, "terraform-bin", "", "terraform or tofu binary for binary plan files (default: terraform on PATH, then tofu)")
 	f.StringVar(&o.PolicyFile, "policy", "", "policy file (default .blast.yml, read from --trusted-ref's tree when there is one, else found up to the repository root)")
 	f.StringVar(&o.TrustedRef, "trusted-ref", "", "git ref to read the policy and allowed signers from, never the working tree (default in a pull/merge-request pipeline: its target branch)")

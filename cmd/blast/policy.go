@@ -7,7 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/blast-dev/blast/check"
-	"github.com/blast-dev/blast/scoring"
+	"github.com/blast-dev/blast/scoring/policy"
 )
 
 //go:embed starter.blast.yml
@@ -57,5 +57,5 @@ func policyPath(args []string) string {
 	if len(args) == 1 {
 		return args[0]
 	}
-	return scoring.DefaultPolicyFile
+	return policy.DefaultFile
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/blast-dev/blast/plan/planjson"
 	"github.com/blast-dev/blast/report"
 	"github.com/blast-dev/blast/scoring"
+	"github.com/blast-dev/blast/scoring/policy"
 )
 
 // The benchmarks of BENCHMARKS.md. They read the generated plans of
@@ -137,7 +138,7 @@ func BenchmarkPlanScore(b *testing.B) {
 		_, _, plans := loadBench(b, n)
 		b.ReportAllocs()
 		for b.Loop() {
-			a := scoring.Assess(plans, nil, scoring.DefaultPolicy(), scoring.Options{})
+			a := scoring.Assess(plans, nil, policy.Default(), scoring.Options{})
 			scoring.Gate(a, 0)
 		}
 	})
@@ -149,7 +150,7 @@ func BenchmarkPlanRender(b *testing.B) {
 		b.Run(format, func(b *testing.B) {
 			eachSize(b, func(b *testing.B, n int) {
 				_, _, plans := loadBench(b, n)
-				a := scoring.Assess(plans, nil, scoring.DefaultPolicy(), scoring.Options{})
+				a := scoring.Assess(plans, nil, policy.Default(), scoring.Options{})
 				d := scoring.Gate(a, 0)
 				b.ReportAllocs()
 				for b.Loop() {

@@ -1,4 +1,4 @@
-package scoring
+package catalog
 
 import (
 	"encoding/json"
@@ -71,11 +71,11 @@ func TestCatalogSize(t *testing.T) {
 			exact++
 		}
 	}
-	if got := CatalogSize(); got != exact {
-		t.Errorf("CatalogSize() = %d, catalog.tsv has %d exact entries", got, exact)
+	if got := Size(); got != exact {
+		t.Errorf("Size() = %d, catalog.tsv has %d exact entries", got, exact)
 	}
-	if CatalogSize() < 400 {
-		t.Errorf("CatalogSize() = %d, want at least 400", CatalogSize())
+	if Size() < 400 {
+		t.Errorf("Size() = %d, want at least 400", Size())
 	}
 	for _, e := range catalogEntries(t) {
 		if !strings.HasSuffix(e[0], "*") {
@@ -243,7 +243,7 @@ func TestParseCatalogRejects(t *testing.T) {
 // TestCatalogCoversCorpus checks that every resource type in the shared
 // corpus of real plans was classified deliberately, by an exact entry.
 func TestCatalogCoversCorpus(t *testing.T) {
-	root := filepath.Join("..", "..", "shared", "corpus")
+	root := filepath.Join("..", "..", "..", "shared", "corpus")
 	if _, err := os.Stat(root); err != nil {
 		t.Skipf("corpus not available: %v", err)
 	}
@@ -307,7 +307,7 @@ func TestCatalogConcurrentUse(t *testing.T) {
 				Classify(typ)
 			}
 			_ = Classes()
-			_ = CatalogSize()
+			_ = Size()
 		}()
 	}
 	wg.Wait()

@@ -1,4 +1,4 @@
-package scoring
+package catalog
 
 import (
 	_ "embed"
@@ -119,7 +119,7 @@ func theCatalog() *catalog {
 		if err != nil {
 			// catalog.tsv is compiled in and checked by the tests; a
 			// failure here is a build defect, not bad input.
-			panic("scoring: built-in catalog.tsv: " + err.Error())
+			panic("scoring/catalog: built-in catalog.tsv: " + err.Error())
 		}
 		builtin = c
 	})
@@ -246,7 +246,21 @@ func ClassifySubtype(resourceType, subtype string) (class Class, how string, rul
 	return c.classify(resourceType)
 }
 
-// CatalogSize returns the number of exact type entries (for tests and docs).
-func CatalogSize() int {
+// Size returns the number of exact type entries (for tests and docs).
+func Size() int {
 	return len(theCatalog().exact)
+}
+
+// Entries returns every entry of catalog.tsv: a resource type, or a prefix
+// rule as written (ending in "*"), to its class.
+func Entries() map[string]Class {
+	c := theCatalog()
+	out := make(map[string]Class, len(c.exact)+len(c.prefixes))
+	for typ, i := range c.exact {
+		out[typ] = c.classes[i]
+	}
+	for _, p := range c.prefixes {
+		out[p.rule] = c.classes[p.class]
+	}
+	return out
 }

@@ -1,4 +1,4 @@
-package scoring
+package aiassisted
 
 import (
 	"fmt"
@@ -31,9 +31,9 @@ var DefaultTrailers = []string{
 	`(?i)^(co-authored-by|co-developed-by|assisted-by|generated-by|ai-assisted-by)\s*:.*\[bot\]`,
 }
 
-// AIMarker is one built-in sign that a commit was made with a coding
+// Marker is one built-in sign that a commit was made with a coding
 // assistant or by an agent's or a bot's account.
-type AIMarker struct {
+type Marker struct {
 	// Where it is looked for: "identity" (an author's or committer's name
 	// or e-mail equals Text), "identity-suffix" (a name, or an e-mail's
 	// part before the @, ends with Text), "message" (a message contains
@@ -43,11 +43,11 @@ type AIMarker struct {
 	What  string // what it is, for the documentation
 }
 
-// AIMarkers are the built-in markers, besides DefaultTrailers. Each is
+// Markers are the built-in markers, besides DefaultTrailers. Each is
 // compared with normalised text (see Normalize). The list is tested one
-// marker at a time in ai_test.go; a policy adds words with
+// marker at a time in aiassisted_test.go; a policy adds words with
 // ai_assisted.markers, looked for in messages and identities alike.
-var AIMarkers = []AIMarker{
+var Markers = []Marker{
 	{"identity", "noreply@anthropic.com", "Claude Code's co-author e-mail"},
 	{"identity", "claude", "Claude as an author or committer name"},
 	{"identity", "copilot", "GitHub Copilot coding agent's author name"},
@@ -104,15 +104,18 @@ func Normalize(s string) string {
 	}, s)
 }
 
-// DetectAIAssisted says whether any of the commits was made with a coding
-// assistant, by an agent's account or by a bot, and why, naming the commit
-// and the marker; "" when none is. Trailers are usually in a message's last
-// paragraph, but people put them anywhere, so every line is checked.
-func DetectAIAssisted(commits []Commit, pol Policy) (bool, string) {
+// Detect says whether any of the commits was made with a coding assistant,
+// by an agent's account or by a bot, and why, naming the commit and the
+// marker; "" when none is. Besides the built-in Markers it looks for the
+// trailers (a policy's, or DefaultTrailers compiled) on every line of a
+// message, and for the policy's markers, normalised, in messages and
+// identities. Trailers are usually in a message's last paragraph, but
+// people put them anywhere, so every line is checked.
+func Detect(commits []Commit, trailers []*regexp.Regexp, markers []string) (bool, string) {
 	sorted := append([]Commit(nil), commits...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].ID < sorted[j].ID })
 	for _, c := range sorted {
-		if why := aiMarker(c, pol); why != "" {
+		if why := marker(c, trailers, markers); why != "" {
 			id := c.ID
 			if len(id) > 12 {
 				id = id[:12]
@@ -123,7 +126,7 @@ func DetectAIAssisted(commits []Commit, pol Policy) (bool, string) {
 	return false, ""
 }
 
-func aiMarker(c Commit, pol Policy) string {
+func marker(c Commit, trailers []*regexp.Regexp, markers []string) string {
 	ids := []struct{ role, name, email string }{
 		{"author", c.AuthorName, c.AuthorEmail},
 		{"committer", c.CommitterName, c.CommitterEmail},
@@ -131,28 +134,28 @@ func aiMarker(c Commit, pol Policy) string {
 	for _, id := range ids {
 		name, email := strings.TrimSpace(Normalize(id.name)), strings.TrimSpace(Normalize(id.email))
 		local, _, _ := strings.Cut(email, "@")
-		for _, m := range AIMarkers {
+		for _, m := range Markers {
 			switch {
 			case m.Where == "identity" && (name == m.Text || email == m.Text),
 				m.Where == "identity-suffix" && (strings.HasSuffix(name, m.Text) || strings.HasSuffix(local, m.Text)):
 				return fmt.Sprintf("has an %s marked %q (an assistant, agent or bot account)", id.role, m.Text)
 			}
 		}
-		for _, m := range pol.AIAssisted.Markers {
+		for _, m := range markers {
 			if strings.Contains(name, m) || strings.Contains(email, m) {
 				return fmt.Sprintf("has an %s marked %q (a marker of the policy)", id.role, m)
 			}
 		}
 	}
 	msg := Normalize(c.Message)
-	for _, m := range AIMarkers {
+	for _, m := range Markers {
 		switch {
 		case m.Where == "message" && strings.Contains(msg, m.Text),
 			m.Where == "subject" && strings.HasPrefix(strings.TrimSpace(msg), m.Text):
 			return fmt.Sprintf("has a message marked %q", m.Text)
 		}
 	}
-	for _, m := range pol.AIAssisted.Markers {
+	for _, m := range markers {
 		if strings.Contains(msg, m) {
 			return fmt.Sprintf("has a message marked %q (a marker of the policy)", m)
 		}
@@ -160,7 +163,7 @@ func aiMarker(c Commit, pol Policy) string {
 	for _, line := range strings.Split(c.Message, "\n") {
 		line = strings.TrimSpace(line)
 		normal := strings.TrimSpace(Normalize(line))
-		for _, re := range pol.AIAssisted.Trailers {
+		for _, re := range trailers {
 			if re.MatchString(line) || re.MatchString(normal) {
 				return fmt.Sprintf("has a %s trailer naming an assistant", trailerKey(line, normal))
 			}

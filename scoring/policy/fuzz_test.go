@@ -1,9 +1,11 @@
-package scoring
+package policy
 
 import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/blast-dev/blast/scoring/catalog"
 )
 
 // FuzzParsePolicy: any bytes give a policy or one error that starts with the
@@ -13,7 +15,7 @@ func FuzzParsePolicy(f *testing.F) {
 	commented, live := uncommentStarter(f)
 	f.Add([]byte(commented))
 	f.Add([]byte(live))
-	f.Add([]byte(envPolicy))
+	f.Add([]byte(trustEnvPolicy))
 	for _, tc := range policyErrors {
 		f.Add([]byte(tc.text))
 	}
@@ -26,15 +28,15 @@ func FuzzParsePolicy(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		p, err := ParsePolicy("p.yml", data)
+		p, err := Parse("p.yml", data, testRules)
 		if err != nil {
 			msg := err.Error()
 			if !strings.HasPrefix(msg, "p.yml:") {
 				t.Fatalf("error does not start with the file name: %q", msg)
 			}
-			pe, ok := err.(*PolicyError)
+			pe, ok := err.(*Error)
 			if !ok {
-				t.Fatalf("error %T %q is not a PolicyError", err, msg)
+				t.Fatalf("error %T %q is not a Error", err, msg)
 			}
 			if lines := lineAt(data, len(data)); pe.Line < 0 || pe.Line > lines {
 				t.Fatalf("error on line %d of a %d-line file: %q", pe.Line, lines, msg)
@@ -42,7 +44,7 @@ func FuzzParsePolicy(f *testing.F) {
 			if strings.ContainsAny(msg, "\n\r") {
 				t.Fatalf("error spans lines: %q", msg)
 			}
-			if _, err2 := ParsePolicy("p.yml", data); err2 == nil || err2.Error() != msg {
+			if _, err2 := Parse("p.yml", data, testRules); err2 == nil || err2.Error() != msg {
 				t.Fatalf("a second parse gives %v, the first %q", err2, msg)
 			}
 			return
@@ -58,12 +60,12 @@ func FuzzParsePolicy(f *testing.F) {
 			}
 		}
 		for name := range p.ClassWeights {
-			if _, ok := ClassByName(name); !ok {
+			if _, ok := catalog.ClassByName(name); !ok {
 				t.Fatalf("unknown class %q accepted", name)
 			}
 		}
 		for typ, name := range p.TypeClasses {
-			if _, ok := ClassByName(name); !ok {
+			if _, ok := catalog.ClassByName(name); !ok {
 				t.Fatalf("type %s put in unknown class %q", typ, name)
 			}
 		}

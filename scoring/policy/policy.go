@@ -1,4 +1,4 @@
-package scoring
+package policy
 
 import (
 	"bytes"
@@ -18,16 +18,22 @@ import (
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/blast-dev/blast/scoring/aiassisted"
+	"github.com/blast-dev/blast/scoring/catalog"
 )
 
-// DefaultPolicyFile is read from the working directory when present.
-const DefaultPolicyFile = ".blast.yml"
+// DefaultFile is read from the working directory when present.
+const DefaultFile = ".blast.yml"
+
+// DefaultThreshold is the score at which a plan needs sign-off.
+const DefaultThreshold = 50
 
 // maxPolicyBytes bounds a policy file; real ones are a few kilobytes.
 const maxPolicyBytes = 1 << 20
 
 // Policy is what a team can tune. The zero value is not useful: start from
-// DefaultPolicy or LoadPolicy.
+// Default or Load.
 type Policy struct {
 	Source       string             // the file it came from; "" for the built-in defaults
 	Threshold    int                // score at which sign-off is required
@@ -36,8 +42,8 @@ type Policy struct {
 	TypeClasses  map[string]string  // resource type -> class override
 	Critical     []AddressGlob      // addresses that always count as critical
 	Ignore       []IgnoreRule
-	Signoff      SignoffPolicy
-	AIAssisted   AIPolicy
+	Signoff      Signoff
+	AIAssisted   AIAssisted
 	Environments []Environment
 	Env          string // the environment applied, "" for none
 
@@ -84,8 +90,8 @@ type IgnoreRule struct {
 	Line    int       // where it is written, for messages
 }
 
-// SignoffPolicy says who must sign off and how many.
-type SignoffPolicy struct {
+// Signoff says who must sign off and how many.
+type Signoff struct {
 	Required       int    // valid sign-offs needed at or above the threshold
 	TwoAbove       int    // at or above this score two are needed; 0 means never
 	AllowedSigners string // git-format allowed_signers file
@@ -96,14 +102,14 @@ type SignoffPolicy struct {
 	Seniors            []string // principals who may approve; empty means every allowed signer
 }
 
-// AIPolicy is the stricter gate for AI-assisted changes.
-type AIPolicy struct {
+// AIAssisted is the stricter gate for AI-assisted changes.
+type AIAssisted struct {
 	Threshold int              // 0 means no stricter threshold
 	Trailers  []*regexp.Regexp // commit trailer lines that mark a change AI-assisted
 	// Markers are more words that mark a change AI-assisted wherever they
 	// appear in a commit's message or its author's or committer's name or
-	// e-mail, compared after normalisation (see Normalize); they add to
-	// the built-in ones (see AIMarkers).
+	// e-mail, compared after normalisation (see aiassisted.Normalize); they add to
+	// the built-in ones (see aiassisted.Markers).
 	Markers []string
 }
 
@@ -122,10 +128,10 @@ type Environment struct {
 	NonProduction bool
 }
 
-// DefaultPolicy is the policy when no file is given.
-func DefaultPolicy() Policy {
-	p := Policy{Threshold: DefaultThreshold, Signoff: SignoffPolicy{Required: 1}, Unmatched: UnmatchedBase}
-	for _, t := range DefaultTrailers {
+// Default is the policy when no file is given.
+func Default() Policy {
+	p := Policy{Threshold: DefaultThreshold, Signoff: Signoff{Required: 1}, Unmatched: UnmatchedBase}
+	for _, t := range aiassisted.DefaultTrailers {
 		p.AIAssisted.Trailers = append(p.AIAssisted.Trailers, regexp.MustCompile(t))
 	}
 	return p
@@ -142,44 +148,46 @@ func (p Policy) AllowedSignersFile() (string, int) {
 	return filepath.Join(filepath.Dir(p.Source), name), p.Signoff.AllowedSignersLine
 }
 
-// PolicyError is a problem in a policy file, with the line it is on.
-type PolicyError struct {
+// Error is a problem in a policy file, with the line it is on.
+type Error struct {
 	File string
 	Line int
 	Msg  string
 }
 
-func (e *PolicyError) Error() string {
+func (e *Error) Error() string {
 	if e.Line > 0 {
 		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
 	}
 	return e.File + ": " + e.Msg
 }
 
-// LoadPolicy reads and checks a policy file.
-func LoadPolicy(path string) (Policy, error) {
+// Load reads and checks a policy file. rules are the ids of the finding
+// rules that an ignore rule may name (scoring.RuleIDs()).
+func Load(path string, rules []string) (Policy, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return Policy{}, &PolicyError{File: path, Msg: "no such file"}
+			return Policy{}, &Error{File: path, Msg: "no such file"}
 		}
-		return Policy{}, &PolicyError{File: path, Msg: err.Error()}
+		return Policy{}, &Error{File: path, Msg: err.Error()}
 	}
 	defer f.Close()
 	var buf bytes.Buffer
 	if _, err := buf.ReadFrom(io.LimitReader(f, maxPolicyBytes+1)); err != nil {
-		return Policy{}, &PolicyError{File: path, Msg: err.Error()}
+		return Policy{}, &Error{File: path, Msg: err.Error()}
 	}
 	if buf.Len() > maxPolicyBytes {
-		return Policy{}, &PolicyError{File: path, Msg: "larger than 1 MiB: not a policy file"}
+		return Policy{}, &Error{File: path, Msg: "larger than 1 MiB: not a policy file"}
 	}
-	return ParsePolicy(path, buf.Bytes())
+	return Parse(path, buf.Bytes(), rules)
 }
 
-// ParsePolicy checks a policy strictly: an unknown key, a wrong type or a bad
-// pattern is an error naming the line and what was expected.
-func ParsePolicy(file string, data []byte) (Policy, error) {
-	p := DefaultPolicy()
+// Parse checks a policy strictly: an unknown key, a wrong type or a bad
+// pattern is an error naming the line and what was expected. rules are the
+// ids of the finding rules that an ignore rule may name (scoring.RuleIDs()).
+func Parse(file string, data []byte, rules []string) (Policy, error) {
+	p := Default()
 	p.Source = file
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -188,14 +196,14 @@ func ParsePolicy(file string, data []byte) (Policy, error) {
 	}
 	var next yaml.Node
 	if err := dec.Decode(&next); err == nil {
-		return Policy{}, &PolicyError{File: file, Line: max(1, next.Line), Msg: "a second YAML document starts here: a policy file holds one"}
+		return Policy{}, &Error{File: file, Line: max(1, next.Line), Msg: "a second YAML document starts here: a policy file holds one"}
 	} else if err != io.EOF {
 		return Policy{}, yamlError(file, data, err)
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return p, nil // an empty file: the defaults
 	}
-	d := &decoder{file: file, last: lineAt(data, len(bytes.TrimRight(data, "\r\n\t ")))}
+	d := &decoder{file: file, rules: rules, last: lineAt(data, len(bytes.TrimRight(data, "\r\n\t ")))}
 	root := doc.Content[0]
 	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
 		return p, nil
@@ -214,7 +222,7 @@ func ParsePolicy(file string, data []byte) (Policy, error) {
 				case "classes":
 					p.ClassWeights = map[string]float64{}
 					d.mapping(v, "weights.classes", func(class string, w *yaml.Node) {
-						if _, ok := ClassByName(class); !ok {
+						if _, ok := catalog.ClassByName(class); !ok {
 							d.fail(w, fmt.Sprintf("unknown class %q (known: %s)", class, strings.Join(classNames(), ", ")))
 							return
 						}
@@ -233,7 +241,7 @@ func ParsePolicy(file string, data []byte) (Policy, error) {
 			p.TypeClasses = map[string]string{}
 			d.mapping(v, "classes", func(typ string, c *yaml.Node) {
 				class := d.str(c)
-				if _, ok := ClassByName(class); !ok && d.err == nil {
+				if _, ok := catalog.ClassByName(class); !ok && d.err == nil {
 					d.fail(c, fmt.Sprintf("unknown class %q (known: %s)", class, strings.Join(classNames(), ", ")))
 				}
 				p.TypeClasses[typ] = class
@@ -287,7 +295,7 @@ func ParsePolicy(file string, data []byte) (Policy, error) {
 					})
 				case "markers":
 					d.sequence(v, "ai_assisted.markers", func(item *yaml.Node) {
-						m := Normalize(d.str(item))
+						m := aiassisted.Normalize(d.str(item))
 						if d.err == nil && strings.TrimSpace(m) == "" {
 							d.fail(item, "an ai_assisted marker must not be empty")
 							return
@@ -331,7 +339,7 @@ func ParsePolicy(file string, data []byte) (Policy, error) {
 
 func classNames() []string {
 	var out []string
-	for _, c := range Classes() {
+	for _, c := range catalog.Classes() {
 		out = append(out, c.Name)
 	}
 	return out
@@ -353,7 +361,7 @@ var parserProblems = map[string]bool{
 	"found duplicate %TAG directive":         true,
 }
 
-// yamlError turns a go-yaml error into a PolicyError on the right line.
+// yamlError turns a go-yaml error into an Error on the right line.
 func yamlError(file string, data []byte, err error) error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	line := 0
@@ -381,7 +389,7 @@ func yamlError(file string, data []byte, err error) error {
 	if last := lineAt(data, len(bytes.TrimRight(data, "\r\n\t "))); line > last {
 		line = last
 	}
-	return &PolicyError{File: file, Line: line, Msg: "not valid YAML: " + msg}
+	return &Error{File: file, Line: line, Msg: "not valid YAML: " + msg}
 }
 
 // lineAt is the line of a byte offset, counting line breaks as go-yaml does:
@@ -422,17 +430,18 @@ func badByte(data []byte) int {
 
 // decoder walks the YAML tree and keeps the first error.
 type decoder struct {
-	file string
-	err  error
-	key  *yaml.Node // the key whose value is being decoded
-	last int        // the last line with content
+	file  string
+	rules []string // the ids an ignore rule may name
+	err   error
+	key   *yaml.Node // the key whose value is being decoded
+	last  int        // the last line with content
 }
 
 func (d *decoder) fail(n *yaml.Node, msg string) {
 	if d.err == nil {
 		// go-yaml puts an empty value at the end of the file on the line
 		// after it.
-		d.err = &PolicyError{File: d.file, Line: min(n.Line, d.last), Msg: msg}
+		d.err = &Error{File: d.file, Line: min(n.Line, d.last), Msg: msg}
 	}
 }
 
@@ -607,8 +616,8 @@ func (d *decoder) ignoreRule(n *yaml.Node) IgnoreRule {
 			r.Address = &g
 		case "rule":
 			r.Rule = d.str(v)
-			if _, known := RuleByID(r.Rule); d.err == nil && !known {
-				d.fail(v, fmt.Sprintf("unknown rule %q (known: %s)", r.Rule, strings.Join(ruleIDs(), ", ")))
+			if d.err == nil && !slices.Contains(d.rules, r.Rule) {
+				d.fail(v, fmt.Sprintf("unknown rule %q (known: %s)", r.Rule, strings.Join(d.rules, ", ")))
 			}
 		case "kind":
 			r.Kind = d.str(v)
