@@ -127,9 +127,16 @@ const strictDepth = 4
 // entryHash is the fast decoder's digest of the resource change entry at
 // offset at, nested two levels deep, read again from the plan's bytes.
 func (w *worker) entryHash(at int) string {
+	w.canonEntry(at)
+	return w.dig.digest(w.entry)
+}
+
+// canonEntry writes the canonical form of the entry at offset at (of
+// resource_changes or resource_drift) into w.entry, giving up on a key
+// repeated where rejectDuplicateKeys refuses one.
+func (w *worker) canonEntry(at int) {
 	s := scan{data: w.s.data, i: at, depth: 2, strict: strictDepth}
 	w.entry = s.canon(w.entry[:0])
-	return w.dig.digest(w.entry)
 }
 
 // topKey is a top-level key of a plan and the offset of its value.

@@ -392,7 +392,8 @@ type changeChunk struct {
 
 // changeChunks reads the array of resource changes at s, finding where each
 // element ends, and sets chunks of them to be read; bind digests each entry
-// whole (resource_changes, not drift).
+// whole (resource_changes, not drift). Either way each entry is written
+// canonical once more, which refuses the repeated keys the reference refuses.
 func (r *fastRun) changeChunks(s *scan, bind bool) []*changeChunk {
 	var chunks []*changeChunk
 	var elems []span
@@ -411,6 +412,8 @@ func (r *fastRun) changeChunks(s *scan, bind bool) []*changeChunk {
 				c, rebuilt := w.resourceChange(s)
 				if bind {
 					c.EntryHash = w.entryHash(e.start)
+				} else {
+					w.canonEntry(e.start) // not bound, but its keys are checked
 				}
 				cs = append(cs, c)
 				if rebuilt {
