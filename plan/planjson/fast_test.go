@@ -12,6 +12,7 @@ import (
 	"github.com/blast-dev/blast/fixtures"
 	"github.com/blast-dev/blast/fixtures/gen/scale"
 	"github.com/blast-dev/blast/plan"
+	"github.com/blast-dev/blast/plan/planjson/internal/jsonscan"
 )
 
 // samePlans fails unless the fast decoder read data itself and built plans
@@ -43,8 +44,8 @@ func whyFast(name string, data []byte) (why string) {
 		}
 	}()
 	r := &fastRun{data: data, inline: newWorker(data)} // inline: panics reach here
-	s := &scan{data: data}
-	s.ws()
+	s := &jsonscan.Scanner{Data: data}
+	s.Space()
 	fp := r.plan(s)
 	if _, err := fp.finish(name); err != nil {
 		return err.Error()
