@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/blast-dev/blast/plan"
+	"github.com/blast-dev/blast/plan/planjson/internal/jsonscan"
 )
 
 // What a sign-off binds. A plan file is applied whole: `terraform apply
@@ -127,9 +128,16 @@ const strictDepth = 4
 // entryHash is the fast decoder's digest of the resource change entry at
 // offset at, nested two levels deep, read again from the plan's bytes.
 func (w *worker) entryHash(at int) string {
-	s := scan{data: w.s.data, i: at, depth: 2, strict: strictDepth}
-	w.entry = s.canon(w.entry[:0])
+	w.canonEntry(at)
 	return w.dig.digest(w.entry)
+}
+
+// canonEntry writes the canonical form of the entry at offset at (of
+// resource_changes or resource_drift) into w.entry, giving up on a key
+// repeated where rejectDuplicateKeys refuses one.
+func (w *worker) canonEntry(at int) {
+	s := jsonscan.Scanner{Data: w.s.Data, Pos: at, Depth: 2, Strict: strictDepth}
+	w.entry = s.Canon(w.entry[:0])
 }
 
 // topKey is a top-level key of a plan and the offset of its value.
@@ -145,7 +153,7 @@ func (r *fastRun) bindSections(fp *fastPlan, top []topKey) {
 	seen := make(map[string]bool, len(top))
 	for _, m := range top {
 		if seen[m.key] {
-			fail("a repeated key")
+			jsonscan.Fail("a repeated key")
 		}
 		seen[m.key] = true
 		if !bound(m.key) {
@@ -153,16 +161,16 @@ func (r *fastRun) bindSections(fp *fastPlan, top []topKey) {
 		}
 		large := m.key == "prior_state" || m.key == "configuration"
 		r.spawn(large, func(w *worker) {
-			s := scan{data: w.s.data, i: m.at, depth: 1, strict: strictDepth}
+			s := jsonscan.Scanner{Data: w.s.Data, Pos: m.at, Depth: 1, Strict: strictDepth}
 			var c []byte
 			if large {
 				// Sized once: growing by doubling would cost twice the
 				// section. The canonical form is never much longer.
-				c = make([]byte, 0, skim(s.data, m.at)-m.at+64)
+				c = make([]byte, 0, jsonscan.Skim(s.Data, m.at)-m.at+64)
 			} else {
 				c = w.entry[:0]
 			}
-			c = s.canon(c)
+			c = s.Canon(c)
 			if !large {
 				w.entry = c
 			}

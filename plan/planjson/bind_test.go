@@ -230,25 +230,3 @@ func equalMaps(a, b map[string]string) bool {
 	}
 	return true
 }
-
-// canonObject reorders what it wrote: two members swapped in place, more
-// sorted through a copy, repeated keys keeping the last, nested and escaped.
-func TestCanonReorders(t *testing.T) {
-	for _, in := range []string{
-		`{"resources":[{"b":1,"a":2}],"child_modules":[{"z":{"y":1,"x":[2,{"q":1,"p":0}]}}]}`,
-		`{"b":"<&>","a":"\u2028","c":{"e":1,"d":2,"e":3}}`,
-		`{"a":1,"a":2}`,
-		`{"\u0062":1,"a":{"k":"v","\u006a":"w"},"":0}`,
-		`{"x":{},"w":[],"v":null,"u":"","t":-0.10e+3}`,
-	} {
-		s := &scan{data: []byte(in)}
-		got := s.canon(nil)
-		want, err := marshalCanon([]byte(in))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if string(got) != string(want) {
-			t.Errorf("canon of %s:\n got %s\nwant %s", in, got, want)
-		}
-	}
-}

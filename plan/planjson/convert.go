@@ -34,7 +34,7 @@ import (
 // JSON is what json.Marshal writes for the value encoding/json decodes (keys
 // sorted, a repeated key's last value, numbers as written, encoding/json's
 // escaping): the fast decoder writes those bytes straight from the plan's
-// bytes (decode_canon.go), the reference decoder marshals terraform-json's
+// bytes (jsonscan.Scanner.Canon), the reference decoder marshals terraform-json's
 // decoded values.
 type rawChange struct {
 	address, previous, module, mode, typ, name, provider, deposed, reason string

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/blast-dev/blast/plan"
+	"github.com/blast-dev/blast/plan/planjson/internal/jsonscan"
 )
 
 // valueSamples returns every before, after and after_unknown value of the
@@ -78,8 +79,8 @@ func TestCanonMatchesMarshal(t *testing.T) {
 		if want == nil {
 			want = jsonNull
 		}
-		s := &scan{data: v}
-		if got := s.canon(nil); !bytes.Equal(got, want) {
+		s := &jsonscan.Scanner{Data: v}
+		if got := s.Canon(nil); !bytes.Equal(got, want) {
 			t.Fatalf("canonical bytes of %.200s:\n got %.200s\nwant %.200s", v, got, want)
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"slices"
+
+	"github.com/blast-dev/blast/plan/planjson/internal/jsonscan"
 )
 
 // diesWithChecks are conditions of a prior object that say what is destroyed
@@ -78,7 +80,7 @@ func diesWithCanon(before []byte) []string {
 		return nil
 	}
 	var vals map[string]any
-	canonMembers(before, func(key, val []byte) {
+	jsonscan.CanonMembers(before, func(key, val []byte) {
 		for _, c := range diesWithChecks {
 			if !slices.Contains(c.attrs, string(key)) {
 				continue

@@ -12,10 +12,10 @@
 // a PowerShell redirect writes) are read as the same text, with a warning on
 // the plan, and UTF-16 that is not valid is refused (parse.go, checkText).
 //
-// Two decoders read the same bytes: a fast scanner (fast.go, decode_*.go)
-// that does the work, and terraform-json's reference decoder (parse.go,
-// analyze.go), which takes over whenever the scanner meets something it does
-// not handle, and words every error. They differ only in reading: each turns
+// Two decoders read the same bytes: a fast decoder (fast.go, on the scanner
+// of internal/jsonscan) that does the work, and terraform-json's reference
+// decoder (parse.go, analyze.go), which takes over whenever the scanner
+// meets something it does not handle, and words every error. They differ only in reading: each turns
 // a resource change into a rawChange (strings decoded, values as canonical
 // JSON, the bytes json.Marshal writes for them) and a plan into planParts,
 // and one converter (convert.go: convertChange, assemble) makes the

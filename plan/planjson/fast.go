@@ -12,11 +12,13 @@ import (
 	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/blast-dev/blast/plan"
+	"github.com/blast-dev/blast/plan/planjson/internal/jsonscan"
 )
 
 // The fast decoder skims a plan once to find its parts and then reads each
-// part once, checking every byte, on every core: resource changes are split across the cores, their
-// values never decoded but digested from their bytes (decode_canon.go);
+// part once with a jsonscan.Scanner, checking every byte, on every core:
+// resource changes are split across the cores, their values never decoded
+// but digested from their canonical bytes (jsonscan.Scanner.Canon);
 // planned_values and prior_state give only addresses and depends_on, their
 // values checked and skipped. It builds the same Plan as the reference
 // decoder (parseStream) or gives up, and TestFastMatchesReference holds it to
@@ -26,41 +28,41 @@ import (
 // Schemas of the terraform-json types the fast decoder reads, and the
 // indexes of the fields it reads itself.
 var (
-	planKeysSchema  = schemaFor(reflect.TypeFor[planKeys]())
-	rcSchema        = schemaFor(reflect.TypeFor[tfjson.ResourceChange]())
-	changeSchema    = schemaFor(reflect.TypeFor[tfjson.Change]())
-	stateSchema     = schemaFor(reflect.TypeFor[tfjson.StateValues]())
-	moduleSchema    = schemaFor(reflect.TypeFor[tfjson.StateModule]())
-	resourceSchema  = schemaFor(reflect.TypeFor[tfjson.StateResource]())
-	priorStateShape = schemaFor(reflect.TypeFor[struct {
+	planKeysSchema  = jsonscan.SchemaFor(reflect.TypeFor[planKeys]())
+	rcSchema        = jsonscan.SchemaFor(reflect.TypeFor[tfjson.ResourceChange]())
+	changeSchema    = jsonscan.SchemaFor(reflect.TypeFor[tfjson.Change]())
+	stateSchema     = jsonscan.SchemaFor(reflect.TypeFor[tfjson.StateValues]())
+	moduleSchema    = jsonscan.SchemaFor(reflect.TypeFor[tfjson.StateModule]())
+	resourceSchema  = jsonscan.SchemaFor(reflect.TypeFor[tfjson.StateResource]())
+	priorStateShape = jsonscan.SchemaFor(reflect.TypeFor[struct {
 		Values *tfjson.StateValues `json:"values"`
 	}]())
 
-	rcAddress         = rcSchema.mustField("address")
-	rcPreviousAddress = rcSchema.mustField("previous_address")
-	rcModuleAddress   = rcSchema.mustField("module_address")
-	rcMode            = rcSchema.mustField("mode")
-	rcType            = rcSchema.mustField("type")
-	rcName            = rcSchema.mustField("name")
-	rcProviderName    = rcSchema.mustField("provider_name")
-	rcDeposed         = rcSchema.mustField("deposed")
-	rcChange          = rcSchema.mustField("change")
-	rcActionReason    = rcSchema.mustField("action_reason")
-	rcIndex           = rcSchema.mustField("index")
+	rcAddress         = rcSchema.MustField("address")
+	rcPreviousAddress = rcSchema.MustField("previous_address")
+	rcModuleAddress   = rcSchema.MustField("module_address")
+	rcMode            = rcSchema.MustField("mode")
+	rcType            = rcSchema.MustField("type")
+	rcName            = rcSchema.MustField("name")
+	rcProviderName    = rcSchema.MustField("provider_name")
+	rcDeposed         = rcSchema.MustField("deposed")
+	rcChange          = rcSchema.MustField("change")
+	rcActionReason    = rcSchema.MustField("action_reason")
+	rcIndex           = rcSchema.MustField("index")
 
-	chActions      = changeSchema.mustField("actions")
-	chBefore       = changeSchema.mustField("before")
-	chAfter        = changeSchema.mustField("after")
-	chAfterUnknown = changeSchema.mustField("after_unknown")
-	chImporting    = changeSchema.mustField("importing")
-	chReplacePaths = changeSchema.mustField("replace_paths")
+	chActions      = changeSchema.MustField("actions")
+	chBefore       = changeSchema.MustField("before")
+	chAfter        = changeSchema.MustField("after")
+	chAfterUnknown = changeSchema.MustField("after_unknown")
+	chImporting    = changeSchema.MustField("importing")
+	chReplacePaths = changeSchema.MustField("replace_paths")
 
-	svRootModule   = stateSchema.mustField("root_module")
-	smResources    = moduleSchema.mustField("resources")
-	smChildModules = moduleSchema.mustField("child_modules")
-	srAddress      = resourceSchema.mustField("address")
-	srDependsOn    = resourceSchema.mustField("depends_on")
-	psValues       = priorStateShape.mustField("values")
+	svRootModule   = stateSchema.MustField("root_module")
+	smResources    = moduleSchema.MustField("resources")
+	smChildModules = moduleSchema.MustField("child_modules")
+	srAddress      = resourceSchema.MustField("address")
+	srDependsOn    = resourceSchema.MustField("depends_on")
+	psValues       = priorStateShape.MustField("values")
 )
 
 // Sizes that decide how work is split. Below minParallelBytes the plan is
@@ -81,18 +83,18 @@ func parseFast(source string, data []byte) (plans []*plan.Plan, ok bool) {
 			plans, ok = nil, false
 		}
 	}()
-	s := &scan{data: data}
+	s := &jsonscan.Scanner{Data: data}
 	var fps []*fastPlan
 	var starts []int
 	for {
-		s.ws()
-		if s.i >= len(data) {
+		s.Space()
+		if s.Pos >= len(data) {
 			break
 		}
-		if data[s.i] != '{' {
-			fail("a value that is not an object")
+		if data[s.Pos] != '{' {
+			jsonscan.Fail("a value that is not an object")
 		}
-		starts = append(starts, s.i)
+		starts = append(starts, s.Pos)
 		fps = append(fps, r.plan(s))
 	}
 	r.wait()
@@ -106,7 +108,7 @@ func parseFast(source string, data []byte) (plans []*plan.Plan, ok bool) {
 		}
 		p, err := fp.finish(name)
 		if err != nil {
-			fail("refused: " + err.Error())
+			jsonscan.Fail("refused: " + err.Error())
 		}
 		plans = append(plans, p)
 	}
@@ -114,12 +116,12 @@ func parseFast(source string, data []byte) (plans []*plan.Plan, ok bool) {
 }
 
 // fastBug, when set (by tests), hears of every panic of the fast decoder
-// other than fastFail: a bug, which Parse survives by reading the input with
+// other than jsonscan.Failure: a bug, which Parse survives by reading the input with
 // the reference decoder, as for any input the fast decoder does not take.
 var fastBug func(v any)
 
 func giveUp(v any) {
-	if _, ok := v.(fastFail); !ok && fastBug != nil {
+	if _, ok := v.(jsonscan.Failure); !ok && fastBug != nil {
 		fastBug(v)
 	}
 }
@@ -228,7 +230,7 @@ func (r *fastRun) wait() {
 	}
 	r.wg.Wait()
 	if r.failed.Load() {
-		fail("a task gave up")
+		jsonscan.Fail("a task gave up")
 	}
 }
 
@@ -245,19 +247,19 @@ func (r *fastRun) stop() {
 
 // worker holds what one goroutine reuses from task to task.
 type worker struct {
-	s     scan
+	s     jsonscan.Scanner
 	buf   []byte // canonical values of the change being read
 	entry []byte // canonical JSON of a whole entry or section (bind.go)
 	dig   *digester
 }
 
 func newWorker(data []byte) *worker {
-	return &worker{s: scan{data: data}, dig: newDigester()}
+	return &worker{s: jsonscan.Scanner{Data: data}, dig: newDigester()}
 }
 
 // at points the worker's scanner at offset i, nested depth levels deep.
-func (w *worker) at(i, depth int) *scan {
-	w.s.i, w.s.depth = i, depth
+func (w *worker) at(i, depth int) *jsonscan.Scanner {
+	w.s.Pos, w.s.Depth = i, depth
 	return &w.s
 }
 
@@ -290,22 +292,22 @@ func (fp *fastPlan) add(list *[]*stateOut) *stateOut {
 }
 
 // plan reads the top level of one plan object at s and sets its parts to work.
-func (r *fastRun) plan(s *scan) *fastPlan {
+func (r *fastRun) plan(s *jsonscan.Scanner) *fastPlan {
 	fp := &fastPlan{r: r}
 	keys := reflect.ValueOf(&fp.keys).Elem()
 	var mask uint64
 	var others []span
 	var top []topKey // every top-level key, for bindSections
-	s.push()
-	s.i++
-	if s.peek() == '}' {
-		s.i++
+	s.Push()
+	s.Pos++
+	if s.Peek() == '}' {
+		s.Pos++
 	} else {
 		for {
-			key := s.key()
-			f := planKeysSchema.field(key)
-			c := s.peek()
-			start := s.i
+			key := s.Key()
+			f := planKeysSchema.Field(key)
+			c := s.Peek()
+			start := s.Pos
 			top = append(top, topKey{string(key), start})
 			switch {
 			case string(key) == "resource_changes" && c == '[':
@@ -313,47 +315,47 @@ func (r *fastRun) plan(s *scan) *fastPlan {
 			case string(key) == "resource_drift" && c == '[':
 				fp.drift = r.changeChunks(s, false)
 			default:
-				s.i = skim(s.data, start)
+				s.Pos = jsonscan.Skim(s.Data, start)
 				switch string(key) {
 				case "planned_values", "prior_state", "configuration", "deferred_changes":
 					// checked by the tasks that read them
 				default:
-					others = append(others, span{start, s.i})
+					others = append(others, span{start, s.Pos})
 				}
 			}
-			if s.i <= start {
-				fail("a missing or unterminated value")
+			if s.Pos <= start {
+				jsonscan.Fail("a missing or unterminated value")
 			}
 			if f >= 0 {
-				seen(&mask, f)
-				keys.Field(f).SetBytes(s.data[start:s.i])
+				jsonscan.Seen(&mask, f)
+				keys.Field(f).SetBytes(s.Data[start:s.Pos])
 			}
-			if !s.more('}') {
+			if !s.More('}') {
 				break
 			}
 		}
 	}
-	s.depth--
+	s.Pop()
 	r.bindSections(fp, top)
 	k := &fp.keys
 	for _, raw := range []json.RawMessage{k.ResourceChanges, k.ResourceDrift} {
 		if present(raw) && raw[0] != '[' {
-			fail("resource changes that are not an array")
+			jsonscan.Fail("resource changes that are not an array")
 		}
 	}
 	if present(k.PlannedValues) {
-		at := spanOf(s.data, k.PlannedValues)
+		at := spanOf(s.Data, k.PlannedValues)
 		r.spawn(true, func(w *worker) { w.stateValues(w.at(at, 1), fp, false) })
 	}
 	if present(k.PriorState) {
-		at := spanOf(s.data, k.PriorState)
+		at := spanOf(s.Data, k.PriorState)
 		r.spawn(true, func(w *worker) { w.priorState(w.at(at, 1), fp) })
 	}
 	if present(k.Configuration) {
 		r.spawn(false, func(*worker) {
 			var config planConfig
 			if decodeKey("", "configuration", k.Configuration, &config) != nil {
-				fail("configuration refused")
+				jsonscan.Fail("configuration refused")
 			}
 			if config.RootModule != nil {
 				fp.config = &config
@@ -363,16 +365,16 @@ func (r *fastRun) plan(s *scan) *fastPlan {
 	if present(k.DeferredChanges) {
 		r.spawn(false, func(*worker) {
 			if decodeKey("", "deferred_changes", k.DeferredChanges, &fp.deferred) != nil {
-				fail("deferred_changes refused")
+				jsonscan.Fail("deferred_changes refused")
 			}
 		})
 	}
 	r.spawn(false, func(w *worker) {
 		for _, o := range others {
 			s := w.at(o.start, 1)
-			s.skip()
-			if s.i != o.end {
-				fail("a value that does not end where it should")
+			s.Skip()
+			if s.Pos != o.end {
+				jsonscan.Fail("a value that does not end where it should")
 			}
 		}
 	})
@@ -392,8 +394,9 @@ type changeChunk struct {
 
 // changeChunks reads the array of resource changes at s, finding where each
 // element ends, and sets chunks of them to be read; bind digests each entry
-// whole (resource_changes, not drift).
-func (r *fastRun) changeChunks(s *scan, bind bool) []*changeChunk {
+// whole (resource_changes, not drift). Either way each entry is written
+// canonical once more, which refuses the repeated keys the reference refuses.
+func (r *fastRun) changeChunks(s *jsonscan.Scanner, bind bool) []*changeChunk {
 	var chunks []*changeChunk
 	var elems []span
 	dispatch := func() {
@@ -411,44 +414,46 @@ func (r *fastRun) changeChunks(s *scan, bind bool) []*changeChunk {
 				c, rebuilt := w.resourceChange(s)
 				if bind {
 					c.EntryHash = w.entryHash(e.start)
+				} else {
+					w.canonEntry(e.start) // not bound, but its keys are checked
 				}
 				cs = append(cs, c)
 				if rebuilt {
 					out.rebuilt++
 				}
-				if s.i != e.end {
-					fail("a resource change that does not end where it should")
+				if s.Pos != e.end {
+					jsonscan.Fail("a resource change that does not end where it should")
 				}
 			}
 			out.changes = cs
 		})
 	}
-	s.push()
-	s.i++
-	if s.peek() == ']' {
-		s.i++
+	s.Push()
+	s.Pos++
+	if s.Peek() == ']' {
+		s.Pos++
 	} else {
-		from := s.i
+		from := s.Pos
 		for {
-			s.ws()
-			start := s.i
-			end := skim(s.data, start)
+			s.Space()
+			start := s.Pos
+			end := jsonscan.Skim(s.Data, start)
 			if end < 0 {
-				fail("unterminated resource change")
+				jsonscan.Fail("unterminated resource change")
 			}
 			elems = append(elems, span{start, end})
-			s.i = end
+			s.Pos = end
 			if end-from >= chunkBytes {
 				dispatch()
 				from = end
 			}
-			if !s.more(']') {
+			if !s.More(']') {
 				break
 			}
 		}
 		dispatch()
 	}
-	s.depth--
+	s.Pop()
 	return chunks
 }
 
@@ -456,91 +461,91 @@ func (r *fastRun) changeChunks(s *scan, bind bool) []*changeChunk {
 // into a raw change, its values canonical in w.buf, and converts it. Every
 // error gives up: the reference decoder words it, or reads on where an entry
 // may be left out.
-func (w *worker) resourceChange(s *scan) (c plan.Change, rebuilt bool) {
-	if s.peek() != '{' {
-		fail("a resource change that is not an object")
+func (w *worker) resourceChange(s *jsonscan.Scanner) (c plan.Change, rebuilt bool) {
+	if s.Peek() != '{' {
+		jsonscan.Fail("a resource change that is not an object")
 	}
 	var rc rawChange
 	w.buf = w.buf[:0]
 	var mask uint64
-	s.push()
-	s.i++
-	if s.peek() == '}' {
-		s.i++
+	s.Push()
+	s.Pos++
+	if s.Peek() == '}' {
+		s.Pos++
 	} else {
 		for {
-			f := rcSchema.field(s.key())
+			f := rcSchema.Field(s.Key())
 			if f >= 0 {
-				seen(&mask, f)
+				jsonscan.Seen(&mask, f)
 			}
 			switch f {
 			case -1:
-				s.skip()
+				s.Skip()
 			case rcAddress:
-				rc.address = s.stringValue()
+				rc.address = s.StringValue()
 			case rcPreviousAddress:
-				rc.previous = s.stringValue()
+				rc.previous = s.StringValue()
 			case rcModuleAddress:
-				rc.module = s.stringValue()
+				rc.module = s.StringValue()
 			case rcMode:
-				rc.mode = s.stringValue()
+				rc.mode = s.StringValue()
 			case rcType:
-				rc.typ = s.stringValue()
+				rc.typ = s.StringValue()
 			case rcName:
-				rc.name = s.stringValue()
+				rc.name = s.StringValue()
 			case rcProviderName:
-				rc.provider = s.stringValue()
+				rc.provider = s.StringValue()
 			case rcDeposed:
-				rc.deposed = s.stringValue()
+				rc.deposed = s.StringValue()
 			case rcActionReason:
-				rc.reason = s.stringValue()
+				rc.reason = s.StringValue()
 			case rcIndex:
-				rc.index = s.checkedJSON(rcSchema.fields[f].s)
+				rc.index = s.CheckedJSON(rcSchema.FieldSchema(f))
 			case rcChange:
-				if !s.isNull() {
+				if !s.IsNull() {
 					rc.hasChange = true
 					w.change(s, &rc)
 				}
 			default:
-				s.check(rcSchema.fields[f].s)
+				s.Check(rcSchema.FieldSchema(f))
 			}
-			if !s.more('}') {
+			if !s.More('}') {
 				break
 			}
 		}
 	}
-	s.depth--
+	s.Pop()
 	c, rebuilt, err := convertChange(&rc, w.dig)
 	if err != nil {
-		fail(err.Error())
+		jsonscan.Fail(err.Error())
 	}
 	return c, rebuilt
 }
 
 // change reads the change object of a resource change: its actions, its
 // values in canonical form into w.buf, importing and replace_paths.
-func (w *worker) change(s *scan, rc *rawChange) {
-	if s.peek() != '{' {
-		fail("a change that is not an object")
+func (w *worker) change(s *jsonscan.Scanner, rc *rawChange) {
+	if s.Peek() != '{' {
+		jsonscan.Fail("a change that is not an object")
 	}
 	var mask uint64
 	var at [3]span // before, after, after_unknown in w.buf
 	var has [3]bool
-	s.push()
-	s.i++
-	if s.peek() == '}' {
-		s.i++
+	s.Push()
+	s.Pos++
+	if s.Peek() == '}' {
+		s.Pos++
 	} else {
 		for {
-			f := changeSchema.field(s.key())
+			f := changeSchema.Field(s.Key())
 			if f >= 0 {
-				seen(&mask, f)
+				jsonscan.Seen(&mask, f)
 			}
 			switch f {
 			case -1:
-				s.skip()
+				s.Skip()
 			case chActions:
-				rc.actions = s.stringsValue()
+				rc.actions = s.StringsValue()
 			case chBefore, chAfter, chAfterUnknown:
 				k := 0
 				if f == chAfter {
@@ -549,22 +554,22 @@ func (w *worker) change(s *scan, rc *rawChange) {
 					k = 2
 				}
 				start := len(w.buf)
-				w.buf = s.canon(w.buf)
+				w.buf = s.Canon(w.buf)
 				at[k], has[k] = span{start, len(w.buf)}, true
 			case chImporting:
-				rc.importing = s.peek() != 'n'
-				s.check(changeSchema.fields[f].s)
+				rc.importing = s.Peek() != 'n'
+				s.Check(changeSchema.FieldSchema(f))
 			case chReplacePaths:
-				rc.replacePaths = s.checkedJSON(changeSchema.fields[f].s)
+				rc.replacePaths = s.CheckedJSON(changeSchema.FieldSchema(f))
 			default:
-				s.check(changeSchema.fields[f].s)
+				s.Check(changeSchema.FieldSchema(f))
 			}
-			if !s.more('}') {
+			if !s.More('}') {
 				break
 			}
 		}
 	}
-	s.depth--
+	s.Pop()
 	// w.buf is complete now: take the canonical values.
 	for k, dst := range []*[]byte{&rc.before, &rc.after, &rc.unknown} {
 		if has[k] {
@@ -574,60 +579,60 @@ func (w *worker) change(s *scan, rc *rawChange) {
 }
 
 // priorState reads prior_state: only its values count.
-func (w *worker) priorState(s *scan, fp *fastPlan) {
-	if s.isNull() {
+func (w *worker) priorState(s *jsonscan.Scanner, fp *fastPlan) {
+	if s.IsNull() {
 		return
 	}
-	if s.peek() != '{' {
-		fail("prior_state is not an object")
+	if s.Peek() != '{' {
+		jsonscan.Fail("prior_state is not an object")
 	}
 	var mask uint64
-	s.push()
-	s.i++
-	if s.peek() == '}' {
-		s.i++
+	s.Push()
+	s.Pos++
+	if s.Peek() == '}' {
+		s.Pos++
 	} else {
 		for {
-			f := priorStateShape.field(s.key())
+			f := priorStateShape.Field(s.Key())
 			switch {
 			case f == psValues:
-				seen(&mask, f)
+				jsonscan.Seen(&mask, f)
 				w.stateValues(s, fp, true)
 			default:
-				s.skip()
+				s.Skip()
 			}
-			if !s.more('}') {
+			if !s.More('}') {
 				break
 			}
 		}
 	}
-	s.depth--
+	s.Pop()
 }
 
 // stateValues reads planned_values or prior_state's values.
-func (w *worker) stateValues(s *scan, fp *fastPlan, prior bool) {
-	if s.isNull() {
+func (w *worker) stateValues(s *jsonscan.Scanner, fp *fastPlan, prior bool) {
+	if s.IsNull() {
 		return
 	}
-	if s.peek() != '{' {
-		fail("state values that are not an object")
+	if s.Peek() != '{' {
+		jsonscan.Fail("state values that are not an object")
 	}
 	var mask uint64
-	s.push()
-	s.i++
-	if s.peek() == '}' {
-		s.i++
+	s.Push()
+	s.Pos++
+	if s.Peek() == '}' {
+		s.Pos++
 	} else {
 		for {
-			f := stateSchema.field(s.key())
+			f := stateSchema.Field(s.Key())
 			if f >= 0 {
-				seen(&mask, f)
+				jsonscan.Seen(&mask, f)
 			}
 			switch f {
 			case -1:
-				s.skip()
+				s.Skip()
 			case svRootModule:
-				if !s.isNull() {
+				if !s.IsNull() {
 					list := &fp.planned
 					if prior {
 						list = &fp.prior
@@ -638,129 +643,129 @@ func (w *worker) stateValues(s *scan, fp *fastPlan, prior bool) {
 					w.module(s, 0, fp, list, prior)
 				}
 			default:
-				s.check(stateSchema.fields[f].s)
+				s.Check(stateSchema.FieldSchema(f))
 			}
-			if !s.more('}') {
+			if !s.More('}') {
 				break
 			}
 		}
 	}
-	s.depth--
+	s.Pop()
 }
 
 // module reads a state module, as walkState walks it: the resources of modules
 // nested deeper than plan.MaxModuleDepth are checked but not collected.
-func (w *worker) module(s *scan, depth int, fp *fastPlan, list *[]*stateOut, prior bool) {
-	if s.peek() != '{' {
-		fail("a module that is not an object")
+func (w *worker) module(s *jsonscan.Scanner, depth int, fp *fastPlan, list *[]*stateOut, prior bool) {
+	if s.Peek() != '{' {
+		jsonscan.Fail("a module that is not an object")
 	}
 	out := fp.add(list)
 	var mask uint64
-	s.push()
-	s.i++
-	if s.peek() == '}' {
-		s.i++
+	s.Push()
+	s.Pos++
+	if s.Peek() == '}' {
+		s.Pos++
 	} else {
 		for {
-			f := moduleSchema.field(s.key())
+			f := moduleSchema.Field(s.Key())
 			if f >= 0 {
-				seen(&mask, f)
+				jsonscan.Seen(&mask, f)
 			}
 			switch f {
 			case -1:
-				s.skip()
+				s.Skip()
 			case smResources:
-				if !s.isNull() {
-					if s.peek() != '[' {
-						fail("resources that are not an array")
+				if !s.IsNull() {
+					if s.Peek() != '[' {
+						jsonscan.Fail("resources that are not an array")
 					}
-					s.push()
-					s.i++
-					if s.peek() == ']' {
-						s.i++
+					s.Push()
+					s.Pos++
+					if s.Peek() == ']' {
+						s.Pos++
 					} else {
 						for {
-							if !s.isNull() {
+							if !s.IsNull() {
 								w.resource(s, depth <= plan.MaxModuleDepth, out, prior)
 							}
-							if !s.more(']') {
+							if !s.More(']') {
 								break
 							}
 						}
 					}
-					s.depth--
+					s.Pop()
 				}
 			case smChildModules:
-				if !s.isNull() {
-					if s.peek() != '[' {
-						fail("child_modules that are not an array")
+				if !s.IsNull() {
+					if s.Peek() != '[' {
+						jsonscan.Fail("child_modules that are not an array")
 					}
 					w.childModules(s, depth+1, fp, list, prior)
 				}
 			default:
-				s.check(moduleSchema.fields[f].s)
+				s.Check(moduleSchema.FieldSchema(f))
 			}
-			if !s.more('}') {
+			if !s.More('}') {
 				break
 			}
 		}
 	}
-	s.depth--
+	s.Pop()
 }
 
-func (w *worker) childModules(s *scan, depth int, fp *fastPlan, list *[]*stateOut, prior bool) {
-	s.push()
-	s.i++
-	if s.peek() == ']' {
-		s.i++
+func (w *worker) childModules(s *jsonscan.Scanner, depth int, fp *fastPlan, list *[]*stateOut, prior bool) {
+	s.Push()
+	s.Pos++
+	if s.Peek() == ']' {
+		s.Pos++
 	} else {
 		for {
-			if !s.isNull() {
+			if !s.IsNull() {
 				w.module(s, depth, fp, list, prior)
 			}
-			if !s.more(']') {
+			if !s.More(']') {
 				break
 			}
 		}
 	}
-	s.depth--
+	s.Pop()
 }
 
 // resource reads a state resource: its address, and in prior_state its
 // depends_on.
-func (w *worker) resource(s *scan, collect bool, out *stateOut, prior bool) {
-	if s.peek() != '{' {
-		fail("a resource that is not an object")
+func (w *worker) resource(s *jsonscan.Scanner, collect bool, out *stateOut, prior bool) {
+	if s.Peek() != '{' {
+		jsonscan.Fail("a resource that is not an object")
 	}
 	var addr string
 	var deps []string
 	var mask uint64
-	s.push()
-	s.i++
-	if s.peek() == '}' {
-		s.i++
+	s.Push()
+	s.Pos++
+	if s.Peek() == '}' {
+		s.Pos++
 	} else {
 		for {
-			f := resourceSchema.field(s.key())
+			f := resourceSchema.Field(s.Key())
 			if f >= 0 {
-				seen(&mask, f)
+				jsonscan.Seen(&mask, f)
 			}
 			switch {
 			case f == -1:
-				s.skip()
+				s.Skip()
 			case f == srAddress:
-				addr = s.stringValue()
+				addr = s.StringValue()
 			case f == srDependsOn && prior:
-				deps = s.stringsValue()
+				deps = s.StringsValue()
 			default:
-				s.check(resourceSchema.fields[f].s)
+				s.Check(resourceSchema.FieldSchema(f))
 			}
-			if !s.more('}') {
+			if !s.More('}') {
 				break
 			}
 		}
 	}
-	s.depth--
+	s.Pop()
 	if collect {
 		out.addrs = append(out.addrs, addr)
 		if prior && len(deps) > 0 {

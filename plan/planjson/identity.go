@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"slices"
 
+	"github.com/blast-dev/blast/plan/planjson/internal/jsonscan"
 	"github.com/blast-dev/blast/stacks"
 )
 
@@ -22,7 +23,7 @@ func identityCanon(typ string, before []byte) [][16]byte {
 	}
 	attrs := stacks.DefaultIdentityAttrs(typ)
 	var out [][16]byte
-	canonMembers(before, func(key, val []byte) {
+	jsonscan.CanonMembers(before, func(key, val []byte) {
 		if len(val) == 0 || val[0] != '"' || !isOneOf(key, attrs) {
 			return
 		}

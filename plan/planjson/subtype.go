@@ -2,6 +2,8 @@ package planjson
 
 import (
 	"strings"
+
+	"github.com/blast-dev/blast/plan/planjson/internal/jsonscan"
 )
 
 // subtypeOf reads what a generic resource type manages, for the catalog:
@@ -24,7 +26,7 @@ func subtypeOf(typ string, before, after []byte) string {
 	case "kubernetes_manifest":
 		read = func(v []byte) string {
 			var kind string
-			canonMembers(v, func(key, val []byte) {
+			jsonscan.CanonMembers(v, func(key, val []byte) {
 				if string(key) == "manifest" {
 					kind, _ = memberString(val, "kind")
 				}
@@ -46,7 +48,7 @@ func memberString(v []byte, name string) (s string, ok bool) {
 	if len(v) == 0 || v[0] != '{' {
 		return "", false
 	}
-	canonMembers(v, func(key, val []byte) {
+	jsonscan.CanonMembers(v, func(key, val []byte) {
 		if string(key) == name && len(val) > 0 && val[0] == '"' {
 			ok = decodeJSON(val, &s) == nil
 		}

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"slices"
 	"strconv"
+
+	"github.com/blast-dev/blast/plan/planjson/internal/jsonscan"
 )
 
 // weakenings are the protections an in-place update can remove and the
@@ -183,7 +185,7 @@ func weakeningMembers(typ string, v []byte) map[string]any {
 		return nil
 	}
 	var vals map[string]any
-	canonMembers(v, func(key, val []byte) {
+	jsonscan.CanonMembers(v, func(key, val []byte) {
 		for _, w := range weakenings {
 			if string(key) != w.attr || (w.types != nil && !slices.Contains(w.types, typ)) {
 				continue

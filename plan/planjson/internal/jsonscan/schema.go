@@ -1,4 +1,4 @@
-package planjson
+package jsonscan
 
 import (
 	"bytes"
@@ -11,15 +11,15 @@ import (
 	"unicode/utf8"
 )
 
-// A schema says what JSON encoding/json accepts for a Go type. It is derived
-// from terraform-json's types by reflection, so the fast decoder refuses
-// exactly the wrong types the reference decoder refuses, for every field it
-// skips as well as for those it reads, and keeps doing so when terraform-json
-// adds fields.
-type schema struct {
+// A Schema says what JSON encoding/json accepts for a Go type. It is derived
+// from the type by reflection (from terraform-json's types, for planjson), so
+// that Check refuses exactly the wrong types encoding/json refuses, for every
+// field a caller skips as well as for those it reads, and keeps doing so when
+// the type gains fields.
+type Schema struct {
 	kind   schemaKind
 	bits   int          // integer and float sizes
-	elem   *schema      // slice, map
+	elem   *Schema      // slice, map
 	typ    reflect.Type // opaque
 	fields []schemaField
 	exact  map[string]int // JSON name -> field index
@@ -43,20 +43,20 @@ const (
 
 type schemaField struct {
 	name string
-	s    *schema
+	s    *Schema
 }
 
 var (
 	schemaMu    sync.Mutex
-	schemaCache = map[reflect.Type]*schema{}
+	schemaCache = map[reflect.Type]*Schema{}
 
 	unmarshalerType     = reflect.TypeFor[json.Unmarshaler]()
 	textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
 	rawMessageType      = reflect.TypeFor[json.RawMessage]()
 )
 
-// schemaFor returns the schema of t.
-func schemaFor(t reflect.Type) *schema {
+// SchemaFor returns the schema of t, built once and cached.
+func SchemaFor(t reflect.Type) *Schema {
 	schemaMu.Lock()
 	defer schemaMu.Unlock()
 	return buildSchema(t)
@@ -68,7 +68,7 @@ func implementsUnmarshal(t reflect.Type) bool {
 		t.Implements(textUnmarshalerType) || pt.Implements(textUnmarshalerType)
 }
 
-func buildSchema(t reflect.Type) *schema {
+func buildSchema(t reflect.Type) *Schema {
 	if s, ok := schemaCache[t]; ok {
 		return s
 	}
@@ -79,7 +79,7 @@ func buildSchema(t reflect.Type) *schema {
 		schemaCache[t] = s
 		return s
 	}
-	s := &schema{typ: t}
+	s := &Schema{typ: t}
 	schemaCache[t] = s // before recursing: types refer to themselves
 	switch {
 	case t == rawMessageType:
@@ -119,7 +119,7 @@ func buildSchema(t reflect.Type) *schema {
 		case reflect.Struct:
 			s.kind = kindStruct
 			if !structFields(s, t) {
-				*s = schema{kind: kindOpaque, typ: t}
+				*s = Schema{kind: kindOpaque, typ: t}
 			}
 		default:
 			s.kind = kindOpaque
@@ -130,7 +130,7 @@ func buildSchema(t reflect.Type) *schema {
 
 // structFields lists the fields encoding/json decodes into, or says the
 // struct is beyond this simple model (embedded structs, ",string" options).
-func structFields(s *schema, t reflect.Type) bool {
+func structFields(s *Schema, t reflect.Type) bool {
 	s.exact, s.folded = map[string]int{}, map[string]int{}
 	for i := range t.NumField() {
 		f := t.Field(i)
@@ -197,135 +197,139 @@ func foldName(in []byte) []byte {
 	return out
 }
 
-// field returns the index of the field a key decodes into, or -1 when
-// encoding/json would ignore the key. A key that matches a field only without
-// regard to case makes the fast decoder give up.
-func (s *schema) field(key []byte) int {
+// Field returns the index of the field of a struct schema that a key decodes
+// into, or -1 when encoding/json would ignore the key. It gives up on a key
+// that matches a field only without regard to case.
+func (s *Schema) Field(key []byte) int {
 	if i, ok := s.exact[string(key)]; ok {
 		return i
 	}
 	if _, ok := s.folded[string(foldName(key))]; ok {
-		fail("a key that matches a field only ignoring case")
+		Fail("a key that matches a field only ignoring case")
 	}
 	return -1
 }
 
-// mustField is the index of a field the fast decoder reads itself.
-func (s *schema) mustField(name string) int {
+// MustField is the index of the field a caller reads itself, named by its
+// JSON name; it panics when the struct has no such field.
+func (s *Schema) MustField(name string) int {
 	i, ok := s.exact[name]
 	if !ok || s.kind != kindStruct {
-		panic("planjson: terraform-json has no field " + name)
+		panic("jsonscan: " + s.typ.String() + " has no field " + name)
 	}
 	return i
 }
 
-// seen marks a field read and gives up when an object names it twice:
-// encoding/json's handling of repeated keys (merging, last wins) is left to
-// it.
-func seen(mask *uint64, i int) {
+// FieldSchema is the schema of the field at index i.
+func (s *Schema) FieldSchema(i int) *Schema { return s.fields[i].s }
+
+// Seen marks the field at index i read in *mask and gives up when an object
+// names it twice: encoding/json's handling of repeated keys (merging, last
+// wins) is left to it.
+func Seen(mask *uint64, i int) {
 	if *mask&(1<<i) != 0 {
-		fail("a repeated key")
+		Fail("a repeated key")
 	}
 	*mask |= 1 << i
 }
 
-// check reads a value and gives up unless encoding/json would decode it into
-// a Go value of the schema's type without error.
-func (s *scan) check(sc *schema) {
-	c := s.peek()
+// Check reads a value, after white space, and gives up unless encoding/json
+// would decode it into a Go value of the schema's type without error.
+func (s *Scanner) Check(sc *Schema) {
+	c := s.Peek()
 	if c == 'n' {
-		s.literal("null") // null fits every type
+		s.Literal("null") // null fits every type
 		return
 	}
 	switch sc.kind {
 	case kindAny:
-		s.skip()
+		s.Skip()
 	case kindString:
-		s.str()
+		s.Str()
 	case kindBool:
 		switch c {
 		case 't':
-			s.literal("true")
+			s.Literal("true")
 		case 'f':
-			s.literal("false")
+			s.Literal("false")
 		default:
-			fail("not a boolean")
+			Fail("not a boolean")
 		}
 	case kindInt, kindUint, kindFloat:
 		if c != '-' && (c < '0' || c > '9') {
-			fail("not a number")
+			Fail("not a number")
 		}
-		start, end := s.num()
-		if !parseIntText(string(s.data[start:end]), sc.kind, sc.bits) {
-			fail("a number that does not fit")
+		start, end := s.Num()
+		if !parseIntText(string(s.Data[start:end]), sc.kind, sc.bits) {
+			Fail("a number that does not fit")
 		}
 	case kindSlice:
 		if c != '[' {
-			fail("not an array")
+			Fail("not an array")
 		}
-		s.push()
-		s.i++
-		if s.peek() == ']' {
-			s.i++
+		s.Push()
+		s.Pos++
+		if s.Peek() == ']' {
+			s.Pos++
 		} else {
 			for {
-				s.check(sc.elem)
-				if !s.more(']') {
+				s.Check(sc.elem)
+				if !s.More(']') {
 					break
 				}
 			}
 		}
-		s.depth--
+		s.Pop()
 	case kindMap, kindStruct:
 		if c != '{' {
-			fail("not an object")
+			Fail("not an object")
 		}
-		s.push()
-		s.i++
+		s.Push()
+		s.Pos++
 		var mask uint64
-		if s.peek() == '}' {
-			s.i++
+		if s.Peek() == '}' {
+			s.Pos++
 		} else {
 			for {
 				if sc.kind == kindMap {
-					s.ws()
-					s.str()
-					s.expect(':')
-					s.check(sc.elem)
+					s.Space()
+					s.Str()
+					s.Expect(':')
+					s.Check(sc.elem)
 				} else {
-					k := s.key()
-					if f := sc.field(k); f >= 0 {
-						seen(&mask, f)
-						s.check(sc.fields[f].s)
+					k := s.Key()
+					if f := sc.Field(k); f >= 0 {
+						Seen(&mask, f)
+						s.Check(sc.fields[f].s)
 					} else {
-						s.skip()
+						s.Skip()
 					}
 				}
-				if !s.more('}') {
+				if !s.More('}') {
 					break
 				}
 			}
 		}
-		s.depth--
+		s.Pop()
 	case kindOpaque:
-		start := s.i
-		s.skip()
-		dec := json.NewDecoder(bytes.NewReader(s.data[start:s.i]))
+		start := s.Pos
+		s.Skip()
+		dec := json.NewDecoder(bytes.NewReader(s.Data[start:s.Pos]))
 		dec.UseNumber()
 		if err := dec.Decode(reflect.New(sc.typ).Interface()); err != nil {
-			fail("refused by encoding/json")
+			Fail("refused by encoding/json")
 		}
 	}
 }
 
-// checkedJSON checks a value as check does and returns its bytes, nil for
-// null.
-func (s *scan) checkedJSON(sc *schema) []byte {
-	s.ws()
-	start := s.i
-	s.check(sc)
-	if string(s.data[start:s.i]) == "null" {
+// CheckedJSON checks a value as Check does and returns its bytes in Data,
+// nil for null.
+func (s *Scanner) CheckedJSON(sc *Schema) []byte {
+	s.Space()
+	start := s.Pos
+	s.Check(sc)
+	if string(s.Data[start:s.Pos]) == "null" {
 		return nil
 	}
-	return s.data[start:s.i]
+	return s.Data[start:s.Pos]
 }

@@ -1,4 +1,4 @@
-package planjson
+package jsonscan
 
 import (
 	"encoding/binary"
@@ -8,80 +8,90 @@ import (
 	"unicode/utf8"
 )
 
-// The fast decoder (fast.go) reads plan JSON with the scanner of this file
-// instead of encoding/json. It accepts only what encoding/json accepts, and
-// gives up, by panicking with fastFail, on anything it is not sure to read the
-// way encoding/json would: Parse then runs the reference decoder, which is the
-// one that words every error.
+// Failure is the panic value with which a Scanner gives up: on input that
+// is not JSON, and on anything it is not sure to read the way encoding/json
+// would. The caller recovers it (and only it: any other panic is a bug) and
+// reads the input another way, with encoding/json, which words every error.
+type Failure struct{ Why string }
 
-// fastFail is the panic value of the fast decoder when it gives up.
-type fastFail struct{ why string }
+// Fail gives up: it panics with Failure{why}. Callers use it for their own
+// reasons to give up while they read with a Scanner.
+func Fail(why string) { panic(Failure{why}) }
 
-func fail(why string) { panic(fastFail{why}) }
+// MaxDepth bounds the nesting a Scanner follows. encoding/json refuses more
+// than 10,000 levels; staying well below keeps a Scanner from accepting what
+// encoding/json refuses.
+const MaxDepth = 9000
 
-// maxFastDepth bounds the nesting the fast decoder follows. encoding/json
-// refuses more than 10,000 levels; staying well below keeps the fast decoder
-// from accepting what the reference refuses.
-const maxFastDepth = 9000
+// A Scanner reads JSON at a position in Data. Its methods read one token or
+// value at Pos, after white space where they say so, and move Pos past it;
+// Push and Pop count the nesting of the containers the caller opens.
+type Scanner struct {
+	Data  []byte
+	Pos   int // the offset of the next byte to read
+	Depth int // containers open around Pos
+	// Strict is the depth to which Canon gives up on a key repeated in an
+	// object, instead of keeping its last value as encoding/json does: 0
+	// never, at the top level of Data; see Canon.
+	Strict int
 
-// scan is a position in plan JSON.
-type scan struct {
-	data  []byte
-	i     int
-	depth int
-	tmp   []byte // scratch for unquoted strings
-
+	tmp        []byte   // scratch for unquoted strings
 	members    []member // the members of the objects canon is writing, innermost last
 	reorderBuf []byte   // scratch for canonObject's reordering
-	strict     int      // canonObject gives up on a repeated key at this depth or less
 }
 
-func (s *scan) ws() {
-	d := s.data
-	i := s.i
+// Space skips white space.
+func (s *Scanner) Space() {
+	d := s.Data
+	i := s.Pos
 	for i < len(d) && (d[i] == ' ' || d[i] == '\n' || d[i] == '\r' || d[i] == '\t') {
 		i++
 	}
-	s.i = i
+	s.Pos = i
 }
 
-// peek returns the byte at the position after white space.
-func (s *scan) peek() byte {
-	s.ws()
-	if s.i >= len(s.data) {
-		fail("unexpected end of input")
+// Peek returns the byte at Pos after white space, which it skips.
+func (s *Scanner) Peek() byte {
+	s.Space()
+	if s.Pos >= len(s.Data) {
+		Fail("unexpected end of input")
 	}
-	return s.data[s.i]
+	return s.Data[s.Pos]
 }
 
-func (s *scan) expect(c byte) {
-	if s.peek() != c {
-		fail("expected " + string(c))
+// Expect reads the byte c after white space.
+func (s *Scanner) Expect(c byte) {
+	if s.Peek() != c {
+		Fail("expected " + string(c))
 	}
-	s.i++
+	s.Pos++
 }
 
-// more reads the separator after a member or element: true after a comma,
+// More reads the separator after a member or element: true after a comma,
 // false after the closing byte.
-func (s *scan) more(closing byte) bool {
-	switch s.peek() {
+func (s *Scanner) More(closing byte) bool {
+	switch s.Peek() {
 	case ',':
-		s.i++
+		s.Pos++
 		return true
 	case closing:
-		s.i++
+		s.Pos++
 		return false
 	}
-	fail("expected , or " + string(closing))
+	Fail("expected , or " + string(closing))
 	return false
 }
 
-func (s *scan) push() {
-	s.depth++
-	if s.depth > maxFastDepth {
-		fail("nested too deeply")
+// Push counts a container opened, giving up past MaxDepth.
+func (s *Scanner) Push() {
+	s.Depth++
+	if s.Depth > MaxDepth {
+		Fail("nested too deeply")
 	}
 }
+
+// Pop counts a container closed.
+func (s *Scanner) Pop() { s.Depth-- }
 
 // Bit tricks over 8 bytes at a time.
 const (
@@ -97,13 +107,13 @@ func stringSpecial(x uint64) bool {
 	return hasZeroByte(x^(lsb*'"'))|hasZeroByte(x^(lsb*'\\'))|((x-lsb*0x20)&^x&msb) != 0
 }
 
-// str reads the string at the position and returns its content's span and
-// whether it holds escapes.
-func (s *scan) str() (start, end int, esc bool) {
-	d := s.data
-	i := s.i
+// Str reads the string at Pos and returns the span of its content in Data
+// and whether it holds escapes.
+func (s *Scanner) Str() (start, end int, esc bool) {
+	d := s.Data
+	i := s.Pos
 	if i >= len(d) || d[i] != '"' {
-		fail("expected a string")
+		Fail("expected a string")
 	}
 	i++
 	start = i
@@ -115,30 +125,30 @@ func (s *scan) str() (start, end int, esc bool) {
 			i++
 		}
 		if i >= len(d) {
-			fail("unterminated string")
+			Fail("unterminated string")
 		}
 		switch c := d[i]; {
 		case c == '"':
-			s.i = i + 1
+			s.Pos = i + 1
 			return start, i, esc
 		case c == '\\':
 			esc = true
 			if i+1 >= len(d) {
-				fail("unterminated string")
+				Fail("unterminated string")
 			}
 			switch d[i+1] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 				i += 2
 			case 'u':
 				if i+6 > len(d) || hex4(d[i+2:i+6]) < 0 {
-					fail("bad \\u escape")
+					Fail("bad \\u escape")
 				}
 				i += 6
 			default:
-				fail("bad escape")
+				Fail("bad escape")
 			}
 		default:
-			fail("control character in a string")
+			Fail("control character in a string")
 		}
 	}
 }
@@ -170,10 +180,10 @@ func hex4(b []byte) rune {
 	return r
 }
 
-// num reads the number at the position and returns its span.
-func (s *scan) num() (start, end int) {
-	d := s.data
-	i := s.i
+// Num reads the number at Pos and returns its span in Data.
+func (s *Scanner) Num() (start, end int) {
+	d := s.Data
+	i := s.Pos
 	start = i
 	if i < len(d) && d[i] == '-' {
 		i++
@@ -186,12 +196,12 @@ func (s *scan) num() (start, end int) {
 			i++
 		}
 	default:
-		fail("bad number")
+		Fail("bad number")
 	}
 	if i < len(d) && d[i] == '.' {
 		i++
 		if i >= len(d) || d[i] < '0' || d[i] > '9' {
-			fail("bad number")
+			Fail("bad number")
 		}
 		for i < len(d) && '0' <= d[i] && d[i] <= '9' {
 			i++
@@ -203,133 +213,135 @@ func (s *scan) num() (start, end int) {
 			i++
 		}
 		if i >= len(d) || d[i] < '0' || d[i] > '9' {
-			fail("bad number")
+			Fail("bad number")
 		}
 		for i < len(d) && '0' <= d[i] && d[i] <= '9' {
 			i++
 		}
 	}
-	s.i = i
+	s.Pos = i
 	return start, i
 }
 
-func (s *scan) literal(word string) {
-	if len(s.data)-s.i < len(word) || string(s.data[s.i:s.i+len(word)]) != word {
-		fail("bad literal")
+// Literal reads word (true, false, null) at Pos.
+func (s *Scanner) Literal(word string) {
+	if len(s.Data)-s.Pos < len(word) || string(s.Data[s.Pos:s.Pos+len(word)]) != word {
+		Fail("bad literal")
 	}
-	s.i += len(word)
+	s.Pos += len(word)
 }
 
-// isNull reads a null at the position, if there is one.
-func (s *scan) isNull() bool {
-	if s.peek() == 'n' {
-		s.literal("null")
+// IsNull reads a null after white space, if there is one.
+func (s *Scanner) IsNull() bool {
+	if s.Peek() == 'n' {
+		s.Literal("null")
 		return true
 	}
 	return false
 }
 
-// skip reads and checks any value.
-func (s *scan) skip() {
-	switch c := s.peek(); c {
+// Skip reads and checks any value, after white space.
+func (s *Scanner) Skip() {
+	switch c := s.Peek(); c {
 	case '{':
-		s.push()
-		s.i++
-		if s.peek() == '}' {
-			s.i++
+		s.Push()
+		s.Pos++
+		if s.Peek() == '}' {
+			s.Pos++
 		} else {
 			for {
-				s.ws()
-				s.str()
-				s.expect(':')
-				s.skip()
-				if !s.more('}') {
+				s.Space()
+				s.Str()
+				s.Expect(':')
+				s.Skip()
+				if !s.More('}') {
 					break
 				}
 			}
 		}
-		s.depth--
+		s.Pop()
 	case '[':
-		s.push()
-		s.i++
-		if s.peek() == ']' {
-			s.i++
+		s.Push()
+		s.Pos++
+		if s.Peek() == ']' {
+			s.Pos++
 		} else {
 			for {
-				s.skip()
-				if !s.more(']') {
+				s.Skip()
+				if !s.More(']') {
 					break
 				}
 			}
 		}
-		s.depth--
+		s.Pop()
 	case '"':
-		s.str()
+		s.Str()
 	case 't':
-		s.literal("true")
+		s.Literal("true")
 	case 'f':
-		s.literal("false")
+		s.Literal("false")
 	case 'n':
-		s.literal("null")
+		s.Literal("null")
 	default:
-		s.num()
+		s.Num()
 	}
 }
 
-// stringValue reads a string or null (which leaves a Go string empty, as in
-// encoding/json) and returns it decoded.
-func (s *scan) stringValue() string {
-	if s.isNull() {
+// StringValue reads a string or null (which leaves a Go string empty, as in
+// encoding/json), after white space, and returns it decoded.
+func (s *Scanner) StringValue() string {
+	if s.IsNull() {
 		return ""
 	}
-	start, end, esc := s.str()
+	start, end, esc := s.Str()
 	if !esc {
-		return string(s.data[start:end])
+		return string(s.Data[start:end])
 	}
-	return string(appendUnquoted(nil, s.data[start:end]))
+	return string(appendUnquoted(nil, s.Data[start:end]))
 }
 
-// stringsValue reads an array of strings, or null (nil). A null element is
+// StringsValue reads an array of strings, or null (nil). A null element is
 // an empty string, as in encoding/json.
-func (s *scan) stringsValue() []string {
-	if s.isNull() {
+func (s *Scanner) StringsValue() []string {
+	if s.IsNull() {
 		return nil
 	}
-	if s.peek() != '[' {
-		fail("not an array of strings")
+	if s.Peek() != '[' {
+		Fail("not an array of strings")
 	}
-	s.push()
-	s.i++
+	s.Push()
+	s.Pos++
 	out := []string{}
-	if s.peek() == ']' {
-		s.i++
+	if s.Peek() == ']' {
+		s.Pos++
 	} else {
 		for {
-			out = append(out, s.stringValue())
-			if !s.more(']') {
+			out = append(out, s.StringValue())
+			if !s.More(']') {
 				break
 			}
 		}
 	}
-	s.depth--
+	s.Pop()
 	return out
 }
 
-// key reads an object key and the colon after it. Keys with escapes are left
-// to the reference decoder: encoding/json matches them after unquoting.
-func (s *scan) key() []byte {
-	s.ws()
-	start, end, esc := s.str()
+// Key reads an object key and the colon after it and returns the key's
+// bytes in Data. It gives up on a key with escapes: encoding/json matches
+// those to a field after unquoting.
+func (s *Scanner) Key() []byte {
+	s.Space()
+	start, end, esc := s.Str()
 	if esc {
-		fail("escaped key")
+		Fail("escaped key")
 	}
-	s.expect(':')
-	return s.data[start:end]
+	s.Expect(':')
+	return s.Data[start:end]
 }
 
 // appendUnquoted appends the content of a JSON string, escapes resolved
 // exactly as encoding/json resolves them (a lone surrogate becomes U+FFFD).
-// raw has been checked by str.
+// raw has been checked by Str.
 func appendUnquoted(dst, raw []byte) []byte {
 	for i := 0; i < len(raw); {
 		c := raw[i]
@@ -380,14 +392,14 @@ func unescape(b []byte) (rune, int) {
 	return rune(b[1]), 2 // " \ /
 }
 
-// skimClass sorts bytes for skim: 1 opens a string, 2 a container, 3 closes
+// skimClass sorts bytes for Skim: 1 opens a string, 2 a container, 3 closes
 // one.
 var skimClass = [256]uint8{'"': 1, '{': 2, '[': 2, '}': 3, ']': 3}
 
-// skim returns the end of the value at i without checking it: a later,
-// checking pass reads every byte of it. It returns -1 when the input ends
-// first.
-func skim(d []byte, i int) int {
+// Skim returns the end of the value at d[i] without checking it: a later,
+// checking pass must read every byte of it. It returns -1 when the input
+// ends first.
+func Skim(d []byte, i int) int {
 	if i >= len(d) {
 		return -1
 	}

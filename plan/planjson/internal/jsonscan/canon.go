@@ -1,21 +1,18 @@
-package planjson
+package jsonscan
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"slices"
-	"strconv"
 	"unicode/utf8"
 )
 
-// The value digests of a Change (convertChange in convert.go) are SHA-256
-// sums of json.Marshal of the value encoding/json decoded: keys sorted, a repeated key
-// keeping its last value, numbers as written, strings re-encoded with
-// encoding/json's escaping (including its HTML escaping of <, > and & and of
-// U+2028 and U+2029). The canonicalizer here writes those same bytes straight
-// from the plan's bytes, without decoding the value.
+// Canonical JSON is what json.Marshal writes for the value encoding/json
+// decodes into an any: keys sorted, a repeated key keeping its last value,
+// numbers as written, strings re-encoded with encoding/json's escaping
+// (including its HTML escaping of <, > and & and of U+2028 and U+2029).
+// Canon writes those same bytes straight from the input, without decoding
+// the value.
 
 // asciiEscape is how json.Marshal writes each ASCII character inside a
 // string, nil where it writes the character itself. It is taken from
@@ -44,7 +41,7 @@ func init() {
 	for i, r := range []rune{'\u2028', '\u2029'} {
 		b, _ := json.Marshal(string(r))
 		if !bytes.Equal(b[1:len(b)-1], lineSepEscape[i]) {
-			panic("planjson: encoding/json no longer escapes U+2028 as the canonicalizer does")
+			panic("jsonscan: encoding/json no longer escapes U+2028 as the canonicalizer does")
 		}
 	}
 }
@@ -80,9 +77,9 @@ func appendEncoded(out, s []byte) []byte {
 }
 
 // canonString appends the canonical form of the string at the position.
-func (s *scan) canonString(out []byte) []byte {
-	start, end, esc := s.str()
-	raw := s.data[start:end]
+func (s *Scanner) canonString(out []byte) []byte {
+	start, end, esc := s.Str()
+	raw := s.Data[start:end]
 	if !esc {
 		clean := true
 		for _, c := range raw {
@@ -92,7 +89,7 @@ func (s *scan) canonString(out []byte) []byte {
 			}
 		}
 		if clean {
-			return append(out, s.data[start-1:end+1]...)
+			return append(out, s.Data[start-1:end+1]...)
 		}
 		return appendEncoded(out, raw)
 	}
@@ -100,42 +97,44 @@ func (s *scan) canonString(out []byte) []byte {
 	return appendEncoded(out, s.tmp)
 }
 
-// canon reads a value and appends its canonical form.
-func (s *scan) canon(out []byte) []byte {
-	switch c := s.peek(); c {
+// Canon reads a value, after white space, and appends its canonical form to
+// out. In an object nested Strict levels deep or less it gives up on a
+// repeated key instead.
+func (s *Scanner) Canon(out []byte) []byte {
+	switch c := s.Peek(); c {
 	case '{':
 		return s.canonObject(out)
 	case '[':
-		s.push()
-		s.i++
+		s.Push()
+		s.Pos++
 		out = append(out, '[')
-		if s.peek() == ']' {
-			s.i++
+		if s.Peek() == ']' {
+			s.Pos++
 		} else {
 			for {
-				out = s.canon(out)
-				if !s.more(']') {
+				out = s.Canon(out)
+				if !s.More(']') {
 					break
 				}
 				out = append(out, ',')
 			}
 		}
-		s.depth--
+		s.Pop()
 		return append(out, ']')
 	case '"':
 		return s.canonString(out)
 	case 't':
-		s.literal("true")
+		s.Literal("true")
 		return append(out, "true"...)
 	case 'f':
-		s.literal("false")
+		s.Literal("false")
 		return append(out, "false"...)
 	case 'n':
-		s.literal("null")
+		s.Literal("null")
 		return append(out, "null"...)
 	default:
-		start, end := s.num()
-		return append(out, s.data[start:end]...)
+		start, end := s.Num()
+		return append(out, s.Data[start:end]...)
 	}
 }
 
@@ -143,24 +142,24 @@ func (s *scan) canon(out []byte) []byte {
 // then, when the keys did not come sorted and unique (Terraform writes the
 // keys of its own records in struct order: address before mode), reorders
 // the members it wrote: what a decoded map[string]any gives json.Marshal.
-func (s *scan) canonObject(out []byte) []byte {
-	s.push()
-	s.i++
+func (s *Scanner) canonObject(out []byte) []byte {
+	s.Push()
+	s.Pos++
 	out = append(out, '{')
-	if s.peek() == '}' {
-		s.i++
-		s.depth--
+	if s.Peek() == '}' {
+		s.Pos++
+		s.Pop()
 		return append(out, '}')
 	}
 	objStart := len(out)
 	base := len(s.members)
 	sorted := true
 	for n := 0; ; n++ {
-		s.ws()
-		start, end, esc := s.str()
+		s.Space()
+		start, end, esc := s.Str()
 		m := member{keyAt: start, keyEnd: end}
 		if esc {
-			m.key = string(appendUnquoted(nil, s.data[start:end]))
+			m.key = string(appendUnquoted(nil, s.Data[start:end]))
 		}
 		if n > 0 {
 			out = append(out, ',')
@@ -170,19 +169,19 @@ func (s *scan) canonObject(out []byte) []byte {
 		}
 		m.at = len(out)
 		out = s.appendKey(out, start, end, m.key, esc)
-		s.expect(':')
+		s.Expect(':')
 		out = append(out, ':')
-		out = s.canon(out)
+		out = s.Canon(out)
 		m.end = len(out)
 		s.members = append(s.members, m)
-		if !s.more('}') {
+		if !s.More('}') {
 			break
 		}
 	}
 	if !sorted {
-		out = s.reorder(out, objStart, s.members[base:], s.depth <= s.strict)
+		out = s.reorder(out, objStart, s.members[base:], s.Depth <= s.Strict)
 	}
-	s.depth--
+	s.Pop()
 	s.members = s.members[:base]
 	return append(out, '}')
 }
@@ -196,29 +195,29 @@ type member struct {
 	at, end       int
 }
 
-func (s *scan) memberKey(m *member) []byte {
+func (s *Scanner) memberKey(m *member) []byte {
 	if m.key != "" || m.keyAt == m.keyEnd {
 		return []byte(m.key)
 	}
-	return s.data[m.keyAt:m.keyEnd]
+	return s.Data[m.keyAt:m.keyEnd]
 }
 
 // appendKey writes the key at data[start:end] as json.Marshal does.
-func (s *scan) appendKey(out []byte, start, end int, unquoted string, esc bool) []byte {
+func (s *Scanner) appendKey(out []byte, start, end int, unquoted string, esc bool) []byte {
 	if esc {
 		return appendEncoded(out, []byte(unquoted))
 	}
-	for _, c := range s.data[start:end] {
+	for _, c := range s.Data[start:end] {
 		if needsCare[c] {
-			return appendEncoded(out, s.data[start:end])
+			return appendEncoded(out, s.Data[start:end])
 		}
 	}
-	return append(out, s.data[start-1:end+1]...)
+	return append(out, s.Data[start-1:end+1]...)
 }
 
 // reorder rewrites the members written from out[objStart:] sorted by key,
 // a repeated key keeping its last value, or giving up when strict.
-func (s *scan) reorder(out []byte, objStart int, ms []member, strict bool) []byte {
+func (s *Scanner) reorder(out []byte, objStart int, ms []member, strict bool) []byte {
 	if len(ms) == 2 && bytes.Compare(s.memberKey(&ms[0]), s.memberKey(&ms[1])) > 0 {
 		// Two members (a state module's resources before its
 		// child_modules, which can be most of a plan): swap them in place,
@@ -237,7 +236,7 @@ func (s *scan) reorder(out []byte, objStart int, ms []member, strict bool) []byt
 	for j := range ms {
 		if j+1 < len(ms) && bytes.Equal(s.memberKey(&ms[j+1]), s.memberKey(&ms[j])) {
 			if strict {
-				fail("a repeated key")
+				Fail("a repeated key")
 			}
 			continue // a repeated key keeps its last value
 		}
@@ -252,14 +251,14 @@ func (s *scan) reorder(out []byte, objStart int, ms []member, strict bool) []byt
 
 // Reading canonical JSON back: compact, valid, keys sorted and unique.
 
-// canonEnd returns the end of the canonical value at i.
-func canonEnd(c []byte, i int) int {
-	return skim(c, i)
+// CanonEnd returns the end of the canonical value at c[i].
+func CanonEnd(c []byte, i int) int {
+	return Skim(c, i)
 }
 
-// canonKey decodes the canonical key at i and returns it and the offset of
-// its value.
-func canonKey(c []byte, i int, tmp []byte) (key []byte, next int) {
+// CanonKey decodes the canonical key at c[i] and returns it and the offset
+// of its value. The key may be written in tmp.
+func CanonKey(c []byte, i int, tmp []byte) (key []byte, next int) {
 	end := skimString(c, i)
 	raw := c[i+1 : end-1]
 	if bytes.IndexByte(raw, '\\') >= 0 {
@@ -268,120 +267,20 @@ func canonKey(c []byte, i int, tmp []byte) (key []byte, next int) {
 	return raw, end + 1 // past the colon
 }
 
-// canonMembers calls fn for each member of the canonical object c.
-func canonMembers(c []byte, fn func(key []byte, val []byte)) {
+// CanonMembers calls fn for each member of the canonical object c, in order;
+// it does nothing when c is not an object.
+func CanonMembers(c []byte, fn func(key []byte, val []byte)) {
 	if len(c) < 2 || c[0] != '{' || c[1] == '}' {
 		return
 	}
 	var tmp []byte
 	for i := 1; ; {
-		key, at := canonKey(c, i, tmp)
-		end := canonEnd(c, at)
+		key, at := CanonKey(c, i, tmp)
+		end := CanonEnd(c, at)
 		fn(key, c[at:end])
 		if c[end] == '}' {
 			return
 		}
 		i = end + 1
 	}
-}
-
-// unprotectedCanon names the attributes of the canonical before value that
-// show the object unprotected (protections in convert.go): it decodes only
-// the members that protections look at.
-func unprotectedCanon(before []byte) []string {
-	if len(before) == 0 || before[0] != '{' {
-		return nil
-	}
-	var vals map[string]any
-	canonMembers(before, func(key, val []byte) {
-		for _, p := range protections {
-			if string(key) == p.attr {
-				var v any
-				dec := json.NewDecoder(bytes.NewReader(val))
-				dec.UseNumber()
-				if dec.Decode(&v) == nil {
-					if vals == nil {
-						vals = map[string]any{}
-					}
-					vals[p.attr] = v
-				}
-			}
-		}
-	})
-	var out []string
-	for _, p := range protections {
-		if v, ok := vals[p.attr]; ok && p.unsafe(v) {
-			out = append(out, p.attr)
-		}
-	}
-	return out
-}
-
-// attrDigestsCanon digests the known leaf values of a canonical object by
-// attribute path (input.region, tags.team), skipping the parts unknown
-// (after_unknown, decoded) marks unknown, in key order (canonical keys are
-// sorted); a leaf's digest is that of its canonical bytes, which are what
-// json.Marshal writes for it.
-func attrDigestsCanon(v []byte, unknown any) map[string]string {
-	if len(v) < 3 || v[0] != '{' {
-		return nil // not an object, or an empty one
-	}
-	w := leafWalker{c: v, out: make(map[string]string)}
-	w.walk(0, "", unknown)
-	if len(w.out) == 0 {
-		return nil
-	}
-	return w.out
-}
-
-type leafWalker struct {
-	c   []byte
-	out map[string]string
-	tmp []byte
-}
-
-// walk digests the leaves of the value at i and returns its end.
-func (w *leafWalker) walk(i int, prefix string, unknown any) int {
-	c := w.c
-	if len(w.out) >= maxAttrLeaves || c[i] == 'n' || unknown == true {
-		return canonEnd(c, i)
-	}
-	switch c[i] {
-	case '{':
-		unk, _ := unknown.(map[string]any)
-		i++
-		if c[i] == '}' {
-			return i + 1
-		}
-		for {
-			key, at := canonKey(c, i, w.tmp)
-			k := string(key)
-			i = w.walk(at, joinPath(prefix, k), unk[k])
-			if c[i] == '}' {
-				return i + 1
-			}
-			i++
-		}
-	case '[':
-		unk, _ := unknown.([]any)
-		i++
-		if c[i] == ']' {
-			return i + 1
-		}
-		for n := 0; ; n++ {
-			var u any
-			if n < len(unk) {
-				u = unk[n]
-			}
-			i = w.walk(i, joinPath(prefix, strconv.Itoa(n)), u)
-			if c[i] == ']' {
-				return i + 1
-			}
-			i++
-		}
-	}
-	end := canonEnd(c, i)
-	sum := sha256.Sum256(c[i:end])
-	w.out[prefix] = hex.EncodeToString(sum[:8])
-	return end
 }

@@ -1,0 +1,115 @@
+package planjson
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"strconv"
+
+	"github.com/blast-dev/blast/plan/planjson/internal/jsonscan"
+)
+
+// Walkers over the canonical JSON of values (jsonscan.Canon): what the
+// converter learns of a value without decoding it whole.
+
+// unprotectedCanon names the attributes of the canonical before value that
+// show the object unprotected (protections in convert.go): it decodes only
+// the members that protections look at.
+func unprotectedCanon(before []byte) []string {
+	if len(before) == 0 || before[0] != '{' {
+		return nil
+	}
+	var vals map[string]any
+	jsonscan.CanonMembers(before, func(key, val []byte) {
+		for _, p := range protections {
+			if string(key) == p.attr {
+				var v any
+				dec := json.NewDecoder(bytes.NewReader(val))
+				dec.UseNumber()
+				if dec.Decode(&v) == nil {
+					if vals == nil {
+						vals = map[string]any{}
+					}
+					vals[p.attr] = v
+				}
+			}
+		}
+	})
+	var out []string
+	for _, p := range protections {
+		if v, ok := vals[p.attr]; ok && p.unsafe(v) {
+			out = append(out, p.attr)
+		}
+	}
+	return out
+}
+
+// attrDigestsCanon digests the known leaf values of a canonical object by
+// attribute path (input.region, tags.team), skipping the parts unknown
+// (after_unknown, decoded) marks unknown, in key order (canonical keys are
+// sorted); a leaf's digest is that of its canonical bytes, which are what
+// json.Marshal writes for it.
+func attrDigestsCanon(v []byte, unknown any) map[string]string {
+	if len(v) < 3 || v[0] != '{' {
+		return nil // not an object, or an empty one
+	}
+	w := leafWalker{c: v, out: make(map[string]string)}
+	w.walk(0, "", unknown)
+	if len(w.out) == 0 {
+		return nil
+	}
+	return w.out
+}
+
+type leafWalker struct {
+	c   []byte
+	out map[string]string
+	tmp []byte
+}
+
+// walk digests the leaves of the value at i and returns its end.
+func (w *leafWalker) walk(i int, prefix string, unknown any) int {
+	c := w.c
+	if len(w.out) >= maxAttrLeaves || c[i] == 'n' || unknown == true {
+		return jsonscan.CanonEnd(c, i)
+	}
+	switch c[i] {
+	case '{':
+		unk, _ := unknown.(map[string]any)
+		i++
+		if c[i] == '}' {
+			return i + 1
+		}
+		for {
+			key, at := jsonscan.CanonKey(c, i, w.tmp)
+			k := string(key)
+			i = w.walk(at, joinPath(prefix, k), unk[k])
+			if c[i] == '}' {
+				return i + 1
+			}
+			i++
+		}
+	case '[':
+		unk, _ := unknown.([]any)
+		i++
+		if c[i] == ']' {
+			return i + 1
+		}
+		for n := 0; ; n++ {
+			var u any
+			if n < len(unk) {
+				u = unk[n]
+			}
+			i = w.walk(i, joinPath(prefix, strconv.Itoa(n)), u)
+			if c[i] == ']' {
+				return i + 1
+			}
+			i++
+		}
+	}
+	end := jsonscan.CanonEnd(c, i)
+	sum := sha256.Sum256(c[i:end])
+	w.out[prefix] = hex.EncodeToString(sum[:8])
+	return end
+}
