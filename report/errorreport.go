@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/blast-dev/blast/internal/junit"
 	"github.com/blast-dev/blast/internal/mdtext"
 )
 
@@ -70,36 +71,12 @@ func RenderError(format, id, msg, hint string) ([]byte, error) {
 	case "junit":
 		// One errored case in the gate's suite, as a test runner reports a
 		// test that could not run.
-		type junitErr struct {
-			Message string `xml:"message,attr"`
-			Type    string `xml:"type,attr"`
-			Body    string `xml:",chardata"`
-		}
-		type junitCase struct {
-			Name      string   `xml:"name,attr"`
-			Classname string   `xml:"classname,attr"`
-			Error     junitErr `xml:"error"`
-		}
-		type junitSuite struct {
-			Name     string    `xml:"name,attr"`
-			Tests    int       `xml:"tests,attr"`
-			Failures int       `xml:"failures,attr"`
-			Errors   int       `xml:"errors,attr"`
-			Case     junitCase `xml:"testcase"`
-		}
-		type junitSuites struct {
-			XMLName xml.Name   `xml:"testsuites"`
-			Name    string     `xml:"name,attr"`
-			Tests   int        `xml:"tests,attr"`
-			Errors  int        `xml:"errors,attr"`
-			Suite   junitSuite `xml:"testsuite"`
-		}
 		body := msg
 		if hint != "" {
 			body += "\nhint: " + hint
 		}
-		doc := junitSuites{Name: "blast", Tests: 1, Errors: 1, Suite: junitSuite{Name: "blast gate", Tests: 1, Errors: 1,
-			Case: junitCase{Name: "sign-off", Classname: "blast", Error: junitErr{Message: xmlSafe(msg), Type: DecisionError, Body: xmlSafe(body)}}}}
+		doc := junit.ErrorSuites{Name: "blast", Tests: 1, Errors: 1, Suite: junit.ErrorSuite{Name: "blast gate", Tests: 1, Errors: 1,
+			Case: junit.ErrorCase{Name: "sign-off", Classname: "blast", Error: junit.Error{Message: junit.XMLSafe(msg), Type: DecisionError, Body: junit.XMLSafe(body)}}}}
 		b.WriteString(xml.Header)
 		enc := xml.NewEncoder(&b)
 		enc.Indent("", "  ")

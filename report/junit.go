@@ -6,55 +6,12 @@ import (
 	"io"
 	"strings"
 
+	"github.com/blast-dev/blast/internal/junit"
 	"github.com/blast-dev/blast/scoring"
 )
 
 func init() {
 	register("junit", false, func(w io.Writer, r *Report, _ Options) error { return WriteJUnit(w, r) })
-}
-
-// JUnit XML as GitLab, Jenkins and most test report readers take it.
-type junitSuites struct {
-	XMLName  xml.Name     `xml:"testsuites"`
-	Name     string       `xml:"name,attr"`
-	Tests    int          `xml:"tests,attr"`
-	Failures int          `xml:"failures,attr"`
-	Errors   int          `xml:"errors,attr"`
-	Suites   []junitSuite `xml:"testsuite"`
-}
-
-type junitSuite struct {
-	Name       string          `xml:"name,attr"`
-	Tests      int             `xml:"tests,attr"`
-	Failures   int             `xml:"failures,attr"`
-	Errors     int             `xml:"errors,attr"`
-	Skipped    int             `xml:"skipped,attr"`
-	Time       string          `xml:"time,attr"`
-	Properties []junitProperty `xml:"properties>property,omitempty"`
-	Cases      []junitCase     `xml:"testcase"`
-}
-
-type junitProperty struct {
-	Name  string `xml:"name,attr"`
-	Value string `xml:"value,attr"`
-}
-
-type junitCase struct {
-	Name      string        `xml:"name,attr"`
-	Classname string        `xml:"classname,attr"`
-	Time      string        `xml:"time,attr"`
-	Failure   *junitFailure `xml:"failure,omitempty"`
-	SystemOut *junitText    `xml:"system-out,omitempty"`
-}
-
-type junitText struct {
-	Text string `xml:",cdata"`
-}
-
-type junitFailure struct {
-	Message string `xml:"message,attr"`
-	Type    string `xml:"type,attr"`
-	Text    string `xml:",cdata"`
 }
 
 // WriteJUnit writes the report as JUnit XML: a test suite per plan with a
@@ -66,19 +23,19 @@ func WriteJUnit(w io.Writer, r *Report) error {
 	failing := r.Decision == scoring.DecisionSignoffRequired
 	gateMsg := fmt.Sprintf("sign-off required: score %d reaches the threshold %d", r.Score, r.Threshold)
 
-	suites := junitSuites{Name: "blast"}
+	suites := junit.Suites{Name: "blast"}
 	for _, p := range r.Plans {
-		suites.Suites = append(suites.Suites, junitSuite{
+		suites.Suites = append(suites.Suites, junit.Suite{
 			Name: "blast " + p.Source, Time: "0",
-			Properties: []junitProperty{
-				{"source", p.Source},
-				{"terraform_version", p.TerraformVersion},
-				{"format_version", p.FormatVersion},
-				{"changes", summaryLine(p.Summary)},
+			Properties: []junit.Property{
+				{Name: "source", Value: p.Source},
+				{Name: "terraform_version", Value: p.TerraformVersion},
+				{Name: "format_version", Value: p.FormatVersion},
+				{Name: "changes", Value: summaryLine(p.Summary)},
 			},
 		})
 	}
-	addCase := func(pl int, c junitCase) {
+	addCase := func(pl int, c junit.Case) {
 		if pl < 0 || pl >= len(suites.Suites) {
 			return
 		}
@@ -99,11 +56,11 @@ func WriteJUnit(w io.Writer, r *Report) error {
 			name += " (deposed " + c.Deposed + ")"
 		}
 		body := junitChangeBody(c)
-		tc := junitCase{Name: name, Classname: junitClass(c.Module), Time: "0"}
+		tc := junit.Case{Name: name, Classname: junitClass(c.Module), Time: "0"}
 		if failing {
-			tc.Failure = &junitFailure{Message: gateMsg + "; " + changeSentence(c), Type: string(c.Kind), Text: xmlSafe(body)}
+			tc.Failure = &junit.Failure{Message: gateMsg + "; " + changeSentence(c), Type: string(c.Kind), Text: junit.XMLSafe(body)}
 		} else {
-			tc.SystemOut = &junitText{xmlSafe(body)}
+			tc.SystemOut = &junit.Text{Text: junit.XMLSafe(body)}
 		}
 		addCase(c.Plan, tc)
 	}
@@ -116,31 +73,31 @@ func WriteJUnit(w io.Writer, r *Report) error {
 		if f.Fix != "" {
 			body += "suggested fix:\n" + strings.TrimRight(f.Fix, "\n") + "\n"
 		}
-		tc := junitCase{Name: name, Classname: "blast.findings." + f.Rule, Time: "0"}
+		tc := junit.Case{Name: name, Classname: "blast.findings." + f.Rule, Time: "0"}
 		if failing {
-			tc.Failure = &junitFailure{Message: gateMsg + "; " + string(f.Severity) + ": " + f.Message, Type: f.Rule, Text: xmlSafe(body)}
+			tc.Failure = &junit.Failure{Message: gateMsg + "; " + string(f.Severity) + ": " + f.Message, Type: f.Rule, Text: junit.XMLSafe(body)}
 		} else {
-			tc.SystemOut = &junitText{xmlSafe(body)}
+			tc.SystemOut = &junit.Text{Text: junit.XMLSafe(body)}
 		}
 		addCase(f.Plan, tc)
 	}
 
-	gate := junitSuite{Name: "blast gate", Time: "0", Properties: []junitProperty{
-		{"score", fmt.Sprint(r.Score)},
-		{"threshold", fmt.Sprint(r.Threshold)},
-		{"decision", string(r.Decision)},
+	gate := junit.Suite{Name: "blast gate", Time: "0", Properties: []junit.Property{
+		{Name: "score", Value: fmt.Sprint(r.Score)},
+		{Name: "threshold", Value: fmt.Sprint(r.Threshold)},
+		{Name: "decision", Value: string(r.Decision)},
 	}}
-	gc := junitCase{Name: "sign-off", Classname: "blast.gate", Time: "0"}
+	gc := junit.Case{Name: "sign-off", Classname: "blast.gate", Time: "0"}
 	gateBody := junitSignoffBody(r)
 	switch {
 	case failing:
-		gc.Failure = &junitFailure{Message: gateMsg + "; a senior signs off on this exact plan with blast approve", Type: string(scoring.DecisionSignoffRequired), Text: xmlSafe(gateBody)}
+		gc.Failure = &junit.Failure{Message: gateMsg + "; a senior signs off on this exact plan with blast approve", Type: string(scoring.DecisionSignoffRequired), Text: junit.XMLSafe(gateBody)}
 		gate.Failures = 1
 	default:
-		gc.SystemOut = &junitText{xmlSafe(gateBody)}
+		gc.SystemOut = &junit.Text{Text: junit.XMLSafe(gateBody)}
 	}
 	gate.Tests = 1
-	gate.Cases = []junitCase{gc}
+	gate.Cases = []junit.Case{gc}
 	suites.Suites = append(suites.Suites, gate)
 
 	for _, s := range suites.Suites {
@@ -220,18 +177,4 @@ func junitSignoffBody(r *Report) string {
 		}
 	}
 	return b.String()
-}
-
-// xmlSafe replaces what XML 1.0 cannot hold, even in CDATA, with U+FFFD:
-// control characters other than tab and line breaks, and invalid UTF-8.
-func xmlSafe(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\t' || r == '\n' || r == '\r':
-			return r
-		case r < 0x20, r == 0xFFFE, r == 0xFFFF, r >= 0xD800 && r <= 0xDFFF:
-			return '\uFFFD'
-		}
-		return r
-	}, strings.ToValidUTF8(s, "\uFFFD"))
 }
