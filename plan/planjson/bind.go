@@ -136,8 +136,8 @@ func (w *worker) entryHash(at int) string {
 // resource_changes or resource_drift) into w.entry, giving up on a key
 // repeated where rejectDuplicateKeys refuses one.
 func (w *worker) canonEntry(at int) {
-	s := jsonscan.Scanner{Data: w.s.Data, Pos: at, Depth: 2, Strict: strictDepth}
-	w.entry = s.Canon(w.entry[:0])
+	w.canon.Reset(w.s.Data, at, 2, strictDepth)
+	w.entry = w.canon.Canon(w.entry[:0])
 }
 
 // topKey is a top-level key of a plan and the offset of its value.
@@ -161,20 +161,16 @@ func (r *fastRun) bindSections(fp *fastPlan, top []topKey) {
 		}
 		large := m.key == "prior_state" || m.key == "configuration"
 		r.spawn(large, func(w *worker) {
-			s := jsonscan.Scanner{Data: w.s.Data, Pos: m.at, Depth: 1, Strict: strictDepth}
-			var c []byte
-			if large {
-				// Sized once: growing by doubling would cost twice the
-				// section. The canonical form is never much longer.
-				c = make([]byte, 0, jsonscan.Skim(s.Data, m.at)-m.at+64)
-			} else {
-				c = w.entry[:0]
+			s := &w.canon
+			s.Reset(w.s.Data, m.at, 1, strictDepth)
+			// Streamed into the hash: a section of tens of megabytes
+			// (prior_state, configuration) is never held whole.
+			h := sha256.New()
+			var err error
+			if w.entry, err = s.CanonStream(h, w.entry[:0]); err != nil {
+				jsonscan.Fail(err.Error())
 			}
-			c = s.Canon(c)
-			if !large {
-				w.entry = c
-			}
-			sum := sumHex(c)
+			sum := hex.EncodeToString(h.Sum(nil))
 			fp.mu.Lock()
 			fp.sections[m.key] = sum
 			fp.mu.Unlock()

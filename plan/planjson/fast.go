@@ -250,6 +250,9 @@ type worker struct {
 	s     jsonscan.Scanner
 	buf   []byte // canonical values of the change being read
 	entry []byte // canonical JSON of a whole entry or section (bind.go)
+	// canon writes entry: a scanner of its own, so that its scratch
+	// buffers are allocated once per worker, not once per entry.
+	canon jsonscan.Scanner
 	dig   *digester
 }
 

@@ -3,6 +3,7 @@ package jsonscan
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"slices"
 	"unicode/utf8"
 )
@@ -283,4 +284,124 @@ func CanonMembers(c []byte, fn func(key []byte, val []byte)) {
 		}
 		i = end + 1
 	}
+}
+
+// streamChunk is the size under which CanonStream writes a value through
+// Canon into its buffer, and above which it streams the value's containers.
+// Tests lower it to stream every container.
+var streamChunk = 64 << 10
+
+// CanonStream reads a value, after white space, and writes its canonical
+// form to w, the same bytes Canon appends, without ever holding the whole of
+// it: a large object's members are found first, sorted by key, and each
+// value is then written in turn, so that a section of tens of megabytes
+// (prior_state, configuration) is hashed in a buffer of a few. buf is
+// scratch; CanonStream returns it for the next call.
+func (s *Scanner) CanonStream(w io.Writer, buf []byte) ([]byte, error) {
+	s.Space()
+	return s.canonStream(w, buf, Skim(s.Data, s.Pos))
+}
+
+// canonStream is CanonStream of the value at s.Pos, which ends at end (as
+// Skim finds it; the caller often knows it already).
+func (s *Scanner) canonStream(w io.Writer, buf []byte, end int) ([]byte, error) {
+	c := s.Peek()
+	if end < 0 || end-s.Pos < streamChunk || (c != '{' && c != '[') {
+		buf = s.Canon(buf[:0])
+		_, err := w.Write(buf)
+		return buf, err
+	}
+	write := func(b []byte) error { _, err := w.Write(b); return err }
+	s.Push()
+	s.Pos++
+	var err error
+	if c == '[' {
+		if err = write([]byte{'['}); err != nil {
+			return buf, err
+		}
+		if s.Peek() == ']' {
+			s.Pos++
+		} else {
+			for n := 0; ; n++ {
+				if n > 0 {
+					if err = write([]byte{','}); err != nil {
+						return buf, err
+					}
+				}
+				s.Space()
+				if buf, err = s.canonStream(w, buf, Skim(s.Data, s.Pos)); err != nil {
+					return buf, err
+				}
+				if !s.More(']') {
+					break
+				}
+			}
+		}
+		s.Pop()
+		return buf, write([]byte{']'})
+	}
+	// An object: its members, each key and where its value is, in key
+	// order, a repeated key keeping its last value as Canon does.
+	type streamMember struct {
+		key           []byte
+		keyAt, keyEnd int
+		esc           bool
+		value, end    int
+	}
+	var ms []streamMember
+	if s.Peek() != '}' {
+		for {
+			s.Space()
+			start, end, esc := s.Str()
+			m := streamMember{keyAt: start, keyEnd: end, esc: esc, key: s.Data[start:end]}
+			if esc {
+				m.key = appendUnquoted(nil, s.Data[start:end])
+			}
+			s.Expect(':')
+			s.Space()
+			m.value = s.Pos
+			m.end = Skim(s.Data, s.Pos)
+			if m.end < 0 {
+				Fail("truncated JSON")
+			}
+			s.Pos = m.end
+			ms = append(ms, m)
+			if !s.More('}') {
+				break
+			}
+		}
+	} else {
+		s.Pos++
+	}
+	after := s.Pos
+	slices.SortStableFunc(ms, func(a, b streamMember) int { return bytes.Compare(a.key, b.key) })
+	if err = write([]byte{'{'}); err != nil {
+		return buf, err
+	}
+	n := 0
+	for j := range ms {
+		if j+1 < len(ms) && bytes.Equal(ms[j+1].key, ms[j].key) {
+			if s.Depth <= s.Strict {
+				Fail("a repeated key")
+			}
+			continue
+		}
+		buf = buf[:0]
+		if n > 0 {
+			buf = append(buf, ',')
+		}
+		n++
+		buf = s.appendKey(buf, ms[j].keyAt, ms[j].keyEnd, string(ms[j].key), ms[j].esc)
+		buf = append(buf, ':')
+		if err = write(buf); err != nil {
+			return buf, err
+		}
+		s.Pos = ms[j].value
+		if buf, err = s.canonStream(w, buf, ms[j].end); err != nil {
+			return buf, err
+		}
+	}
+	s.Pos = after
+	s.Pop()
+	return buf, write([]byte{'}'})
 }

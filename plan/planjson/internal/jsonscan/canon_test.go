@@ -3,6 +3,8 @@ package jsonscan
 import (
 	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -120,5 +122,58 @@ func FuzzCanon(f *testing.F) {
 		if want := marshal(t, in); !bytes.Equal(got, want) {
 			t.Fatalf("canon of %q:\n got %s\nwant %s", in, got, want)
 		}
+		if streamed, failed := canonStream(in, 0); failed || !bytes.Equal(streamed, got) {
+			t.Fatalf("CanonStream of %q: %s (gave up: %v), Canon: %s", in, streamed, failed, got)
+		}
 	})
+}
+
+// canonStream is canon through CanonStream, every container streamed.
+func canonStream(in []byte, strict int) (out []byte, failed bool) {
+	defer func() {
+		if v := recover(); v != nil {
+			if _, ok := v.(Failure); !ok {
+				panic(v)
+			}
+			out, failed = nil, true
+		}
+	}()
+	old := streamChunk
+	streamChunk = 1
+	defer func() { streamChunk = old }()
+	var w bytes.Buffer
+	s := &Scanner{Data: in, Strict: strict}
+	if _, err := s.CanonStream(&w, nil); err != nil {
+		panic(err)
+	}
+	return w.Bytes(), false
+}
+
+// CanonStream writes what Canon appends, and gives up where Canon does, on
+// every fixture and corpus plan and on repeated keys at every depth.
+func TestCanonStreamIsCanon(t *testing.T) {
+	files, _ := filepath.Glob("../../../../fixtures/*/plan.json")
+	corpus, _ := filepath.Glob("../../../../../shared/corpus/plans/*.json")
+	inputs := [][]byte{
+		[]byte(`{"b":{"y":1,"x":[{"k":2,"j":3}]},"a":"<\u2028>","b":0}`),
+		[]byte(`{"a":{"b":{"c":1,"c":2}}}`),
+		[]byte(`[{"z":1,"a":2},{"\u0061":1,"a":2}]`),
+		[]byte(`{}`), []byte(`[]`), []byte(`"x"`), []byte(`{"a":[]}`),
+	}
+	for _, f := range append(files, corpus...) {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs = append(inputs, data)
+	}
+	for _, in := range inputs {
+		for _, strict := range []int{0, 1, 2, 3} {
+			want, wantFailed := canon(in, strict)
+			got, failed := canonStream(in, strict)
+			if failed != wantFailed || !bytes.Equal(got, want) {
+				t.Fatalf("strict %d: CanonStream gave up %v, Canon %v; equal %v, on %.80q", strict, failed, wantFailed, bytes.Equal(got, want), in)
+			}
+		}
+	}
 }

@@ -40,6 +40,14 @@ type Scanner struct {
 	reorderBuf []byte   // scratch for canonObject's reordering
 }
 
+// Reset points the scanner at data[pos:], with depth containers open
+// around pos and the given Strict, keeping its scratch buffers: a scanner
+// reused for many values allocates them once.
+func (s *Scanner) Reset(data []byte, pos, depth, strict int) {
+	s.Data, s.Pos, s.Depth, s.Strict = data, pos, depth, strict
+	s.members = s.members[:0]
+}
+
 // Space skips white space.
 func (s *Scanner) Space() {
 	d := s.Data
