@@ -2,7 +2,8 @@ package stacks
 
 import (
 	"errors"
-	"fmt"
+
+	"github.com/blast-dev/blast/internal/inputerr"
 )
 
 // Sentinel errors a caller may need to tell apart.
@@ -15,21 +16,13 @@ var (
 	ErrBadSpec       = errors.New("bad context")
 )
 
-// InputError is a problem with one context input. Its message names the file
-// (or the --context argument) and says what is wrong in one line; Hint, when
-// set, says what to do about it.
-type InputError struct {
-	Source string
-	Err    error
-	Hint   string
-}
-
-func (e *InputError) Error() string { return e.Source + ": " + e.Err.Error() }
-
-func (e *InputError) Unwrap() error { return e.Err }
+// InputError is a problem with one context input. Its message names the
+// file (or the --context argument) and says what is wrong in one line; Hint,
+// when set, says what to do about it. planjson.InputError is the same type.
+type InputError = inputerr.Error
 
 func inputErr(source, hint string, format string, args ...any) *InputError {
-	return &InputError{Source: source, Err: fmt.Errorf(format, args...), Hint: hint}
+	return inputerr.New(source, hint, format, args...)
 }
 
 const hintStatePull = "give another stack's state: terraform state pull > NAME.tfstate, or terraform show -json > NAME.json"

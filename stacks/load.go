@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/blast-dev/blast/internal/inputerr"
 )
 
 // Defaults for Options.
@@ -250,16 +252,4 @@ func readAll(r io.Reader, b []byte) ([]byte, error) {
 	}
 }
 
-func describeOSError(err error) string {
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		return "no such file or folder"
-	case errors.Is(err, os.ErrPermission):
-		return "permission denied"
-	}
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
-}
+func describeOSError(err error) string { return inputerr.DescribeOS(err, "no such file or folder") }

@@ -2,7 +2,8 @@ package planjson
 
 import (
 	"errors"
-	"fmt"
+
+	"github.com/blast-dev/blast/internal/inputerr"
 )
 
 // Sentinel errors a caller may need to tell apart.
@@ -14,20 +15,13 @@ var (
 	ErrUnknownActions = errors.New("unknown actions")
 )
 
-// InputError is a problem with one input. Its message names the input and says
-// what is wrong in one line; Hint, when set, says what to do about it.
-type InputError struct {
-	Source string
-	Err    error
-	Hint   string
-}
-
-func (e *InputError) Error() string { return e.Source + ": " + e.Err.Error() }
-
-func (e *InputError) Unwrap() error { return e.Err }
+// InputError is a problem with one input. Its message names the input and
+// says what is wrong in one line; Hint, when set, says what to do about it.
+// stacks.InputError is the same type.
+type InputError = inputerr.Error
 
 func inputErr(source, hint string, format string, args ...any) *InputError {
-	return &InputError{Source: source, Err: fmt.Errorf(format, args...), Hint: hint}
+	return inputerr.New(source, hint, format, args...)
 }
 
 // hintShowJSON is the hint for an input that is not plan JSON at all (plan

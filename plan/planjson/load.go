@@ -3,7 +3,6 @@ package planjson
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +11,7 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/blast-dev/blast/internal/inputerr"
 	"github.com/blast-dev/blast/plan"
 )
 
@@ -128,19 +128,7 @@ func readAll(r io.Reader, size int64) ([]byte, error) {
 	}
 }
 
-func describeOSError(err error) string {
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		return "no such file"
-	case errors.Is(err, os.ErrPermission):
-		return "permission denied"
-	}
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
-}
+func describeOSError(err error) string { return inputerr.DescribeOS(err, "no such file") }
 
 func isZip(data []byte) bool {
 	return bytes.HasPrefix(data, []byte("PK\x03\x04"))
