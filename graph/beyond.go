@@ -155,39 +155,22 @@ func beyondSets(g *Graph, roots []int32, isRoot []bool, ext map[int32][]int32, b
 		return out, true
 	}
 	scc, order := components(g, roots)
-	// reads[c]: how many edges from other components will read c's set.
-	reads := make([]int32, len(order))
-	for c, members := range order {
-		for _, u := range members {
-			for _, w := range g.revs[g.revOff[u]:g.revOff[u+1]] {
-				if scc[w] != int32(c) {
-					reads[scc[w]]++
-				}
-			}
-		}
-	}
+	reads := componentReads(g, scc, order)
 	sets := make([]span, len(order))
 	live := 0
 	for c, members := range order {
-		lo, hi := int32(-1), int32(-1)
-		grow := func(l, h int32) {
-			if lo < 0 || l < lo {
-				lo = l
-			}
-			if h > hi {
-				hi = h
-			}
-		}
+		r := spanRange{lo: -1, hi: -1}
 		for _, u := range members {
 			for _, e := range ext[u] {
-				grow(e>>6, e>>6+1)
+				r.grow(e>>6, e>>6+1)
 			}
 			for _, w := range g.revs[g.revOff[u]:g.revOff[u+1]] {
 				if d := scc[w]; d != int32(c) && len(sets[d].w) > 0 {
-					grow(sets[d].lo, sets[d].hi())
+					r.grow(sets[d].lo, sets[d].hi())
 				}
 			}
 		}
+		lo, hi := r.lo, r.hi
 		var s span
 		if lo >= 0 {
 			live += int(hi - lo)

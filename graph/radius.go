@@ -179,6 +179,35 @@ type span struct {
 
 func (s span) hi() int32 { return s.lo + int32(len(s.w)) }
 
+// spanRange is the range of words a span must cover, grown one range at a
+// time before the span is allocated once; lo is -1 while it is empty.
+type spanRange struct{ lo, hi int32 }
+
+func (r *spanRange) grow(lo, hi int32) {
+	if r.lo < 0 || lo < r.lo {
+		r.lo = lo
+	}
+	if hi > r.hi {
+		r.hi = hi
+	}
+}
+
+// componentReads counts, for each component of order, the edges from other
+// components that will read its set: a set is freed once all have read it.
+func componentReads(g *Graph, scc []int32, order [][]int32) []int32 {
+	reads := make([]int32, len(order))
+	for c, members := range order {
+		for _, u := range members {
+			for _, w := range g.revs[g.revOff[u]:g.revOff[u+1]] {
+				if scc[w] != int32(c) {
+					reads[scc[w]]++
+				}
+			}
+		}
+	}
+	return reads
+}
+
 func (s span) has(c int32) bool {
 	j := c>>6 - s.lo
 	return j >= 0 && int(j) < len(s.w) && s.w[j]&(1<<(c&63)) != 0
@@ -451,42 +480,29 @@ func rootSets(g *Graph, roots []int32, isRoot []bool) (sets map[int32]span, comp
 	for k, v := range comp.nodes {
 		comp.index[v] = int32(k)
 	}
-	// reads[c]: how many edges from other components will read c's set;
 	// keep[c]: c holds a root, whose set is read at the end.
-	reads := make([]int32, len(order))
+	reads := componentReads(g, scc, order)
 	keep := make([]bool, len(order))
 	for c, members := range order {
 		for _, u := range members {
 			keep[c] = keep[c] || isRoot[u]
-			for _, w := range g.revs[g.revOff[u]:g.revOff[u+1]] {
-				if scc[w] != int32(c) {
-					reads[scc[w]]++
-				}
-			}
 		}
 	}
 	compSets := make([]span, len(order))
 	live := 0
 	for c, members := range order {
 		// The span's range first, then one allocation.
-		lo, hi := int32(-1), int32(-1)
-		grow := func(l, h int32) {
-			if lo < 0 || l < lo {
-				lo = l
-			}
-			if h > hi {
-				hi = h
-			}
-		}
+		r := spanRange{lo: -1, hi: -1}
 		for _, u := range members {
 			for _, w := range g.revs[g.revOff[u]:g.revOff[u+1]] {
 				cw := comp.index[w]
-				grow(cw>>6, cw>>6+1)
+				r.grow(cw>>6, cw>>6+1)
 				if d := scc[w]; d != int32(c) && len(compSets[d].w) > 0 {
-					grow(compSets[d].lo, compSets[d].hi())
+					r.grow(compSets[d].lo, compSets[d].hi())
 				}
 			}
 		}
+		lo, hi := r.lo, r.hi
 		if lo < 0 {
 			continue // nothing depends on this component
 		}
