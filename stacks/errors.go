@@ -3,7 +3,7 @@ package stacks
 import (
 	"errors"
 
-	"github.com/blast-dev/blast/internal/inputerr"
+	"github.com/blast-dev/blast/internal/input"
 )
 
 // Sentinel errors a caller may need to tell apart.
@@ -19,10 +19,10 @@ var (
 // InputError is a problem with one context input. Its message names the
 // file (or the --context argument) and says what is wrong in one line; Hint,
 // when set, says what to do about it. planjson.InputError is the same type.
-type InputError = inputerr.Error
+type InputError = input.Error
 
 func inputErr(source, hint string, format string, args ...any) *InputError {
-	return inputerr.New(source, hint, format, args...)
+	return input.New(source, hint, format, args...)
 }
 
 const hintStatePull = "give another stack's state: terraform state pull > NAME.tfstate, or terraform show -json > NAME.json"

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/blast-dev/blast/internal/inputerr"
+	"github.com/blast-dev/blast/internal/input"
 )
 
 // Defaults for Options.
@@ -226,7 +226,7 @@ func readFile(path string, limit int64, buf []byte) ([]byte, error) {
 	if want := int(min(fi.Size(), limit)) + 1; cap(buf) < want {
 		buf = make([]byte, 0, want)
 	}
-	data, err := readAll(io.LimitReader(fh, limit+1), buf)
+	data, err := input.ReadAll(io.LimitReader(fh, limit+1), buf)
 	if err != nil {
 		return nil, inputErr(path, "", "reading: %s", describeOSError(err))
 	}
@@ -236,20 +236,4 @@ func readFile(path string, limit int64, buf []byte) ([]byte, error) {
 	return data, nil
 }
 
-func readAll(r io.Reader, b []byte) ([]byte, error) {
-	for {
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
-		}
-		n, err := r.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err != nil {
-			if err == io.EOF {
-				err = nil
-			}
-			return b, err
-		}
-	}
-}
-
-func describeOSError(err error) string { return inputerr.DescribeOS(err, "no such file or folder") }
+func describeOSError(err error) string { return input.DescribeOS(err, "no such file or folder") }

@@ -3,7 +3,7 @@ package planjson
 import (
 	"errors"
 
-	"github.com/blast-dev/blast/internal/inputerr"
+	"github.com/blast-dev/blast/internal/input"
 )
 
 // Sentinel errors a caller may need to tell apart.
@@ -18,10 +18,10 @@ var (
 // InputError is a problem with one input. Its message names the input and
 // says what is wrong in one line; Hint, when set, says what to do about it.
 // stacks.InputError is the same type.
-type InputError = inputerr.Error
+type InputError = input.Error
 
 func inputErr(source, hint string, format string, args ...any) *InputError {
-	return inputerr.New(source, hint, format, args...)
+	return input.New(source, hint, format, args...)
 }
 
 // hintShowJSON is the hint for an input that is not plan JSON at all (plan

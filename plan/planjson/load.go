@@ -11,7 +11,7 @@ import (
 	"runtime"
 	"strings"
 
-	"github.com/blast-dev/blast/internal/inputerr"
+	"github.com/blast-dev/blast/internal/input"
 	"github.com/blast-dev/blast/plan"
 )
 
@@ -95,7 +95,7 @@ func readInput(path string, opts Options) ([]byte, error) {
 			size = fi.Size() // standard input redirected from a file
 		}
 	}
-	data, err := readAll(io.LimitReader(r, limit+1), min(size, limit)+1)
+	data, err := input.ReadAll(io.LimitReader(r, limit+1), make([]byte, 0, max(min(size, limit)+1, 512)))
 	if err != nil {
 		return nil, inputErr(path, "", "reading: %s", describeOSError(err))
 	}
@@ -105,30 +105,7 @@ func readInput(path string, opts Options) ([]byte, error) {
 	return data, nil
 }
 
-// readAll is io.ReadAll starting from a buffer of the expected size: a plan
-// of 100 MB is read into one allocation of 100 MB, not a series of growing
-// copies that would hold twice that at the peak.
-func readAll(r io.Reader, size int64) ([]byte, error) {
-	if size < 512 {
-		size = 512
-	}
-	b := make([]byte, 0, size)
-	for {
-		n, err := r.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err != nil {
-			if err == io.EOF {
-				err = nil
-			}
-			return b, err
-		}
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)] // grow, as io.ReadAll does
-		}
-	}
-}
-
-func describeOSError(err error) string { return inputerr.DescribeOS(err, "no such file") }
+func describeOSError(err error) string { return input.DescribeOS(err, "no such file") }
 
 func isZip(data []byte) bool {
 	return bytes.HasPrefix(data, []byte("PK\x03\x04"))

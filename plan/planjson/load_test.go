@@ -54,15 +54,3 @@ func TestLoadLimit(t *testing.T) {
 		t.Fatalf("the default limit is %d bytes, want 2 GiB", DefaultMaxBytes)
 	}
 }
-
-// TestReadAllSizes: readAll returns exactly what the reader holds whatever
-// size it expects.
-func TestReadAllSizes(t *testing.T) {
-	data := bytes.Repeat([]byte("0123456789"), 1000)
-	for _, expect := range []int64{0, 1, 511, 512, 9999, 10000, 10001, 1 << 20} {
-		got, err := readAll(bytes.NewReader(data), expect)
-		if err != nil || !bytes.Equal(got, data) {
-			t.Fatalf("expecting %d bytes: got %d bytes, %v", expect, len(got), err)
-		}
-	}
-}

@@ -1,13 +1,14 @@
-// Package inputerr is the error of one input that blast cannot read: a plan,
-// another stack's state. Its message names the input and says what is wrong
-// in one line, so that blast can print it as it is; a hint, when there is
-// one, says what to do about it. planjson and stacks both return it, as
-// planjson.InputError and stacks.InputError.
-package inputerr
+// Package input is what reading a plan and reading another stack's state
+// share: the error of one input that blast cannot read, whose message names
+// the input and says what is wrong in one line (planjson.InputError and
+// stacks.InputError are this Error), the words for why a file could not be
+// read, and reading a file whole without growing copies.
+package input
 
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 )
 
@@ -43,4 +44,23 @@ func DescribeOS(err error, notExist string) string {
 		return pe.Err.Error()
 	}
 	return err.Error()
+}
+
+// ReadAll is io.ReadAll into b: given a buffer of the expected size, a plan
+// of 100 MB is read into one allocation of 100 MB, not a series of growing
+// copies that would hold twice that at the peak.
+func ReadAll(r io.Reader, b []byte) ([]byte, error) {
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // grow, as io.ReadAll does
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err != nil {
+			if err == io.EOF {
+				err = nil
+			}
+			return b, err
+		}
+	}
 }
