@@ -68,7 +68,6 @@ type decoder struct {
 	unwrap  bool // raw state: unwrap dynamic values
 	path    []byte
 	pathIdx map[string]uint32
-	scratch []byte
 }
 
 func (d *decoder) bad(format string, args ...any) {
@@ -543,7 +542,7 @@ func (d *decoder) leaf(res uint32) {
 	if esc {
 		v = unescape(s.data[start:s.i])
 	}
-	dg, ok := digestBytes(&d.scratch, v)
+	dg, ok := ValueDigestBytes(v)
 	if !ok {
 		return
 	}

@@ -38,21 +38,25 @@ func ValueDigest(s string) (d Digest, ok bool) {
 	if !Candidate(s) {
 		return Digest{}, false
 	}
-	var buf [len(digestPrefix) + MaxCandidateLen]byte
-	n := copy(buf[:], digestPrefix)
-	n += copy(buf[n:], s)
-	return sum(buf[:n]), true
+	return digestOf(s), true
 }
 
-// digestBytes is ValueDigest for a value the decoder holds as bytes, into a
-// scratch buffer, without allocating.
-func digestBytes(scratch *[]byte, v []byte) (d Digest, ok bool) {
+// ValueDigestBytes is ValueDigest of a value held as bytes, without
+// converting it to a string or allocating: the plan's decoder digests the
+// identity of every change with it, and a context state's decoder every
+// string value.
+func ValueDigestBytes(v []byte) (d Digest, ok bool) {
 	if len(v) < MinCandidateLen || len(v) > MaxCandidateLen || !utf8.Valid(v) {
 		return Digest{}, false
 	}
-	b := append(append((*scratch)[:0], digestPrefix...), v...)
-	*scratch = b
-	return sum(b), true
+	return digestOf(v), true
+}
+
+func digestOf[T string | []byte](v T) Digest {
+	var buf [len(digestPrefix) + MaxCandidateLen]byte
+	n := copy(buf[:], digestPrefix)
+	n += copy(buf[n:], v)
+	return sum(buf[:n])
 }
 
 func sum(b []byte) Digest {

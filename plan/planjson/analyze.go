@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -261,26 +262,16 @@ func exprRefs(e *tfjson.Expression) []string {
 	return refs
 }
 
-func uniqueSorted(s []string) []string {
-	if len(s) == 0 {
+// uniqueSorted is a sorted copy of s without repeats; nil when s is empty.
+func uniqueSorted(s []string) []string { return mergeSorted(s, nil) }
+
+// mergeSorted is a sorted copy of a and b together without repeats; nil
+// when both are empty.
+func mergeSorted(a, b []string) []string {
+	if len(a)+len(b) == 0 {
 		return nil
 	}
-	m := make(map[string]bool, len(s))
-	for _, v := range s {
-		m[v] = true
-	}
-	return sortedKeys(m)
-}
-
-func mergeSorted(a, b []string) []string {
-	return uniqueSorted(append(append([]string(nil), a...), b...))
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
+	out := slices.Concat(a, b)
+	slices.Sort(out)
+	return slices.Clip(slices.Compact(out))
 }

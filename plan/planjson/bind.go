@@ -59,7 +59,7 @@ func bound(key string) bool {
 // sumHex is the digest of canonical bytes.
 func sumHex(canon []byte) string {
 	s := sha256.Sum256(canon)
-	return hex.EncodeToString(s[:])
+	return hexString(s[:])
 }
 
 // marshalCanon is the reference decoder's canonical JSON of raw JSON:

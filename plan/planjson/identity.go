@@ -1,12 +1,16 @@
 package planjson
 
 import (
-	"encoding/json"
 	"slices"
 
 	"github.com/blast-dev/blast/plan/planjson/internal/jsonscan"
 	"github.com/blast-dev/blast/stacks"
 )
+
+// identityAttrs are the attributes identityCanon digests. The catalog's
+// per-type additions apply to context states only; on the plan side every
+// type has the default ones, read once here rather than copied per change.
+var identityAttrs = stacks.DefaultIdentityAttrs("")
 
 // identityCanon digests the identity attributes of a canonical before
 // value: the top-level strings that name the object (stacks.
@@ -16,22 +20,21 @@ import (
 //
 // Every change with a before object gets them, not only destroyed ones: the
 // members of a destroyed resource's radius are updates and no-ops, and what
-// other stacks hold of them is in the radius too.
-func identityCanon(typ string, before []byte) [][16]byte {
+// other stacks hold of them is in the radius too. It runs on every change of
+// a plan, so it allocates nothing but its result.
+func identityCanon(before []byte) [][16]byte {
 	if len(before) < 3 || before[0] != '{' {
 		return nil
 	}
-	attrs := stacks.DefaultIdentityAttrs(typ)
 	var out [][16]byte
+	var buf [128]byte // most identities fit: no allocation
+	scratch := buf[:0]
 	jsonscan.CanonMembers(before, func(key, val []byte) {
-		if len(val) == 0 || val[0] != '"' || !isOneOf(key, attrs) {
+		if len(val) < 2 || val[0] != '"' || !isOneOf(key, identityAttrs) {
 			return
 		}
-		var s string
-		if json.Unmarshal(val, &s) != nil {
-			return
-		}
-		if d, ok := stacks.ValueDigest(s); ok && !slices.Contains(out, [16]byte(d)) {
+		scratch = jsonscan.AppendUnquoted(scratch[:0], val[1:len(val)-1])
+		if d, ok := stacks.ValueDigestBytes(scratch); ok && !slices.Contains(out, [16]byte(d)) {
 			out = append(out, d)
 		}
 	})

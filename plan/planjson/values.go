@@ -3,7 +3,6 @@ package planjson
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"strconv"
 
@@ -110,6 +109,6 @@ func (w *leafWalker) walk(i int, prefix string, unknown any) int {
 	}
 	end := jsonscan.CanonEnd(c, i)
 	sum := sha256.Sum256(c[i:end])
-	w.out[prefix] = hex.EncodeToString(sum[:8])
+	w.out[prefix] = hexString(sum[:8])
 	return end
 }

@@ -94,7 +94,7 @@ func (s *Scanner) canonString(out []byte) []byte {
 		}
 		return appendEncoded(out, raw)
 	}
-	s.tmp = appendUnquoted(s.tmp[:0], raw)
+	s.tmp = AppendUnquoted(s.tmp[:0], raw)
 	return appendEncoded(out, s.tmp)
 }
 
@@ -160,7 +160,7 @@ func (s *Scanner) canonObject(out []byte) []byte {
 		start, end, esc := s.Str()
 		m := member{keyAt: start, keyEnd: end}
 		if esc {
-			m.key = string(appendUnquoted(nil, s.Data[start:end]))
+			m.key = string(AppendUnquoted(nil, s.Data[start:end]))
 		}
 		if n > 0 {
 			out = append(out, ',')
@@ -263,7 +263,7 @@ func CanonKey(c []byte, i int, tmp []byte) (key []byte, next int) {
 	end := skimString(c, i)
 	raw := c[i+1 : end-1]
 	if bytes.IndexByte(raw, '\\') >= 0 {
-		raw = appendUnquoted(tmp[:0], raw)
+		raw = AppendUnquoted(tmp[:0], raw)
 	}
 	return raw, end + 1 // past the colon
 }
@@ -355,7 +355,7 @@ func (s *Scanner) canonStream(w io.Writer, buf []byte, end int) ([]byte, error) 
 			start, end, esc := s.Str()
 			m := streamMember{keyAt: start, keyEnd: end, esc: esc, key: s.Data[start:end]}
 			if esc {
-				m.key = appendUnquoted(nil, s.Data[start:end])
+				m.key = AppendUnquoted(nil, s.Data[start:end])
 			}
 			s.Expect(':')
 			s.Space()

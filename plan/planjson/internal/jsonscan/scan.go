@@ -6,6 +6,7 @@ import (
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Failure is the panic value with which a Scanner gives up: on input that
@@ -305,7 +306,19 @@ func (s *Scanner) StringValue() string {
 	if !esc {
 		return string(s.Data[start:end])
 	}
-	return string(appendUnquoted(nil, s.Data[start:end]))
+	return Unquote(s.Data[start:end])
+}
+
+// Unquote is the content of a JSON string (raw, between its quotes, checked
+// by Str or written by Canon), escapes resolved, in one allocation: an
+// unescaped string is never longer than its escaped form. Addresses with
+// for_each keys (module.env["a"]) all have escapes, so this is on the hot
+// path of every such plan.
+func Unquote(raw []byte) string {
+	b := AppendUnquoted(make([]byte, 0, len(raw)), raw)
+	// b is never written again: the string may share it, as
+	// strings.Builder does.
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
 // StringsValue reads an array of strings, or null (nil). A null element is
@@ -347,10 +360,10 @@ func (s *Scanner) Key() []byte {
 	return s.Data[start:end]
 }
 
-// appendUnquoted appends the content of a JSON string, escapes resolved
-// exactly as encoding/json resolves them (a lone surrogate becomes U+FFFD).
-// raw has been checked by Str.
-func appendUnquoted(dst, raw []byte) []byte {
+// AppendUnquoted appends the content of a JSON string (raw, between its
+// quotes, checked by Str or written by Canon), escapes resolved exactly as
+// encoding/json resolves them (a lone surrogate becomes U+FFFD).
+func AppendUnquoted(dst, raw []byte) []byte {
 	for i := 0; i < len(raw); {
 		c := raw[i]
 		if c != '\\' {
