@@ -37,6 +37,34 @@ func (a Address) ModulePath() string {
 	return b.String()
 }
 
+// IsModulePath reports whether s is ModulePath(), without rendering it: the
+// loader checks every change's module_address against its address.
+func (a Address) IsModulePath(s string) bool {
+	for i, m := range a.Module {
+		if i > 0 {
+			if !strings.HasPrefix(s, ".") {
+				return false
+			}
+			s = s[1:]
+		}
+		rest, ok := strings.CutPrefix(s, "module.")
+		if !ok {
+			return false
+		}
+		if rest, ok = strings.CutPrefix(rest, m.Name); !ok {
+			return false
+		}
+		if m.Key != "" {
+			if len(rest) < len(m.Key)+2 || rest[0] != '[' || rest[1:1+len(m.Key)] != m.Key || rest[1+len(m.Key)] != ']' {
+				return false
+			}
+			rest = rest[len(m.Key)+2:]
+		}
+		s = rest
+	}
+	return s == ""
+}
+
 // Resource renders the address within its module, without the instance key:
 // aws_db_instance.main or data.aws_ami.ubuntu.
 func (a Address) Resource() string {

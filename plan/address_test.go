@@ -43,3 +43,30 @@ func TestParentModule(t *testing.T) {
 		}
 	}
 }
+
+// IsModulePath is ModulePath() == s, without rendering.
+func TestIsModulePath(t *testing.T) {
+	for _, in := range []string{
+		"aws_instance.web",
+		`module.app[2].module.db["a.b]"].aws_db_instance.main["x"]`,
+		"module.net.data.aws_ami.ubuntu",
+		`module.env["a"].module.app.terraform_data.server[0]`,
+	} {
+		a, err := ParseAddress(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := a.ModulePath()
+		candidates := []string{path, "", "module", "module.", path + ".", "." + path, path + "x", path + `["a"]`,
+			"module.app", "module.app[2]", `module.app[2].module.db["a.b]"`, `module.app[2].module.db`, "module.net[0]",
+			`module.env["b"].module.app`, `module.env["a"].module.ap`, `module.env["a"]module.app`}
+		for i := range path {
+			candidates = append(candidates, path[:i])
+		}
+		for _, s := range candidates {
+			if got, want := a.IsModulePath(s), s == path; got != want {
+				t.Errorf("%s: IsModulePath(%q) = %v, want %v", in, s, got, want)
+			}
+		}
+	}
+}

@@ -28,15 +28,18 @@ var providerAliases = map[string]string{
 // provider does not fit its type.
 func checkConsistent(rc *rawChange, address string, addr plan.Address) error {
 	if addr.Type != "" {
-		for _, f := range []struct{ field, got, want string }{
-			{"type", rc.typ, addr.Type},
-			{"name", rc.name, addr.Name},
-			{"mode", rc.mode, addr.Mode},
-			{"module_address", rc.module, addr.ModulePath()},
+		for _, f := range []struct {
+			field, got string
+			ok         bool
+		}{
+			{"type", rc.typ, rc.typ == addr.Type},
+			{"name", rc.name, rc.name == addr.Name},
+			{"mode", rc.mode, rc.mode == addr.Mode},
+			{"module_address", rc.module, addr.IsModulePath(rc.module)},
 		} {
 			// An absent field is not a contradiction: old plans have no
 			// mode, and Terraform 0.12 no module_address in the root.
-			if f.got != "" && f.got != f.want {
+			if f.got != "" && !f.ok {
 				return fmt.Errorf("%s: %s %q does not match the address", address, f.field, f.got)
 			}
 		}

@@ -156,13 +156,8 @@ func convertChange(rc *rawChange, d *digester) (c plan.Change, rebuilt bool, err
 		if err := decodeJSON(rc.replacePaths, &paths); err != nil {
 			return plan.Change{}, false, fmt.Errorf("%s: replace_paths: %v", address, err)
 		}
-		// Only replaces have replace_paths: decoding their values to tell
-		// attributes from set elements costs little.
-		var bv, av any
-		_ = decodeJSON(before, &bv)
-		_ = decodeJSON(after, &av)
 		for _, p := range paths {
-			c.ForcedBy = append(c.ForcedBy, renderPath(p, bv, av))
+			c.ForcedBy = append(c.ForcedBy, renderPath(p, before, after))
 		}
 		sort.Strings(c.ForcedBy)
 	}
@@ -472,20 +467,27 @@ var identifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
 // Terraform writes a step into a set of strings as the element itself, so a
 // path can hold a value. The step is only shown when the object before (or
 // after) the change has it as an attribute or map key, or it is a list
-// index; anything else, a set element among them, is written [*].
-func renderPath(p any, before, after any) string {
+// index; anything else, a set element among them, is written [*]. before
+// and after are canonical JSON (jsonscan.Canon), walked where they are
+// rather than decoded.
+func renderPath(p any, before, after []byte) string {
 	steps, ok := p.([]any)
 	if !ok {
 		steps = []any{p}
 	}
 	var b strings.Builder
-	cursors := []any{before, after}
+	// Where each of before and after is along the path: the offset of a
+	// value, or -1 once the path has left it.
+	cursors := [2]int{0, 0}
+	values := [2][]byte{before, after}
+	lost := [2]int{-1, -1}
 	for _, s := range steps {
 		switch v := s.(type) {
 		case string:
-			if !isKeyOf(cursors, v) {
+			next := [2]int{canonMember(before, cursors[0], v), canonMember(after, cursors[1], v)}
+			if next == lost {
 				b.WriteString("[*]")
-				cursors = []any{nil, nil}
+				cursors = lost
 				continue
 			}
 			if identifier.MatchString(v) {
@@ -499,42 +501,27 @@ func renderPath(p any, before, after any) string {
 				b.Write(q)
 				b.WriteByte(']')
 			}
-			for k, c := range cursors {
-				m, _ := c.(map[string]any)
-				cursors[k] = m[v]
-			}
+			cursors = next
 		case json.Number, float64:
 			if b.Len() > 0 {
 				b.WriteByte('.')
 			}
 			n := fmt.Sprint(v)
 			b.WriteString(n)
-			for k, c := range cursors {
-				cursors[k] = nil
-				if list, ok := c.([]any); ok {
-					if i, err := strconv.Atoi(n); err == nil && i >= 0 && i < len(list) {
-						cursors[k] = list[i]
-					}
+			i, err := strconv.Atoi(n)
+			for k := range cursors {
+				if err != nil || i < 0 {
+					cursors[k] = -1
+				} else {
+					cursors[k] = canonElem(values[k], cursors[k], i)
 				}
 			}
 		default:
 			b.WriteString("[*]")
-			cursors = []any{nil, nil}
+			cursors = lost
 		}
 	}
 	return b.String()
-}
-
-// isKeyOf reports whether step names a key of one of the objects.
-func isKeyOf(objects []any, step string) bool {
-	for _, o := range objects {
-		if m, ok := o.(map[string]any); ok {
-			if _, ok := m[step]; ok {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // protections are attributes whose prior value says an object is not

@@ -112,3 +112,41 @@ func (w *leafWalker) walk(i int, prefix string, unknown any) int {
 	w.out[prefix] = hexString(sum[:8])
 	return end
 }
+
+// canonMember is the offset of key's value in the canonical object at c[i],
+// or -1 when c[i] is no object (i < 0 included) or has no such key.
+func canonMember(c []byte, i int, key string) int {
+	if i < 0 || i >= len(c) || c[i] != '{' || c[i+1] == '}' {
+		return -1
+	}
+	var tmp []byte
+	for j := i + 1; ; {
+		k, at := jsonscan.CanonKey(c, j, tmp)
+		if string(k) == key {
+			return at
+		}
+		end := jsonscan.CanonEnd(c, at)
+		if c[end] == '}' {
+			return -1
+		}
+		j = end + 1
+	}
+}
+
+// canonElem is the offset of element n of the canonical array at c[i], or
+// -1 when c[i] is no array (i < 0 included) or is shorter.
+func canonElem(c []byte, i, n int) int {
+	if i < 0 || i >= len(c) || c[i] != '[' || c[i+1] == ']' {
+		return -1
+	}
+	for j, k := i+1, 0; ; k++ {
+		if k == n {
+			return j
+		}
+		end := jsonscan.CanonEnd(c, j)
+		if c[end] == ']' {
+			return -1
+		}
+		j = end + 1
+	}
+}
