@@ -3,7 +3,7 @@ package plan
 import "testing"
 
 // FuzzParseAddress: an address either fails to parse or renders back as
-// itself, and never panics.
+// itself, its module path included, and never panics.
 func FuzzParseAddress(f *testing.F) {
 	for _, s := range []string{
 		"aws_instance.web", `module.a[0].module.b["k.x"].data.t.n[3]`, "module.", `a.b["\""]`, "a.b[01]",
@@ -17,6 +17,9 @@ func FuzzParseAddress(f *testing.F) {
 		}
 		if got := a.String(); got != s {
 			t.Fatalf("%q parses but renders as %q", s, got)
+		}
+		if !a.IsModulePath(a.ModulePath()) {
+			t.Fatalf("%q: IsModulePath refuses its own module path %q", s, a.ModulePath())
 		}
 		ParentModule(a.ModulePath())
 		_ = a.ConfigPath()
