@@ -18,8 +18,13 @@ func FuzzParseAddress(f *testing.F) {
 		if got := a.String(); got != s {
 			t.Fatalf("%q parses but renders as %q", s, got)
 		}
-		if !a.IsModulePath(a.ModulePath()) {
-			t.Fatalf("%q: IsModulePath refuses its own module path %q", s, a.ModulePath())
+		// IsModulePath is ModulePath() == p: for the path itself and for
+		// every prefix of the address, the path's own among them.
+		mp := a.ModulePath()
+		for i := 0; i <= len(s); i++ {
+			if got, want := a.IsModulePath(s[:i]), s[:i] == mp; got != want {
+				t.Fatalf("%q: IsModulePath(%q) = %v, want %v", s, s[:i], got, want)
+			}
 		}
 		ParentModule(a.ModulePath())
 		_ = a.ConfigPath()

@@ -30,9 +30,9 @@ func Candidate(s string) bool {
 }
 
 // ValueDigest digests a string value the way context states are digested.
-// The plan side must call it on the identity values of the resources it
-// destroys (the before value of id, arn, self_link ...: see IdentityAttrs) and
-// of their in-stack radius. ok is false, and the digest zero, when the value
+// The plan side must digest with it (or ValueDigestBytes, the same digest)
+// the identity values of the resources it destroys (the before value of id,
+// arn, self_link ...: see IdentityAttrs) and of their in-stack radius. ok is false, and the digest zero, when the value
 // is not a Candidate: it can never match, so it need not be queried.
 func ValueDigest(s string) (d Digest, ok bool) {
 	if !Candidate(s) {

@@ -368,16 +368,8 @@ func assemble(p *plan.Plan, parts *planParts) error {
 		}
 	}
 	sortChanges(p.Changes)
-	// Sorted, the changes of one address and deposed key are side by side.
-	for i := 1; i < len(p.Changes); i++ {
-		c := &p.Changes[i]
-		if c.Address != p.Changes[i-1].Address || c.Deposed != p.Changes[i-1].Deposed {
-			continue
-		}
-		if c.Deposed == "" {
-			return fmt.Errorf("resource_changes: %s appears twice and is not a deposed object", c.Address)
-		}
-		return fmt.Errorf("resource_changes: %s appears twice", c.Key())
+	if err := firstRepeat(p.Changes); err != nil {
+		return err
 	}
 	p.Drift = parts.drift
 	sortChanges(p.Drift)
@@ -448,6 +440,23 @@ func entries(n int) string {
 		return "1 entry"
 	}
 	return strconv.Itoa(n) + " entries"
+}
+
+// firstRepeat refuses sorted changes of which two have the same address and
+// deposed key, naming the first such in address order: where they stood in
+// the plan does not change which one the error names.
+func firstRepeat(cs []plan.Change) error {
+	for i := 1; i < len(cs); i++ {
+		c := &cs[i]
+		if c.Address != cs[i-1].Address || c.Deposed != cs[i-1].Deposed {
+			continue
+		}
+		if c.Deposed == "" {
+			return fmt.Errorf("resource_changes: %s appears twice and is not a deposed object", c.Address)
+		}
+		return fmt.Errorf("resource_changes: %s appears twice", c.Key())
+	}
+	return nil
 }
 
 func sortChanges(cs []plan.Change) {

@@ -275,8 +275,8 @@ type fastPlan struct {
 	keys planKeys
 
 	mu       sync.Mutex
-	changes  *changeList // resource_changes; nil when the plan has none
-	drift    *changeList
+	changes  *changeList // resource_changes; nil when absent or not an array
+	drift    *changeList // resource_drift, the same
 	planned  []*stateOut
 	prior    []*stateOut
 	priorHas bool // prior_state has values with a root module
@@ -435,7 +435,7 @@ func (r *fastRun) changeChunks(s *jsonscan.Scanner, bind bool) *changeList {
 		}
 	}
 	s.Pop()
-	if len(cuts) == 0 || cuts[len(cuts)-1] != len(elems) {
+	if len(elems) > 0 && (len(cuts) == 0 || cuts[len(cuts)-1] != len(elems)) {
 		cuts = append(cuts, len(elems))
 	}
 	out := &changeList{changes: make([]plan.Change, len(elems))}

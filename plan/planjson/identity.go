@@ -14,8 +14,8 @@ var identityAttrs = stacks.DefaultIdentityAttrs("")
 
 // identityCanon digests the identity attributes of a canonical before
 // value: the top-level strings that name the object (stacks.
-// DefaultIdentityAttrs), each with stacks.ValueDigest, the digest context
-// states are reduced to. Only digests leave this function: a cross-stack link
+// DefaultIdentityAttrs), each with stacks.ValueDigestBytes, the digest
+// context states are reduced to. Only digests leave this function: a cross-stack link
 // is found by comparing them, and the value never reaches the plan model.
 //
 // Every change with a before object gets them, not only destroyed ones: the

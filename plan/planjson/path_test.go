@@ -38,7 +38,8 @@ func TestRenderPathHidesSetElements(t *testing.T) {
 
 // FuzzRenderPath: renderPath, walking canonical JSON, says what the
 // decoded walk it replaced said (renderPathDecoded, below) for any values
-// and any path.
+// and any path. The canonical values are json.Marshal's, which FuzzCanon
+// (jsonscan) holds Canon's output to.
 func FuzzRenderPath(f *testing.F) {
 	f.Add([]byte(`{"tags":{"Team":"x"},"network_interface":[{"subnet_id":"s"}],"sg":["a"]}`), []byte(`{"a":null}`), []byte(`["network_interface",0,"subnet_id"]`))
 	f.Add([]byte(`{"sg":["a"]}`), []byte(`null`), []byte(`["sg","a"]`))

@@ -119,9 +119,8 @@ func canonMember(c []byte, i int, key string) int {
 	if i < 0 || i >= len(c) || c[i] != '{' || c[i+1] == '}' {
 		return -1
 	}
-	var tmp []byte
 	for j := i + 1; ; {
-		k, at := jsonscan.CanonKey(c, j, tmp)
+		k, at := jsonscan.CanonKey(c, j, nil) // a key with escapes, rare, allocates
 		if string(k) == key {
 			return at
 		}

@@ -306,15 +306,15 @@ func (s *Scanner) StringValue() string {
 	if !esc {
 		return string(s.Data[start:end])
 	}
-	return Unquote(s.Data[start:end])
+	return unquote(s.Data[start:end])
 }
 
-// Unquote is the content of a JSON string (raw, between its quotes, checked
+// unquote is the content of a JSON string (raw, between its quotes, checked
 // by Str or written by Canon), escapes resolved, in one allocation: an
 // unescaped string is never longer than its escaped form. Addresses with
 // for_each keys (module.env["a"]) all have escapes, so this is on the hot
 // path of every such plan.
-func Unquote(raw []byte) string {
+func unquote(raw []byte) string {
 	b := AppendUnquoted(make([]byte, 0, len(raw)), raw)
 	// b is never written again: the string may share it, as
 	// strings.Builder does.
