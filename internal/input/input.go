@@ -10,8 +10,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"runtime/debug"
+	"runtime/metrics"
 )
 
 // Error is a problem with one input. Source names it (a file, "-", an
@@ -48,9 +50,11 @@ func DescribeOS(err error, notExist string) string {
 	return err.Error()
 }
 
-// ReadAll is io.ReadAll into b: given a buffer of the expected size, a plan
-// of 100 MB is read into one allocation of 100 MB, not a series of growing
-// copies that would hold twice that at the peak.
+// ReadAll is io.ReadAll into b: given a buffer larger than the input (its
+// size plus one, for the read that finds the end), a plan of 100 MB is read
+// into one allocation of 100 MB, not a series of growing copies that would
+// hold twice that at the peak. On an error, what was read is not returned
+// whole and must not be used.
 //
 // When the input outgrows b (a pipe, whose size nobody knows), the rest is
 // read into blocks and joined: see readBlocks.
@@ -82,41 +86,78 @@ const (
 	releaseEvery = 16 << 20
 )
 
-// readBlocks reads the rest of r into blocks after head, and joins them
-// into one buffer of the exact size. Growing one buffer instead, as
-// io.ReadAll does, copies it at every step and holds the old and the new
-// one at once: a 110 MB plan piped to blast peaked at 2.3 to 2.8 times its
-// size before the plan was even parsed. Joining holds the blocks and the
-// buffer at once too, so a large input's blocks are returned to the
-// operating system as they are copied (debug.FreeOSMemory: a collection of
-// a heap that is almost all these blocks, which hold no pointers, costs
-// little), and the peak stays near the input's size.
+// readBlocks reads the rest of r into blocks after head, the full buffer
+// ReadAll was given, and joins them into one buffer of the exact size.
+// Growing one buffer instead, as io.ReadAll does, copies it at every step
+// and holds the old and the new one at once: a 110 MB plan piped to blast
+// peaked at 2.1 to 2.7 times its size (BENCHMARKS.md, Session 3).
+//
+// Joining holds the blocks and the buffer at once too. So when the input
+// is large and is most of what the process holds, as in blast, the blocks
+// are given back to the operating system as they are copied
+// (debug.FreeOSMemory: a collection of a heap that is mostly these blocks,
+// which hold no pointers, costs a few milliseconds), and a pipe's peak
+// stays near its size. A program that holds much more (blast as a library,
+// in a server) would pay a full collection of its own heap for every
+// release, so there the blocks are left to the collector.
 func readBlocks(r io.Reader, head []byte) ([]byte, error) {
 	blocks := [][]byte{head}
 	total := len(head)
-	size := firstBlock
-	for {
+	for size := firstBlock; ; size = min(2*size, lastBlock) {
 		block := make([]byte, size)
-		n, err := io.ReadFull(r, block)
-		blocks = append(blocks, block[:n])
-		total += n
-		if err == io.EOF || err == io.ErrUnexpectedEOF {
+		n, err := fill(r, block)
+		if n > 0 {
+			blocks = append(blocks, block[:n])
+			total += n
+		}
+		if err == io.EOF {
 			break
 		}
 		if err != nil {
 			return nil, err
 		}
-		size = min(2*size, lastBlock)
 	}
+	if len(blocks) == 1 {
+		return head, nil // nothing beyond head, which was exactly full
+	}
+	release := total >= bigJoin && heapBeside(total) < total/2
 	out := make([]byte, total)
 	at, released := 0, 0
 	for i := range blocks {
 		at += copy(out[at:], blocks[i])
 		blocks[i] = nil
-		if total >= bigJoin && (at-released >= releaseEvery || at == total) {
+		if release && (at-released >= releaseEvery || i == len(blocks)-1) {
 			debug.FreeOSMemory()
 			released = at
 		}
 	}
 	return out, nil
+}
+
+// fill reads into b until it is full (err nil) or the input ends (io.EOF,
+// with what was read), or fails. Unlike io.ReadFull, it passes on a reader's
+// own io.ErrUnexpectedEOF (a cut gzip stream) as the error it is, and keeps
+// an error that comes with the bytes that fill b.
+func fill(r io.Reader, b []byte) (int, error) {
+	n := 0
+	for n < len(b) {
+		m, err := r.Read(b[n:])
+		n += m
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// heapBeside is what the heap holds besides blocks of the given size, all
+// allocated and still referenced: the bytes of live and not yet swept
+// objects, less those of the blocks.
+func heapBeside(blocks int) int {
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(sample)
+	if sample[0].Value.Kind() != metrics.KindUint64 {
+		return math.MaxInt // not known: do not force collections
+	}
+	return max(int(sample[0].Value.Uint64())-blocks, 0)
 }
