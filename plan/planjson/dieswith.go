@@ -1,11 +1,7 @@
 package planjson
 
 import (
-	"bytes"
-	"encoding/json"
 	"slices"
-
-	"github.com/blast-dev/blast/plan/planjson/internal/jsonscan"
 )
 
 // diesWithChecks are conditions of a prior object that say what is destroyed
@@ -76,26 +72,13 @@ func diesWithOf(obj map[string]any) []string {
 // diesWithCanon is diesWith over the canonical before value of the fast
 // decoder: it decodes only the members the checks read.
 func diesWithCanon(before []byte) []string {
-	if len(before) == 0 || before[0] != '{' {
-		return nil
-	}
-	var vals map[string]any
-	jsonscan.CanonMembers(before, func(key, val []byte) {
+	vals := decodeMembers(before, func(key []byte) bool {
 		for _, c := range diesWithChecks {
-			if !slices.Contains(c.attrs, string(key)) {
-				continue
+			if slices.Contains(c.attrs, string(key)) {
+				return true
 			}
-			var v any
-			dec := json.NewDecoder(bytes.NewReader(val))
-			dec.UseNumber()
-			if dec.Decode(&v) == nil {
-				if vals == nil {
-					vals = map[string]any{}
-				}
-				vals[string(key)] = v
-			}
-			return
 		}
+		return false
 	})
 	if vals == nil {
 		return nil

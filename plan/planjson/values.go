@@ -1,9 +1,7 @@
 package planjson
 
 import (
-	"bytes"
 	"crypto/sha256"
-	"encoding/json"
 	"strconv"
 
 	"github.com/blast-dev/blast/plan/planjson/internal/jsonscan"
@@ -13,27 +11,15 @@ import (
 // converter learns of a value without decoding it whole.
 
 // unprotectedCanon names the attributes of the canonical before value that
-// show the object unprotected (protections in convert.go): it decodes only
-// the members that protections look at.
+// show the object unprotected (protections in convert.go).
 func unprotectedCanon(before []byte) []string {
-	if len(before) == 0 || before[0] != '{' {
-		return nil
-	}
-	var vals map[string]any
-	jsonscan.CanonMembers(before, func(key, val []byte) {
+	vals := decodeMembers(before, func(key []byte) bool {
 		for _, p := range protections {
 			if string(key) == p.attr {
-				var v any
-				dec := json.NewDecoder(bytes.NewReader(val))
-				dec.UseNumber()
-				if dec.Decode(&v) == nil {
-					if vals == nil {
-						vals = map[string]any{}
-					}
-					vals[p.attr] = v
-				}
+				return true
 			}
 		}
+		return false
 	})
 	var out []string
 	for _, p := range protections {
@@ -42,6 +28,31 @@ func unprotectedCanon(before []byte) []string {
 		}
 	}
 	return out
+}
+
+// decodeMembers decodes the members of the canonical object v that want
+// picks, as the reference decoder decodes values (numbers as written), and
+// only those: the checks of protections, disks and retention read a few
+// attributes of objects that may be large. nil when v is no object or none
+// is picked; a member that does not decode is left out.
+func decodeMembers(v []byte, want func(key []byte) bool) map[string]any {
+	if len(v) == 0 || v[0] != '{' {
+		return nil
+	}
+	var vals map[string]any
+	jsonscan.CanonMembers(v, func(key, val []byte) {
+		if !want(key) {
+			return
+		}
+		var x any
+		if decodeJSON(val, &x) == nil {
+			if vals == nil {
+				vals = map[string]any{}
+			}
+			vals[string(key)] = x
+		}
+	})
+	return vals
 }
 
 // attrDigestsCanon digests the known leaf values of a canonical object by

@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"slices"
 	"strconv"
-
-	"github.com/blast-dev/blast/plan/planjson/internal/jsonscan"
 )
 
 // weakenings are the protections an in-place update can remove and the
@@ -181,24 +179,12 @@ func weakenedCanon(typ string, before, after []byte) []string {
 // weakeningMembers decodes the top-level members of a canonical object that
 // the checks for typ read; nil when the value is no object or has none.
 func weakeningMembers(typ string, v []byte) map[string]any {
-	if len(v) == 0 || v[0] != '{' {
-		return nil
-	}
-	var vals map[string]any
-	jsonscan.CanonMembers(v, func(key, val []byte) {
+	return decodeMembers(v, func(key []byte) bool {
 		for _, w := range weakenings {
-			if string(key) != w.attr || (w.types != nil && !slices.Contains(w.types, typ)) {
-				continue
+			if string(key) == w.attr && (w.types == nil || slices.Contains(w.types, typ)) {
+				return true
 			}
-			var x any
-			if decodeJSON(val, &x) == nil {
-				if vals == nil {
-					vals = map[string]any{}
-				}
-				vals[w.attr] = x
-			}
-			return
 		}
+		return false
 	})
-	return vals
 }
