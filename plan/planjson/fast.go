@@ -301,44 +301,33 @@ func (r *fastRun) plan(s *jsonscan.Scanner) *fastPlan {
 	var mask uint64
 	var others []span
 	var top []topKey // every top-level key, for bindSections
-	s.Push()
-	s.Pos++
-	if s.Peek() == '}' {
-		s.Pos++
-	} else {
-		for {
-			key := s.Key()
-			f := planKeysSchema.Field(key)
-			c := s.Peek()
-			start := s.Pos
-			top = append(top, topKey{string(key), start})
-			switch {
-			case string(key) == "resource_changes" && c == '[':
-				fp.changes = r.changeChunks(s, true)
-			case string(key) == "resource_drift" && c == '[':
-				fp.drift = r.changeChunks(s, false)
+	s.Members(func(key []byte) {
+		f := planKeysSchema.Field(key)
+		c := s.Peek()
+		start := s.Pos
+		top = append(top, topKey{string(key), start})
+		switch {
+		case string(key) == "resource_changes" && c == '[':
+			fp.changes = r.changeChunks(s, true)
+		case string(key) == "resource_drift" && c == '[':
+			fp.drift = r.changeChunks(s, false)
+		default:
+			s.Pos = jsonscan.Skim(s.Data, start)
+			switch string(key) {
+			case "planned_values", "prior_state", "configuration", "deferred_changes":
+				// checked by the tasks that read them
 			default:
-				s.Pos = jsonscan.Skim(s.Data, start)
-				switch string(key) {
-				case "planned_values", "prior_state", "configuration", "deferred_changes":
-					// checked by the tasks that read them
-				default:
-					others = append(others, span{start, s.Pos})
-				}
-			}
-			if s.Pos <= start {
-				jsonscan.Fail("a missing or unterminated value")
-			}
-			if f >= 0 {
-				jsonscan.Seen(&mask, f)
-				keys.Field(f).SetBytes(s.Data[start:s.Pos])
-			}
-			if !s.More('}') {
-				break
+				others = append(others, span{start, s.Pos})
 			}
 		}
-	}
-	s.Pop()
+		if s.Pos <= start {
+			jsonscan.Fail("a missing or unterminated value")
+		}
+		if f >= 0 {
+			jsonscan.Seen(&mask, f)
+			keys.Field(f).SetBytes(s.Data[start:s.Pos])
+		}
+	})
 	r.bindSections(fp, top)
 	k := &fp.keys
 	for _, raw := range []json.RawMessage{k.ResourceChanges, k.ResourceDrift} {
@@ -409,32 +398,22 @@ type changeList struct {
 // reading an entry, so the workers lose little.
 func (r *fastRun) changeChunks(s *jsonscan.Scanner, bind bool) *changeList {
 	var elems []span
-	var cuts []int // where each chunk ends, in elems
-	s.Push()
-	s.Pos++
-	if s.Peek() == ']' {
-		s.Pos++
-	} else {
-		from := s.Pos
-		for {
-			s.Space()
-			start := s.Pos
-			end := jsonscan.Skim(s.Data, start)
-			if end < 0 {
-				jsonscan.Fail("unterminated resource change")
-			}
-			elems = append(elems, span{start, end})
-			s.Pos = end
-			if end-from >= chunkBytes {
-				cuts = append(cuts, len(elems))
-				from = end
-			}
-			if !s.More(']') {
-				break
-			}
+	var cuts []int    // where each chunk ends, in elems
+	from := s.Pos + 1 // past the [
+	s.Elements(func() {
+		s.Space()
+		start := s.Pos
+		end := jsonscan.Skim(s.Data, start)
+		if end < 0 {
+			jsonscan.Fail("unterminated resource change")
 		}
-	}
-	s.Pop()
+		elems = append(elems, span{start, end})
+		s.Pos = end
+		if end-from >= chunkBytes {
+			cuts = append(cuts, len(elems))
+			from = end
+		}
+	})
 	if len(elems) > 0 && (len(cuts) == 0 || cuts[len(cuts)-1] != len(elems)) {
 		cuts = append(cuts, len(elems))
 	}
@@ -477,54 +456,39 @@ func (w *worker) resourceChange(s *jsonscan.Scanner) (c plan.Change, rebuilt boo
 	}
 	var rc rawChange
 	w.buf = w.buf[:0]
-	var mask uint64
-	s.Push()
-	s.Pos++
-	if s.Peek() == '}' {
-		s.Pos++
-	} else {
-		for {
-			f := rcSchema.Field(s.Key())
-			if f >= 0 {
-				jsonscan.Seen(&mask, f)
+	s.Fields(rcSchema, func(f int) {
+		switch f {
+		case -1:
+			s.Skip()
+		case rcAddress:
+			rc.address = s.StringValue()
+		case rcPreviousAddress:
+			rc.previous = s.StringValue()
+		case rcModuleAddress:
+			rc.module = s.StringValue()
+		case rcMode:
+			rc.mode = s.StringValue()
+		case rcType:
+			rc.typ = s.StringValue()
+		case rcName:
+			rc.name = s.StringValue()
+		case rcProviderName:
+			rc.provider = s.StringValue()
+		case rcDeposed:
+			rc.deposed = s.StringValue()
+		case rcActionReason:
+			rc.reason = s.StringValue()
+		case rcIndex:
+			rc.index = s.CheckedJSON(rcSchema.FieldSchema(f))
+		case rcChange:
+			if !s.IsNull() {
+				rc.hasChange = true
+				w.change(s, &rc)
 			}
-			switch f {
-			case -1:
-				s.Skip()
-			case rcAddress:
-				rc.address = s.StringValue()
-			case rcPreviousAddress:
-				rc.previous = s.StringValue()
-			case rcModuleAddress:
-				rc.module = s.StringValue()
-			case rcMode:
-				rc.mode = s.StringValue()
-			case rcType:
-				rc.typ = s.StringValue()
-			case rcName:
-				rc.name = s.StringValue()
-			case rcProviderName:
-				rc.provider = s.StringValue()
-			case rcDeposed:
-				rc.deposed = s.StringValue()
-			case rcActionReason:
-				rc.reason = s.StringValue()
-			case rcIndex:
-				rc.index = s.CheckedJSON(rcSchema.FieldSchema(f))
-			case rcChange:
-				if !s.IsNull() {
-					rc.hasChange = true
-					w.change(s, &rc)
-				}
-			default:
-				s.Check(rcSchema.FieldSchema(f))
-			}
-			if !s.More('}') {
-				break
-			}
+		default:
+			s.Check(rcSchema.FieldSchema(f))
 		}
-	}
-	s.Pop()
+	})
 	c, rebuilt, err := convertChange(&rc, w.dig)
 	if err != nil {
 		jsonscan.Fail(err.Error())
@@ -538,48 +502,33 @@ func (w *worker) change(s *jsonscan.Scanner, rc *rawChange) {
 	if s.Peek() != '{' {
 		jsonscan.Fail("a change that is not an object")
 	}
-	var mask uint64
 	var at [3]span // before, after, after_unknown in w.buf
 	var has [3]bool
-	s.Push()
-	s.Pos++
-	if s.Peek() == '}' {
-		s.Pos++
-	} else {
-		for {
-			f := changeSchema.Field(s.Key())
-			if f >= 0 {
-				jsonscan.Seen(&mask, f)
+	s.Fields(changeSchema, func(f int) {
+		switch f {
+		case -1:
+			s.Skip()
+		case chActions:
+			rc.actions = s.StringsValue()
+		case chBefore, chAfter, chAfterUnknown:
+			k := 0
+			if f == chAfter {
+				k = 1
+			} else if f == chAfterUnknown {
+				k = 2
 			}
-			switch f {
-			case -1:
-				s.Skip()
-			case chActions:
-				rc.actions = s.StringsValue()
-			case chBefore, chAfter, chAfterUnknown:
-				k := 0
-				if f == chAfter {
-					k = 1
-				} else if f == chAfterUnknown {
-					k = 2
-				}
-				start := len(w.buf)
-				w.buf = s.Canon(w.buf)
-				at[k], has[k] = span{start, len(w.buf)}, true
-			case chImporting:
-				rc.importing = s.Peek() != 'n'
-				s.Check(changeSchema.FieldSchema(f))
-			case chReplacePaths:
-				rc.replacePaths = s.CheckedJSON(changeSchema.FieldSchema(f))
-			default:
-				s.Check(changeSchema.FieldSchema(f))
-			}
-			if !s.More('}') {
-				break
-			}
+			start := len(w.buf)
+			w.buf = s.Canon(w.buf)
+			at[k], has[k] = span{start, len(w.buf)}, true
+		case chImporting:
+			rc.importing = s.Peek() != 'n'
+			s.Check(changeSchema.FieldSchema(f))
+		case chReplacePaths:
+			rc.replacePaths = s.CheckedJSON(changeSchema.FieldSchema(f))
+		default:
+			s.Check(changeSchema.FieldSchema(f))
 		}
-	}
-	s.Pop()
+	})
 	// w.buf is complete now: take the canonical values.
 	for k, dst := range []*[]byte{&rc.before, &rc.after, &rc.unknown} {
 		if has[k] {
@@ -596,27 +545,13 @@ func (w *worker) priorState(s *jsonscan.Scanner, fp *fastPlan) {
 	if s.Peek() != '{' {
 		jsonscan.Fail("prior_state is not an object")
 	}
-	var mask uint64
-	s.Push()
-	s.Pos++
-	if s.Peek() == '}' {
-		s.Pos++
-	} else {
-		for {
-			f := priorStateShape.Field(s.Key())
-			switch {
-			case f == psValues:
-				jsonscan.Seen(&mask, f)
-				w.stateValues(s, fp, true)
-			default:
-				s.Skip()
-			}
-			if !s.More('}') {
-				break
-			}
+	s.Fields(priorStateShape, func(f int) {
+		if f == psValues {
+			w.stateValues(s, fp, true)
+		} else {
+			s.Skip()
 		}
-	}
-	s.Pop()
+	})
 }
 
 // stateValues reads planned_values or prior_state's values.
@@ -627,40 +562,25 @@ func (w *worker) stateValues(s *jsonscan.Scanner, fp *fastPlan, prior bool) {
 	if s.Peek() != '{' {
 		jsonscan.Fail("state values that are not an object")
 	}
-	var mask uint64
-	s.Push()
-	s.Pos++
-	if s.Peek() == '}' {
-		s.Pos++
-	} else {
-		for {
-			f := stateSchema.Field(s.Key())
-			if f >= 0 {
-				jsonscan.Seen(&mask, f)
-			}
-			switch f {
-			case -1:
-				s.Skip()
-			case svRootModule:
-				if !s.IsNull() {
-					list := &fp.planned
-					if prior {
-						list = &fp.prior
-						fp.mu.Lock()
-						fp.priorHas = true
-						fp.mu.Unlock()
-					}
-					w.module(s, 0, fp, list, prior)
+	s.Fields(stateSchema, func(f int) {
+		switch f {
+		case -1:
+			s.Skip()
+		case svRootModule:
+			if !s.IsNull() {
+				list := &fp.planned
+				if prior {
+					list = &fp.prior
+					fp.mu.Lock()
+					fp.priorHas = true
+					fp.mu.Unlock()
 				}
-			default:
-				s.Check(stateSchema.FieldSchema(f))
+				w.module(s, 0, fp, list, prior)
 			}
-			if !s.More('}') {
-				break
-			}
+		default:
+			s.Check(stateSchema.FieldSchema(f))
 		}
-	}
-	s.Pop()
+	})
 }
 
 // module reads a state module, as walkState walks it: the resources of modules
@@ -670,75 +590,40 @@ func (w *worker) module(s *jsonscan.Scanner, depth int, fp *fastPlan, list *[]*s
 		jsonscan.Fail("a module that is not an object")
 	}
 	out := fp.add(list)
-	var mask uint64
-	s.Push()
-	s.Pos++
-	if s.Peek() == '}' {
-		s.Pos++
-	} else {
-		for {
-			f := moduleSchema.Field(s.Key())
-			if f >= 0 {
-				jsonscan.Seen(&mask, f)
-			}
-			switch f {
-			case -1:
-				s.Skip()
-			case smResources:
-				if !s.IsNull() {
-					if s.Peek() != '[' {
-						jsonscan.Fail("resources that are not an array")
-					}
-					s.Push()
-					s.Pos++
-					if s.Peek() == ']' {
-						s.Pos++
-					} else {
-						for {
-							if !s.IsNull() {
-								w.resource(s, depth <= plan.MaxModuleDepth, out, prior)
-							}
-							if !s.More(']') {
-								break
-							}
-						}
-					}
-					s.Pop()
+	s.Fields(moduleSchema, func(f int) {
+		switch f {
+		case -1:
+			s.Skip()
+		case smResources:
+			if !s.IsNull() {
+				if s.Peek() != '[' {
+					jsonscan.Fail("resources that are not an array")
 				}
-			case smChildModules:
-				if !s.IsNull() {
-					if s.Peek() != '[' {
-						jsonscan.Fail("child_modules that are not an array")
+				s.Elements(func() {
+					if !s.IsNull() {
+						w.resource(s, depth <= plan.MaxModuleDepth, out, prior)
 					}
-					w.childModules(s, depth+1, fp, list, prior)
+				})
+			}
+		case smChildModules:
+			if !s.IsNull() {
+				if s.Peek() != '[' {
+					jsonscan.Fail("child_modules that are not an array")
 				}
-			default:
-				s.Check(moduleSchema.FieldSchema(f))
+				w.childModules(s, depth+1, fp, list, prior)
 			}
-			if !s.More('}') {
-				break
-			}
+		default:
+			s.Check(moduleSchema.FieldSchema(f))
 		}
-	}
-	s.Pop()
+	})
 }
 
 func (w *worker) childModules(s *jsonscan.Scanner, depth int, fp *fastPlan, list *[]*stateOut, prior bool) {
-	s.Push()
-	s.Pos++
-	if s.Peek() == ']' {
-		s.Pos++
-	} else {
-		for {
-			if !s.IsNull() {
-				w.module(s, depth, fp, list, prior)
-			}
-			if !s.More(']') {
-				break
-			}
+	s.Elements(func() {
+		if !s.IsNull() {
+			w.module(s, depth, fp, list, prior)
 		}
-	}
-	s.Pop()
+	})
 }
 
 // resource reads a state resource: its address, and in prior_state its
@@ -749,33 +634,18 @@ func (w *worker) resource(s *jsonscan.Scanner, collect bool, out *stateOut, prio
 	}
 	var addr string
 	var deps []string
-	var mask uint64
-	s.Push()
-	s.Pos++
-	if s.Peek() == '}' {
-		s.Pos++
-	} else {
-		for {
-			f := resourceSchema.Field(s.Key())
-			if f >= 0 {
-				jsonscan.Seen(&mask, f)
-			}
-			switch {
-			case f == -1:
-				s.Skip()
-			case f == srAddress:
-				addr = s.StringValue()
-			case f == srDependsOn && prior:
-				deps = s.StringsValue()
-			default:
-				s.Check(resourceSchema.FieldSchema(f))
-			}
-			if !s.More('}') {
-				break
-			}
+	s.Fields(resourceSchema, func(f int) {
+		switch {
+		case f == -1:
+			s.Skip()
+		case f == srAddress:
+			addr = s.StringValue()
+		case f == srDependsOn && prior:
+			deps = s.StringsValue()
+		default:
+			s.Check(resourceSchema.FieldSchema(f))
 		}
-	}
-	s.Pop()
+	})
 	if collect {
 		out.addrs = append(out.addrs, addr)
 		if prior && len(deps) > 0 {

@@ -330,21 +330,49 @@ func (s *Scanner) StringsValue() []string {
 	if s.Peek() != '[' {
 		Fail("not an array of strings")
 	}
+	out := []string{}
+	s.Elements(func() { out = append(out, s.StringValue()) })
+	return out
+}
+
+// Members reads the object at s, which the caller has seen starts there,
+// calling member with each key (read by Key: a key with escapes gives up)
+// and the scanner at its value, which member must read. It is the loop of
+// every reader of an object whose keys it knows; Skip, and Check for a map,
+// keep loops of their own, which take any key and run on every value of a
+// plan.
+func (s *Scanner) Members(member func(key []byte)) {
 	s.Push()
 	s.Pos++
-	out := []string{}
+	if s.Peek() == '}' {
+		s.Pos++
+	} else {
+		for {
+			member(s.Key())
+			if !s.More('}') {
+				break
+			}
+		}
+	}
+	s.Pop()
+}
+
+// Elements reads the array at s, which the caller has seen starts there,
+// calling elem with the scanner at each element, which elem must read.
+func (s *Scanner) Elements(elem func()) {
+	s.Push()
+	s.Pos++
 	if s.Peek() == ']' {
 		s.Pos++
 	} else {
 		for {
-			out = append(out, s.StringValue())
+			elem()
 			if !s.More(']') {
 				break
 			}
 		}
 	}
 	s.Pop()
-	return out
 }
 
 // Key reads an object key and the colon after it and returns the key's

@@ -233,6 +233,21 @@ func Seen(mask *uint64, i int) {
 	*mask |= 1 << i
 }
 
+// Fields reads the object at s, which the caller has seen starts there, as
+// the struct sc stands for: field gets each key's field index, or -1 for a
+// key sc does not know, with the scanner at the value, which field must
+// read. A field named twice gives up (Seen).
+func (s *Scanner) Fields(sc *Schema, field func(f int)) {
+	var mask uint64
+	s.Members(func(key []byte) {
+		f := sc.Field(key)
+		if f >= 0 {
+			Seen(&mask, f)
+		}
+		field(f)
+	})
+}
+
 // Check reads a value, after white space, and gives up unless encoding/json
 // would decode it into a Go value of the schema's type without error.
 func (s *Scanner) Check(sc *Schema) {
@@ -267,44 +282,32 @@ func (s *Scanner) Check(sc *Schema) {
 		if c != '[' {
 			Fail("not an array")
 		}
-		s.Push()
-		s.Pos++
-		if s.Peek() == ']' {
-			s.Pos++
-		} else {
-			for {
-				s.Check(sc.elem)
-				if !s.More(']') {
-					break
-				}
-			}
+		s.Elements(func() { s.Check(sc.elem) })
+	case kindStruct:
+		if c != '{' {
+			Fail("not an object")
 		}
-		s.Pop()
-	case kindMap, kindStruct:
+		s.Fields(sc, func(f int) {
+			if f >= 0 {
+				s.Check(sc.fields[f].s)
+			} else {
+				s.Skip()
+			}
+		})
+	case kindMap:
 		if c != '{' {
 			Fail("not an object")
 		}
 		s.Push()
 		s.Pos++
-		var mask uint64
 		if s.Peek() == '}' {
 			s.Pos++
 		} else {
 			for {
-				if sc.kind == kindMap {
-					s.Space()
-					s.Str()
-					s.Expect(':')
-					s.Check(sc.elem)
-				} else {
-					k := s.Key()
-					if f := sc.Field(k); f >= 0 {
-						Seen(&mask, f)
-						s.Check(sc.fields[f].s)
-					} else {
-						s.Skip()
-					}
-				}
+				s.Space()
+				s.Str() // any key, escapes included
+				s.Expect(':')
+				s.Check(sc.elem)
 				if !s.More('}') {
 					break
 				}
