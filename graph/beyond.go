@@ -181,7 +181,7 @@ func beyondSets(g *Graph, roots []int32, isRoot []bool, ext map[int32][]int32, b
 		}
 		for _, u := range members {
 			for _, e := range ext[u] {
-				s.w[e>>6-lo] |= 1 << (e & 63)
+				s.add(e)
 			}
 			for _, w := range g.revs[g.revOff[u]:g.revOff[u+1]] {
 				d := scc[w]
@@ -189,9 +189,7 @@ func beyondSets(g *Graph, roots []int32, isRoot []bool, ext map[int32][]int32, b
 					continue
 				}
 				ds := sets[d]
-				for j, word := range ds.w {
-					s.w[ds.lo-lo+int32(j)] |= word
-				}
+				s.union(ds)
 				if reads[d]--; reads[d] == 0 {
 					live -= len(ds.w)
 					sets[d] = span{}

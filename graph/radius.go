@@ -179,6 +179,16 @@ type span struct {
 
 func (s span) hi() int32 { return s.lo + int32(len(s.w)) }
 
+// add puts compact index k, which s covers, in s.
+func (s span) add(k int32) { s.w[k>>6-s.lo] |= 1 << (k & 63) }
+
+// union adds every member of o, whose words s covers, to s.
+func (s span) union(o span) {
+	for j, word := range o.w {
+		s.w[o.lo-s.lo+int32(j)] |= word
+	}
+}
+
 // spanRange is the range of words a span must cover, grown one range at a
 // time before the span is allocated once; lo is -1 while it is empty.
 type spanRange struct{ lo, hi int32 }
@@ -513,16 +523,13 @@ func rootSets(g *Graph, roots []int32, isRoot []bool) (sets map[int32]span, comp
 		s := span{lo: lo, w: make([]uint64, hi-lo)}
 		for _, u := range members {
 			for _, w := range g.revs[g.revOff[u]:g.revOff[u+1]] {
-				cw := comp.index[w]
-				s.w[cw>>6-lo] |= 1 << (cw & 63)
+				s.add(comp.index[w])
 				d := scc[w]
 				if d == int32(c) {
 					continue
 				}
 				ds := compSets[d]
-				for j, word := range ds.w {
-					s.w[ds.lo-lo+int32(j)] |= word
-				}
+				s.union(ds)
 				if reads[d]--; reads[d] == 0 && !keep[d] {
 					live -= len(ds.w)
 					compSets[d] = span{}
