@@ -12,7 +12,7 @@ var (
 	ErrIsPlan        = errors.New("this is a plan, not a state")
 	ErrOldState      = errors.New("state version too old")
 	ErrFutureFormat  = errors.New("state format from the future")
-	ErrInputTooLarge = errors.New("input too large")
+	ErrInputTooLarge = input.ErrTooLarge
 	ErrBadSpec       = errors.New("bad context")
 )
 

@@ -16,6 +16,10 @@ import (
 	"runtime/metrics"
 )
 
+// ErrTooLarge is the error of an input over its size limit: planjson's and
+// stacks' ErrInputTooLarge, one error for both.
+var ErrTooLarge = errors.New("input too large")
+
 // Error is a problem with one input. Source names it (a file, "-", an
 // NDJSON line, a --context argument).
 type Error struct {

@@ -11,7 +11,7 @@ var (
 	ErrNotAPlan       = errors.New("not a Terraform plan")
 	ErrFutureFormat   = errors.New("plan format from the future")
 	ErrNoTerraform    = errors.New("no terraform or tofu binary")
-	ErrInputTooLarge  = errors.New("input too large")
+	ErrInputTooLarge  = input.ErrTooLarge
 	ErrUnknownActions = errors.New("unknown actions")
 )
 
